@@ -1,0 +1,172 @@
+"""Terminal rendering of analyses and comparisons (rich), in English or Japanese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..model import Architecture
+from ..model.vocabulary import SITUATIONS
+from .structure import Analysis, analyze, levels_by_situation
+
+LEVEL_JA = {"deconflict": "競合防止", "coordinated": "調整", "integrated": "一体化", "unified": "統一"}
+SITUATION_SHORT = {
+    "peacetime": ("peace", "平時"),
+    "gray-zone": ("gray", "グレー"),
+    "important-influence": ("IIS", "重要影響"),
+    "anticipated-armed-attack": ("AAAS", "予測"),
+    "armed-attack": ("AAS", "武力攻撃"),
+    "survival-threatening": ("STS", "存立危機"),
+    "international-peace-cooperation": ("IPC", "国際平和"),
+    "emergency-response": ("ERS", "緊急対処"),
+}
+
+
+def _t(lang: str, en: str, ja: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def level_name(level: str, lang: str) -> str:
+    return f"{LEVEL_JA[level]} ({level})" if lang == "ja" else level
+
+
+def print_analysis(console: Console, arch: Architecture, an: Analysis, lang: str) -> None:
+    """A few readable blocks: level and why, chains, single points, hops."""
+    console.print(f"[bold]{arch.name(lang)}[/bold] [dim]{arch.id}[/dim] — {_t(lang, 'situation', '事態')}: {an.situation}")
+    rule = an.level_rule_ja if lang == "ja" else an.level_rule
+    console.print(f"{_t(lang, 'Interoperability level', '相互運用性レベル')}: [bold cyan]{level_name(an.level, lang)}[/bold cyan] — {rule}")
+    for ev in an.level_evidence:
+        console.print(f"  · {ev}")
+    ok = an.civilian_control["ok"]
+    console.print(
+        f"{_t(lang, 'Civilian control', '文民統制')}: "
+        + ("[green]OK[/green]" if ok else "[red]" + ", ".join(an.civilian_control["without_civilian_chain"]) + "[/red]")
+    )
+    hops = an.coordination_hops
+    if hops.get("mean") is not None:
+        console.print(
+            f"{_t(lang, 'Coordination hops for a shared task', '共同任務の調整ホップ数')} "
+            f"({'-'.join(hops['nations'])}): {_t(lang, 'mean', '平均')} {hops['mean']}, "
+            f"{_t(lang, 'e.g.', '例')} {' → '.join(hops['example'])}"
+        )
+    console.print(f"{_t(lang, 'Command depth', '指揮階層の深さ')}: {an.command_depth}")
+    if an.cross_national:
+        table = Table(title=_t(lang, "Cross-national command relations", "国をまたぐ指揮関係"))
+        for col in ("from", "to", "kind"):
+            table.add_column(col)
+        for c in an.cross_national:
+            table.add_row(f"{c['from']} ({c['from_nation']})", f"{c['to']} ({c['to_nation']})", c["kind"])
+        console.print(table)
+    table = Table(title=_t(lang, "Single points of failure", "単一障害点"))
+    table.add_column(_t(lang, "organization", "組織"))
+    table.add_column(_t(lang, "units cut off", "切り離される部隊数"), justify="right")
+    for p in an.single_points_of_failure[:12]:
+        table.add_row(f"{arch.organizations[p.id].name(lang)} [dim]{p.id}[/dim]", str(p.units_cut))
+    console.print(table)
+    table = Table(title=_t(lang, "Chains of command (units)", "指揮系統（部隊）"))
+    table.add_column(_t(lang, "unit", "部隊"))
+    table.add_column(_t(lang, "chain", "系統"))
+    table.add_column(_t(lang, "path", "経路"))
+    for unit, chains in an.chains.items():
+        if arch.organizations[unit].kind != "unit":
+            continue
+        for c in chains:
+            kind = _t(lang, c.kind, "国家" if c.kind == "national" else "作戦")
+            table.add_row(arch.organizations[unit].name(lang), kind, " → ".join(c.path))
+    console.print(table)
+
+
+def print_comparison(console: Console, result: dict[str, Any], lang: str) -> None:
+    a, b = result["a"], result["b"]
+    table = Table(title=_t(lang, f"Comparison in {result['situation']}", f"比較（{result['situation']}）"))
+    table.add_column("")
+    table.add_column(a["id"])
+    table.add_column(b["id"])
+    rows = [
+        (_t(lang, "level", "レベル"), level_name(a["level"], lang), level_name(b["level"], lang)),
+        (_t(lang, "organizations", "組織数"), str(a["organizations"]), str(b["organizations"])),
+        (_t(lang, "active relations", "有効な関係"), str(a["relations"]), str(b["relations"])),
+        (_t(lang, "command depth", "指揮階層"), str(a["command_depth"]), str(b["command_depth"])),
+        (_t(lang, "coordination hops", "調整ホップ"), str(a["coordination_hops_mean"]), str(b["coordination_hops_mean"])),
+        (_t(lang, "cross-national OPCON/TACON", "国をまたぐ作戦統制"), str(a["cross_national_opcon"]), str(b["cross_national_opcon"])),
+        (_t(lang, "combined HQ", "連合司令部"), ", ".join(a["combined_headquarters"]) or "—", ", ".join(b["combined_headquarters"]) or "—"),
+        (_t(lang, "single points of failure", "単一障害点"), ", ".join(a["single_points_of_failure"][:5]) or "—", ", ".join(b["single_points_of_failure"][:5]) or "—"),
+        (_t(lang, "civilian control", "文民統制"), "OK" if a["civilian_control_ok"] else "NG", "OK" if b["civilian_control_ok"] else "NG"),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    for key, label in (
+        ("organizations_only_in_a", _t(lang, f"only in {a['id']}", f"{a['id']} のみ")),
+        ("organizations_only_in_b", _t(lang, f"only in {b['id']}", f"{b['id']} のみ")),
+    ):
+        if result[key]:
+            console.print(f"[bold]{label}[/bold]: {', '.join(result[key])}")
+    console.print(
+        _t(lang, "Relations added", "追加された関係")
+        + f": {len(result['relations_only_in_b'])}, "
+        + _t(lang, "removed", "削除された関係")
+        + f": {len(result['relations_only_in_a'])}"
+    )
+    for rel in result["relations_only_in_b"][:15]:
+        console.print(f"  [green]+[/green] {rel[0]} —{rel[2]}→ {rel[1]}")
+    for rel in result["relations_only_in_a"][:15]:
+        console.print(f"  [red]-[/red] {rel[0]} —{rel[2]}→ {rel[1]}")
+
+
+def comparison_rows(archs: list[Architecture]) -> list[dict[str, Any]]:
+    """One row per arrangement: levels in every situation and the armed-attack structure."""
+    rows = []
+    for arch in archs:
+        an = analyze(arch, "armed-attack")
+        rows.append(
+            {
+                "id": arch.id,
+                "name_en": arch.name_en,
+                "name_ja": arch.name_ja,
+                "levels": levels_by_situation(arch),
+                "organizations": an.counts["organizations"],
+                "command_depth": an.command_depth,
+                "coordination_hops_mean": an.coordination_hops.get("mean"),
+                "cross_national_opcon": len([c for c in an.cross_national if c["kind"] in ("opcon", "tacon")]),
+                "single_points_of_failure": len(an.single_points_of_failure),
+                "civilian_control_ok": an.civilian_control["ok"],
+            }
+        )
+    return rows
+
+
+def print_overview(console: Console, rows: list[dict[str, Any]], lang: str) -> None:
+    table = Table(title=_t(lang, "Interoperability level by situation", "事態別の相互運用性レベル"))
+    table.add_column(_t(lang, "arrangement", "体制"))
+    for s in SITUATIONS:
+        en, ja = SITUATION_SHORT[s]
+        table.add_column(_t(lang, en, ja))
+    for r in rows:
+        name = r["name_ja"] if lang == "ja" else r["name_en"]
+        table.add_row(f"{name}\n[dim]{r['id']}[/dim]", *[level_name(r["levels"][s], lang) if lang == "ja" else r["levels"][s] for s in SITUATIONS])
+    console.print(table)
+    table = Table(title=_t(lang, "Structure in an armed-attack situation", "武力攻撃事態における構造"))
+    for col in (
+        _t(lang, "arrangement", "体制"),
+        _t(lang, "orgs", "組織数"),
+        _t(lang, "depth", "階層"),
+        _t(lang, "coord. hops", "調整ホップ"),
+        _t(lang, "cross OPCON", "他国への作戦統制"),
+        _t(lang, "single points", "単一障害点"),
+        _t(lang, "civilian control", "文民統制"),
+    ):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["id"],
+            str(r["organizations"]),
+            str(r["command_depth"]),
+            str(r["coordination_hops_mean"]),
+            str(r["cross_national_opcon"]),
+            str(r["single_points_of_failure"]),
+            "OK" if r["civilian_control_ok"] else "NG",
+        )
+    console.print(table)

@@ -1,0 +1,220 @@
+"""The `alliance-c2` command line: each command parses, calls one library function, prints.
+
+Imports of heavy modules happen inside the commands so that `alliance-c2 analyze` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .cli_support import fail, lang_option, print_json, resolve_lang, split_list, t
+
+app = typer.Typer(
+    name="alliance-c2",
+    help="Alliance C2 Workbench: model, check, simulate and compare alliance command arrangements.\n\n"
+    "同盟指揮統制ワークベンチ: 日米同盟の指揮統制メカニズムをモデル化し、検証・比較する。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a path to a YAML file."
+SITUATION_HELP = "Legal situation, e.g. peacetime, gray-zone, armed-attack (see `alliance-c2 situations`)."
+
+
+def _arch(ref: str) -> Any:
+    from .model import load_architecture
+
+    return load_architecture(ref)
+
+
+def _situation(value: str) -> str:
+    from .model import SITUATIONS, UnknownIdError
+
+    if value not in SITUATIONS:
+        raise UnknownIdError("situation", value, list(SITUATIONS))
+    return value
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+@app.command()
+def architectures(json_out: bool = typer.Option(False, "--json", help="Print JSON."), lang: str | None = lang_option()) -> None:
+    """List the bundled arrangements. / 収録された指揮統制体制の一覧。"""
+    from .analysis import interoperability_level
+    from .model import bundled_architectures
+
+    lang = resolve_lang(lang)
+    rows = []
+    for arch_id in bundled_architectures():
+        arch = _arch(arch_id)
+        rows.append(
+            {
+                "id": arch.id,
+                "name_en": arch.name_en,
+                "name_ja": arch.name_ja,
+                "guidelines": arch.guidelines,
+                "era": arch.era,
+                "organizations": len(arch.organizations),
+                "relations": len(arch.relations),
+                "level_armed_attack": interoperability_level(arch, "armed-attack")[0],
+                "level_peacetime": interoperability_level(arch, "peacetime")[0],
+            }
+        )
+    if json_out:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=t(lang, "Bundled arrangements", "収録された指揮統制体制"))
+    for col in ("id", t(lang, "name", "名称"), t(lang, "orgs", "組織数"), t(lang, "peacetime", "平時"), t(lang, "armed attack", "武力攻撃事態")):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["name_ja"] if lang == "ja" else r["name_en"], str(r["organizations"]), r["level_peacetime"], r["level_armed_attack"])
+    _console().print(table)
+
+
+@app.command()
+def show(
+    arch: str = typer.Argument(..., help=ARCH_HELP),
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show an arrangement as a tree of authority. / 指揮系統を木構造で表示する。"""
+    from .model.tree import authority_tree, arrangement_dict
+
+    lang = resolve_lang(lang)
+    architecture = _arch(arch)
+    if json_out:
+        print_json(arrangement_dict(architecture))
+        return
+    _console().print(authority_tree(architecture, lang))
+
+
+@app.command()
+def validate(
+    file: Path = typer.Argument(..., help="Any catalog file; its kind comes from its top-level `kind:` key."),
+    strict: bool = typer.Option(False, "--strict", help="Treat incompleteness (missing names, sources, civilian chain) as errors."),
+) -> None:
+    """Validate a catalog file: exit 0, or exit 2 with FILE:LINE: message. / カタログファイルを検証する。"""
+    from .validators import validate_any
+
+    problems = validate_any(file, strict=strict)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        if p.severity == "warning":
+            sys.stderr.write(f"{p} (warning)\n")
+    if errors:
+        sys.stderr.write(f"{errors[0]}\n")
+        if len(errors) > 1:
+            sys.stderr.write(f"({len(errors) - 1} more error(s); fix this one first)\n")
+        raise typer.Exit(2)
+    sys.stdout.write(f"{file}: valid\n")
+
+
+@app.command()
+def analyze(
+    arch: str = typer.Argument(..., help=ARCH_HELP),
+    situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: str | None = lang_option(),
+) -> None:
+    """Derive level, chains of command, civilian control and single points of failure. / 構造分析。"""
+    from .analysis import analyze as run
+
+    lang = resolve_lang(lang)
+    result = run(_arch(arch), _situation(situation))
+    if json_out:
+        print_json(result.to_dict())
+        return
+    from .analysis.render import print_analysis
+
+    print_analysis(_console(), _arch(arch), result, lang)
+
+
+@app.command()
+def compare(
+    arch_a: str = typer.Argument(..., help=ARCH_HELP),
+    arch_b: str = typer.Argument(..., help=ARCH_HELP),
+    situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: str | None = lang_option(),
+) -> None:
+    """Compare two arrangements side by side. / 二つの体制を比較する。"""
+    from .analysis import compare as run
+
+    lang = resolve_lang(lang)
+    result = run(_arch(arch_a), _arch(arch_b), _situation(situation))
+    if json_out:
+        print_json(result)
+        return
+    from .analysis.render import print_comparison
+
+    print_comparison(_console(), result, lang)
+
+
+@app.command("compare-all")
+def compare_all(
+    arch: str = typer.Option("", "--arch", help="Comma-separated arrangements (default: all bundled)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: str | None = lang_option(),
+) -> None:
+    """Structural comparison of several arrangements in every situation. / 全体制の構造比較。"""
+    from .analysis.render import comparison_rows, print_overview
+    from .model import bundled_architectures
+
+    lang = resolve_lang(lang)
+    ids = split_list(arch) or bundled_architectures()
+    rows = comparison_rows([_arch(a) for a in ids])
+    if json_out:
+        print_json(rows)
+        return
+    print_overview(_console(), rows, lang)
+
+
+@app.command()
+def diagram(
+    arch: str = typer.Argument(..., help=ARCH_HELP),
+    out: Path = typer.Option(..., "-o", "--out", help="Output SVG file."),
+    lang: str | None = lang_option(),
+    situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
+) -> None:
+    """Draw an arrangement as an SVG diagram with a legend. / 体制図をSVGで出力する。"""
+    from .report.diagram import architecture_svg
+
+    lang = resolve_lang(lang)
+    svg = architecture_svg(_arch(arch), lang=lang, situation=_situation(situation))
+    try:
+        out.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror}")
+    sys.stdout.write(f"{out}\n")
+
+
+def main() -> None:
+    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+    from .model import CatalogError, UnknownIdError
+
+    try:
+        app()
+    except CatalogError as exc:
+        sys.stderr.write(f"alliance-c2: error: {exc.problems[0]}\n")
+        sys.exit(2)
+    except UnknownIdError as exc:
+        sys.stderr.write(f"alliance-c2: error: {exc.describe()}\n")
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

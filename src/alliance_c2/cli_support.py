@@ -1,0 +1,54 @@
+"""Shared pieces of the command line: languages, output, errors that end with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LANG_HELP = "Language of names and messages: en or ja (default: $ALLIANCE_C2_LANG or en)."
+
+
+def lang_option() -> Any:
+    return typer.Option(None, "--lang", help=LANG_HELP)
+
+
+def resolve_lang(lang: str | None) -> str:
+    value = lang or os.environ.get("ALLIANCE_C2_LANG") or "en"
+    if value not in ("en", "ja"):
+        fail(f"--lang: unknown language {value!r}; choose from: en, ja")
+    return value
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit code 2: the contract for every bad input."""
+    sys.stderr.write(f"alliance-c2: error: {message}\n")
+    raise typer.Exit(2)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, set | frozenset):
+        return sorted(obj)
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+
+
+def split_list(value: str | None) -> list[str]:
+    """Comma-separated ids -> list (blank entries dropped)."""
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def t(lang: str, en: str, ja: str) -> str:
+    """Pick the English or Japanese form of a user-facing string."""
+    return ja if lang == "ja" else en

@@ -1,0 +1,153 @@
+"""Typed, immutable arrangements: organizations, relations and plans with fast look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UnknownIdError
+from .vocabulary import CIVILIAN_CHAIN_KINDS, MILITARY_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name_en: str
+    name_ja: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: str
+    name_en: str
+    name_ja: str
+    nation: str
+    kind: str
+    echelon: str | None = None
+    sidc: str | None = None
+    combined: bool = False
+    head_of_government: bool = False
+    roles: tuple[Role, ...] = ()
+    alternate: str | None = None
+    predecessor_of: str | None = None
+    source: str | None = None
+    assumption: bool = False
+    unconfirmed: bool = False
+    note_en: str | None = None
+    note_ja: str | None = None
+    line: int = 0
+
+    @property
+    def is_military(self) -> bool:
+        """Headquarters, component commands and units (liaison cells are not in a chain)."""
+        return self.kind in MILITARY_KINDS
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    from_id: str
+    to_id: str
+    kind: str
+    active_in: frozenset[str] | None = None
+    source: str | None = None
+    assumption: bool = False
+    unconfirmed: bool = False
+    note_en: str | None = None
+    note_ja: str | None = None
+    line: int = 0
+
+    def active(self, situation: str | None) -> bool:
+        """Whether the relation exists in `situation` (None: in any situation)."""
+        return self.active_in is None or situation is None or situation in self.active_in
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    name_en: str
+    name_ja: str
+    owner: str | None = None
+    source: str | None = None
+    assumption: bool = False
+    line: int = 0
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+
+@dataclass(frozen=True, eq=False)
+class Architecture:
+    """One command-and-control arrangement. Identity-hashed, so it can key caches."""
+
+    id: str
+    name_en: str
+    name_ja: str
+    organizations: Mapping[str, Organization]
+    relations: tuple[Relation, ...]
+    plans: tuple[Plan, ...] = ()
+    guidelines: str | None = None
+    era: str | None = None
+    description_en: str | None = None
+    description_ja: str | None = None
+    source: str | None = None
+    path: Path | None = None
+    _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
+    _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        out: dict[str, list[Relation]] = {}
+        into: dict[str, list[Relation]] = {}
+        for rel in self.relations:
+            out.setdefault(rel.from_id, []).append(rel)
+            into.setdefault(rel.to_id, []).append(rel)
+        self._out.update({k: tuple(v) for k, v in out.items()})
+        self._in.update({k: tuple(v) for k, v in into.items()})
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+    def organization(self, org_id: str) -> Organization:
+        """The organization with this id; UnknownIdError listing the valid ids otherwise."""
+        try:
+            return self.organizations[org_id]
+        except KeyError:
+            raise UnknownIdError(f"organization in {self.id}", org_id, list(self.organizations)) from None
+
+    def relations_from(self, org_id: str, situation: str | None = None) -> tuple[Relation, ...]:
+        """Relations where `org_id` is the superior / member side, active in `situation`."""
+        rels = self._out.get(org_id, ())
+        return rels if situation is None else tuple(r for r in rels if r.active(situation))
+
+    def relations_to(self, org_id: str, situation: str | None = None) -> tuple[Relation, ...]:
+        """Relations where `org_id` is the subordinate / body side, active in `situation`."""
+        rels = self._in.get(org_id, ())
+        return rels if situation is None else tuple(r for r in rels if r.active(situation))
+
+    def active_relations(self, situation: str | None) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.active(situation))
+
+    @property
+    def nations(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for org in self.organizations.values():
+            seen.setdefault(org.nation, None)
+        return list(seen)
+
+    def heads_of_government(self) -> dict[str, str]:
+        """Nation -> id of its civilian head of government."""
+        return {o.nation: o.id for o in self.organizations.values() if o.head_of_government}
+
+    def military(self) -> Iterable[Organization]:
+        return (o for o in self.organizations.values() if o.is_military)
+
+    def national_superior(self, org_id: str) -> Relation | None:
+        """The first political-direction/command relation above `org_id` from its own nation."""
+        nation = self.organizations[org_id].nation
+        for rel in self._in.get(org_id, ()):
+            if rel.kind in CIVILIAN_CHAIN_KINDS and self.organizations[rel.from_id].nation == nation:
+                return rel
+        return None

@@ -1,0 +1,135 @@
+"""Pydantic models of the catalog files: the edge where YAML becomes typed data."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
+
+RelationKind = Literal[
+    "political-direction",
+    "command",
+    "opcon",
+    "tacon",
+    "adcon",
+    "support",
+    "coordination",
+    "consultation",
+    "liaison",
+]
+OrganizationKind = Literal[
+    "political-authority",
+    "ministry",
+    "consultative-body",
+    "headquarters",
+    "component-command",
+    "unit",
+    "liaison-cell",
+]
+Situation = Literal[
+    "peacetime",
+    "gray-zone",
+    "important-influence",
+    "anticipated-armed-attack",
+    "armed-attack",
+    "survival-threatening",
+    "international-peace-cooperation",
+    "emergency-response",
+]
+Echelon = Literal[
+    "national",
+    "ministerial",
+    "command",
+    "army",
+    "corps",
+    "division",
+    "brigade",
+    "regiment",
+    "battalion",
+    "company",
+]
+
+assert len(RelationKind.__args__) == len(RELATION_KINDS)  # type: ignore[attr-defined]
+assert len(OrganizationKind.__args__) == len(ORGANIZATION_KINDS)  # type: ignore[attr-defined]
+assert len(Situation.__args__) == len(SITUATIONS)  # type: ignore[attr-defined]
+assert len(Echelon.__args__) == len(ECHELONS)  # type: ignore[attr-defined]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# APP-6C / 2525C letter SIDC: scheme, affiliation, dimension, status, function (6), HQ/TF, echelon,
+# country (2), order of battle. Only the warfighting scheme is used here.
+SIDC_PATTERN = re.compile(r"^S[PUAFNSHGWMDLJKO][PAGSUFXZ][AP][A-Z-]{6}[A-H-][A-N-][A-Z-]{2}[A-Z-]$")
+
+
+class _Sourced(BaseModel):
+    """Every element cites a source or says it is an assumption."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str | None = None
+    assumption: bool = False
+    unconfirmed: bool = False
+    note_en: str | None = None
+    note_ja: str | None = None
+
+
+class RoleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+
+
+class OrganizationSpec(_Sourced):
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+    nation: str = Field(pattern=r"^[A-Z]{2,3}$")
+    kind: OrganizationKind
+    echelon: Echelon | None = None
+    sidc: str | None = None
+    combined: bool = False
+    head_of_government: bool = False
+    roles: list[RoleSpec] = Field(default_factory=list)
+    alternate: str | None = None
+    predecessor_of: str | None = None
+
+    @field_validator("sidc")
+    @classmethod
+    def _sidc_format(cls, value: str | None) -> str | None:
+        if value is not None and not SIDC_PATTERN.match(value):
+            raise ValueError(
+                f"SIDC {value!r} is not a 15-character APP-6C letter code (e.g. SFGPUCI----E---)"
+            )
+        return value
+
+
+class RelationSpec(_Sourced):
+    from_: str = Field(alias="from", pattern=ID_PATTERN)
+    to: str = Field(pattern=ID_PATTERN)
+    kind: RelationKind
+    active_in: list[Situation] | None = None
+
+
+class PlanSpec(_Sourced):
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+    owner: str | None = None
+
+
+class ArchitectureSpec(_Sourced):
+    kind: Literal["architecture"]
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+    guidelines: str | None = None
+    era: str | None = None
+    description_en: str | None = None
+    description_ja: str | None = None
+    organizations: list[OrganizationSpec] = Field(min_length=1)
+    relations: list[RelationSpec] = Field(default_factory=list)
+    plans: list[PlanSpec] = Field(default_factory=list)

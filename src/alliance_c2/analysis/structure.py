@@ -96,19 +96,11 @@ def interoperability_level(arch: Architecture, situation: str) -> tuple[str, lis
             if rel.kind != "command" and orgs[rel.from_id].nation != orgs[rel.to_id].nation:
                 cross.append(rel.from_id)
     if cross:
-        # The highest headquarters whose operational subtree holds units of two nations
-        # through a cross-national OPCON/TACON relation is the combined commander.
-        best: tuple[int, str, set[str]] | None = None
-        for org in arch.military():
-            reached = bfs_from([org.id], down)
-            if not any(c in reached for c in cross):
-                continue
-            nations = {orgs[n].nation for n in reached if orgs[n].is_military}
-            if len(nations) >= 2 and (best is None or len(reached) > best[0]):
-                best = (len(reached), org.id, nations)
-        if best is not None:
-            flag = " (combined headquarters)" if orgs[best[1]].combined else ""
-            return "unified", [f"{best[1]}{flag} holds OPCON/TACON over forces of {', '.join(sorted(best[2]))}"]
+        commander = _combined_commander(arch, down, set(cross))
+        if commander is not None:
+            org_id, nations = commander
+            flag = " (combined headquarters)" if orgs[org_id].combined else ""
+            return "unified", [f"{org_id}{flag} holds OPCON/TACON over forces of {', '.join(sorted(nations))}"]
     for org in arch.organizations.values():
         if org.combined and org.is_military:
             touching = {
@@ -131,43 +123,99 @@ def interoperability_level(arch: Architecture, situation: str) -> tuple[str, lis
     return "deconflict", ["no active body or relation joins the nations' military chains"]
 
 
+def _combined_commander(
+    arch: Architecture, down: dict[str, list[str]], cross_sources: set[str]
+) -> tuple[str, set[str]] | None:
+    """The top-most headquarters whose operational subtree spans two nations through OPCON/TACON.
+
+    One memoized pass over the (acyclic) operational relations: for each organization, the nations
+    below it, whether a cross-national OPCON/TACON lies below it, and the size of its subtree.
+    """
+    orgs = arch.organizations
+    memo: dict[str, tuple[frozenset[str], bool, int]] = {}
+
+    def visit(node: str) -> tuple[frozenset[str], bool, int]:
+        stack = [(node, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in memo:
+                continue
+            children = down.get(current, [])
+            if not expanded:
+                stack.append((current, True))
+                stack.extend((c, False) for c in children if c not in memo)
+                continue
+            nations = {orgs[current].nation} if orgs[current].is_military else set()
+            has_cross = current in cross_sources
+            size = 1
+            for c in children:
+                c_nations, c_cross, c_size = memo[c]
+                nations |= c_nations
+                has_cross = has_cross or c_cross
+                size += c_size
+            memo[current] = (frozenset(nations), has_cross, size)
+        return memo[node]
+
+    best: tuple[bool, int, str, frozenset[str]] | None = None
+    for org in arch.military():
+        nations, has_cross, size = visit(org.id)
+        if has_cross and len(nations) >= 2:
+            # A combined headquarters is the combined commander; among equals, the top-most.
+            key = (org.combined, size, org.id, nations)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return (best[2], set(best[3])) if best is not None else None
+
+
 def chains_of_command(arch: Architecture, situation: str) -> dict[str, list[ChainOfCommand]]:
     """Each military organization's national chain, and its operational chain where it differs."""
+    national = _NationalChains(arch, situation)
     chains: dict[str, list[ChainOfCommand]] = {}
     for org in arch.military():
-        found = [_national_chain(arch, org.id, situation, "national")]
+        path, kinds = national.chain(org.id)
+        found = [ChainOfCommand(org.id, "national", path, kinds)]
         for rel in arch.relations_to(org.id, situation):
             if rel.kind in ("opcon", "tacon"):
-                above = _national_chain(arch, rel.from_id, situation, "operational")
-                found.append(
-                    ChainOfCommand(org.id, "operational", (*above.path, org.id), (*above.relations, rel.kind))
-                )
+                above, above_kinds = national.chain(rel.from_id)
+                found.append(ChainOfCommand(org.id, "operational", (*above, org.id), (*above_kinds, rel.kind)))
         chains[org.id] = found
     return chains
 
 
-def _national_chain(arch: Architecture, org_id: str, situation: str, kind: str) -> ChainOfCommand:
-    path = [org_id]
-    kinds: list[str] = []
-    seen = {org_id}
-    node = org_id
-    while True:
-        rel = next(
-            (
-                r
-                for r in arch.relations_to(node, situation)
-                if r.kind in CIVILIAN_CHAIN_KINDS
-                and arch.organizations[r.from_id].nation == arch.organizations[node].nation
-            ),
-            None,
-        )
-        if rel is None or rel.from_id in seen:
-            break
-        seen.add(rel.from_id)
-        path.append(rel.from_id)
-        kinds.append(rel.kind)
-        node = rel.from_id
-    return ChainOfCommand(org_id, kind, tuple(reversed(path)), tuple(reversed(kinds)))
+class _NationalChains:
+    """Memoized chains up the first own-nation political-direction/command relation."""
+
+    def __init__(self, arch: Architecture, situation: str) -> None:
+        orgs = arch.organizations
+        self._parent: dict[str, tuple[str, str]] = {}
+        for rel in arch.relations:
+            if (
+                rel.kind in CIVILIAN_CHAIN_KINDS
+                and rel.to_id not in self._parent
+                and rel.active(situation)
+                and orgs[rel.from_id].nation == orgs[rel.to_id].nation
+            ):
+                self._parent[rel.to_id] = (rel.from_id, rel.kind)
+        self._memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def chain(self, org_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(ids from the top down to `org_id`, relation kinds between them)."""
+        pending: list[str] = []
+        node: str | None = org_id
+        while node is not None and node not in self._memo:
+            if node in pending:  # guard against a malformed loop; validation reports cycles
+                break
+            pending.append(node)
+            up = self._parent.get(node)
+            node = up[0] if up else None
+        base: tuple[tuple[str, ...], tuple[str, ...]] = self._memo[node] if node in self._memo else ((), ())
+        for current in reversed(pending):
+            up = self._parent.get(current)
+            path, kinds = base
+            kinds = (*kinds, up[1]) if up and path else kinds
+            base = ((*path, current), kinds)
+            self._memo[current] = base
+        return self._memo.get(org_id, base)
 
 
 def single_points_of_failure(arch: Architecture, situation: str) -> list[SinglePoint]:

@@ -36,7 +36,6 @@ class Organization:
     unconfirmed: bool = False
     note_en: str | None = None
     note_ja: str | None = None
-    line: int = 0
 
     @property
     def is_military(self) -> bool:
@@ -58,7 +57,6 @@ class Relation:
     unconfirmed: bool = False
     note_en: str | None = None
     note_ja: str | None = None
-    line: int = 0
 
     def active(self, situation: str | None) -> bool:
         """Whether the relation exists in `situation` (None: in any situation)."""
@@ -73,7 +71,6 @@ class Plan:
     owner: str | None = None
     source: str | None = None
     assumption: bool = False
-    line: int = 0
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id

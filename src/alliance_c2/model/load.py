@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .architecture import Architecture, Organization, Plan, Relation, Role
 from .errors import CatalogError, Problem, UnknownIdError
-from .schema import ArchitectureSpec
 from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MILITARY_KINDS
-from .yamlsource import LineDict, LineList, line_of, read_yaml
+from .yamlsource import YamlDocument, read_yaml
 
-_T = TypeVar("_T", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+_T = TypeVar("_T", bound="BaseModel")
+Loc = tuple[int | str, ...]
+_CACHE_VERSION = 1
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
@@ -50,19 +55,50 @@ def load_architecture(ref: str | Path | Architecture, *, strict: bool = False) -
 
 @lru_cache(maxsize=32)
 def _load_bundled(path: str, strict: bool) -> Architecture:
-    return _load(Path(path), strict)
+    """Bundled files are validated once and kept as pickles keyed by their content.
+
+    Validation needs pydantic, whose import and schema build cost about 0.2 s; a command that
+    only reads a bundled arrangement (`alliance-c2 analyze 2024-proposal`) should not pay it.
+    """
+    data = Path(path).read_bytes()
+    key = hashlib.sha256(data + f"|{_CACHE_VERSION}|{strict}".encode()).hexdigest()[:24]
+    cache = _cache_dir() / f"{Path(path).stem}-{key}.pickle"
+    try:
+        with cache.open("rb") as fh:
+            arch = pickle.load(fh)
+        if isinstance(arch, Architecture):
+            return arch
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    arch = _load(Path(path), strict)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(arch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+    return arch
+
+
+def _cache_dir() -> Path:
+    override = os.environ.get("ALLIANCE_C2_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "alliance-c2"
 
 
 def _load(path: Path, strict: bool) -> Architecture:
-    data = read_yaml(path)
-    arch, problems = architecture_from_data(data, str(path), strict=strict)
+    arch, problems = architecture_from_document(read_yaml(path), strict=strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors or arch is None:
         raise CatalogError(errors or problems)
     return arch
 
 
-def pydantic_problems(exc: ValidationError, data: Any, path: str) -> list[Problem]:
+def pydantic_problems(exc: "ValidationError", doc: YamlDocument) -> list[Problem]:
     """Turn pydantic errors into FILE:LINE problems, naming the field."""
     out = []
     for err in exc.errors():
@@ -75,43 +111,37 @@ def pydantic_problems(exc: ValidationError, data: Any, path: str) -> list[Proble
             msg = f"unknown value {err.get('input')!r}: {msg}"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        out.append(Problem(path, line_of(data, loc), f"{field}: {msg}"))
+        out.append(doc.problem(loc, f"{field}: {msg}"))
     return out
 
 
-def parse_spec(model: type[_T], data: Any, path: str, what: str) -> _T:
-    """Validate parsed YAML against a pydantic model; CatalogError with lines on failure."""
-    if not isinstance(data, LineDict):
-        line = getattr(data, "line", 1) or 1
-        raise CatalogError([Problem(path, line, f"expected a mapping with 'kind: {what}' at top level")])
+def parse_spec(model: type[_T], doc: YamlDocument, what: str) -> _T:
+    """Validate a YAML document against a pydantic model; CatalogError with lines on failure."""
+    from pydantic import ValidationError
+
+    if not isinstance(doc.data, dict):
+        raise CatalogError([doc.problem((), f"expected a mapping with 'kind: {what}' at top level")])
     try:
-        return model.model_validate(data)
+        return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise CatalogError(pydantic_problems(exc, data, path)) from None
+        raise CatalogError(pydantic_problems(exc, doc)) from None
 
 
-def architecture_from_data(
-    data: Any, path: str, *, strict: bool = False
+def architecture_from_document(
+    doc: YamlDocument, *, strict: bool = False
 ) -> tuple[Architecture | None, list[Problem]]:
-    """Validate parsed YAML as an arrangement; return it (if usable) and every problem found."""
-    spec = parse_spec(ArchitectureSpec, data, path, "architecture")
-    orgs_data: LineList = data["organizations"]
-    rels_data: LineList = data.get("relations") or LineList()
-    problems: list[Problem] = []
-    soft = "error" if strict else "warning"
+    """Validate a YAML document as an arrangement; return it (if usable) and every problem found."""
+    from .schema import ArchitectureSpec
 
-    def org_line(i: int) -> int:
-        return orgs_data.item_lines[i]
-
-    def rel_line(i: int) -> int:
-        return rels_data.item_lines[i] if i < len(getattr(rels_data, "item_lines", [])) else 1
-
+    spec = parse_spec(ArchitectureSpec, doc, "architecture")
+    checker = _Checker(doc, "error" if strict else "warning")
     orgs: dict[str, Organization] = {}
+    org_index: dict[str, int] = {}
     for i, o in enumerate(spec.organizations):
-        line = org_line(i)
         if o.id in orgs:
-            problems.append(Problem(path, line, f"organizations[{i}].id: duplicate id {o.id!r}"))
+            checker.error(("organizations", i, "id"), f"organizations[{i}].id: duplicate id {o.id!r}")
             continue
+        org_index[o.id] = i
         orgs[o.id] = Organization(
             id=o.id,
             name_en=o.name_en or "",
@@ -130,63 +160,69 @@ def architecture_from_data(
             unconfirmed=o.unconfirmed,
             note_en=o.note_en,
             note_ja=o.note_ja,
-            line=line,
         )
-        _check_names_and_source(problems, path, line, f"organization {o.id!r}", o, soft)
+        checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
     for i, o in enumerate(spec.organizations):
         if o.alternate is not None and o.alternate not in orgs:
-            problems.append(
-                Problem(path, org_line(i), f"organization {o.id!r}: alternate {o.alternate!r} is not defined")
-            )
+            checker.error(("organizations", i, "alternate"), f"organization {o.id!r}: alternate {o.alternate!r} is not defined")
 
     relations: list[Relation] = []
-    seen_rel: set[tuple[str, str, str]] = set()
+    rel_index: dict[Relation, int] = {}
+    seen: set[tuple[str, str, str]] = set()
     for i, r in enumerate(spec.relations):
-        line = rel_line(i)
-        bad = [ref for ref in (r.from_, r.to) if ref not in orgs]
-        if bad:
-            problems.append(Problem(path, line, f"relations[{i}]: unknown organization {bad[0]!r}"))
+        loc: Loc = ("relations", i)
+        missing = next((ref for ref in (r.from_, r.to) if ref not in orgs), None)
+        if missing is not None:
+            checker.error(loc, f"relations[{i}]: unknown organization {missing!r}")
             continue
         if r.from_ == r.to:
-            problems.append(Problem(path, line, f"relations[{i}]: {r.from_!r} relates to itself"))
+            checker.error(loc, f"relations[{i}]: {r.from_!r} relates to itself")
             continue
-        key = (r.from_, r.to, r.kind)
-        if key in seen_rel:
-            problems.append(Problem(path, line, f"relations[{i}]: duplicate {r.kind} {r.from_} -> {r.to}"))
+        if (r.from_, r.to, r.kind) in seen:
+            checker.error(loc, f"relations[{i}]: duplicate {r.kind} {r.from_} -> {r.to}")
             continue
-        seen_rel.add(key)
+        seen.add((r.from_, r.to, r.kind))
         if not r.source and not r.assumption:
-            problems.append(
-                Problem(path, line, f"relations[{i}]: no source (add source: or assumption: true)", soft)
-            )
-        relations.append(
-            Relation(
-                from_id=r.from_,
-                to_id=r.to,
-                kind=r.kind,
-                active_in=frozenset(r.active_in) if r.active_in is not None else None,
-                source=r.source,
-                assumption=r.assumption,
-                unconfirmed=r.unconfirmed,
-                note_en=r.note_en,
-                note_ja=r.note_ja,
-                line=line,
-            )
+            checker.soft(loc, f"relations[{i}]: no source (add source: or assumption: true)")
+        rel = Relation(
+            from_id=r.from_,
+            to_id=r.to,
+            kind=r.kind,
+            active_in=frozenset(r.active_in) if r.active_in is not None else None,
+            source=r.source,
+            assumption=r.assumption,
+            unconfirmed=r.unconfirmed,
+            note_en=r.note_en,
+            note_ja=r.note_ja,
         )
+        rel_index[rel] = i
+        relations.append(rel)
 
     plans: list[Plan] = []
-    plans_data = data.get("plans") or LineList()
     for i, p in enumerate(spec.plans):
-        line = plans_data.item_lines[i]
         if p.owner is not None and p.owner not in orgs:
-            problems.append(Problem(path, line, f"plans[{i}].owner: unknown organization {p.owner!r}"))
-        _check_names_and_source(problems, path, line, f"plan {p.id!r}", p, soft)
-        plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption, line))
+            checker.error(("plans", i, "owner"), f"plans[{i}].owner: unknown organization {p.owner!r}")
+        checker.names_and_source(("plans", i), f"plan {p.id!r}", p)
+        plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption))
 
-    _check_names_and_source(problems, path, data.line, f"architecture {spec.id!r}", spec, soft)
-    problems.extend(_cycle_problems(relations, path))
-    heads = _check_heads(orgs, path, problems)
-    problems.extend(_civilian_control_problems(orgs, relations, heads, path, soft))
+    checker.names_and_source((), f"architecture {spec.id!r}", spec)
+    cycle = _find_cycle(relations)
+    if cycle is not None:
+        names = " -> ".join([*cycle[0], cycle[0][0]])
+        checker.error(("relations", rel_index[cycle[1]]), f"cycle in command relations: {names}")
+    heads = _heads(orgs, org_index, checker)
+    reached = civilian_reach(orgs, relations, heads)
+    for org in orgs.values():
+        if org.kind in MILITARY_KINDS and org.id not in reached:
+            loc = ("organizations", org_index[org.id])
+            if org.nation not in heads:
+                checker.soft(loc, f"organization {org.id!r}: nation {org.nation} has no head of government (head_of_government: true)")
+            else:
+                checker.soft(
+                    loc,
+                    f"organization {org.id!r}: no civilian chain to {heads[org.nation]!r} "
+                    "through political-direction/command relations",
+                )
 
     arch = Architecture(
         id=spec.id,
@@ -200,47 +236,51 @@ def architecture_from_data(
         description_en=spec.description_en,
         description_ja=spec.description_ja,
         source=spec.source,
-        path=Path(path),
+        path=Path(doc.path),
     )
-    return arch, problems
+    return arch, checker.problems
 
 
-def _check_names_and_source(
-    problems: list[Problem], path: str, line: int, what: str, spec: Any, severity: str
-) -> None:
-    if not getattr(spec, "name_en", None):
-        problems.append(Problem(path, line, f"{what}: missing English name (name_en)", severity))
-    if not getattr(spec, "name_ja", None):
-        problems.append(Problem(path, line, f"{what}: missing Japanese name (name_ja)", severity))
-    if not spec.source and not spec.assumption:
-        problems.append(Problem(path, line, f"{what}: no source (add source: or assumption: true)", severity))
+class _Checker:
+    """Collects problems; `soft` ones are warnings for user files and errors under --strict."""
+
+    def __init__(self, doc: YamlDocument, soft_severity: str) -> None:
+        self.doc = doc
+        self.soft_severity = soft_severity
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Loc, message: str) -> None:
+        self.problems.append(self.doc.problem(loc, message))
+
+    def soft(self, loc: Loc, message: str) -> None:
+        self.problems.append(self.doc.problem(loc, message, self.soft_severity))
+
+    def names_and_source(self, loc: Loc, what: str, spec: Any) -> None:
+        if not getattr(spec, "name_en", None):
+            self.soft(loc, f"{what}: missing English name (name_en)")
+        if not getattr(spec, "name_ja", None):
+            self.soft(loc, f"{what}: missing Japanese name (name_ja)")
+        if not spec.source and not spec.assumption:
+            self.soft(loc, f"{what}: no source (add source: or assumption: true)")
 
 
-def _check_heads(orgs: dict[str, Organization], path: str, problems: list[Problem]) -> dict[str, str]:
+def _heads(orgs: dict[str, Organization], org_index: dict[str, int], checker: _Checker) -> dict[str, str]:
     heads: dict[str, str] = {}
     for org in orgs.values():
         if not org.head_of_government:
             continue
+        loc = ("organizations", org_index[org.id])
         if org.kind != "political-authority":
-            problems.append(
-                Problem(path, org.line, f"organization {org.id!r}: a head of government must be a political-authority")
-            )
+            checker.error(loc, f"organization {org.id!r}: a head of government must be a political-authority")
         elif org.nation in heads:
-            problems.append(
-                Problem(
-                    path,
-                    org.line,
-                    f"organization {org.id!r}: second head of government for {org.nation} "
-                    f"(already {heads[org.nation]!r})",
-                )
-            )
+            checker.error(loc, f"organization {org.id!r}: second head of government for {org.nation} (already {heads[org.nation]!r})")
         else:
             heads[org.nation] = org.id
     return heads
 
 
-def _cycle_problems(relations: list[Relation], path: str) -> list[Problem]:
-    """A cycle among command-type relations, found by Kahn's algorithm (one problem per file)."""
+def _find_cycle(relations: list[Relation]) -> tuple[list[str], Relation] | None:
+    """A cycle among command-type relations (Kahn's algorithm), with one relation on it."""
     edges = [r for r in relations if r.kind in COMMAND_KINDS]
     indegree: dict[str, int] = {}
     out: dict[str, list[Relation]] = {}
@@ -257,45 +297,20 @@ def _cycle_problems(relations: list[Relation], path: str) -> list[Problem]:
                 ready.append(r.to_id)
     stuck = {n for n, d in indegree.items() if d > 0}
     if not stuck:
-        return []
+        return None
     # Walk back along stuck edges until a node repeats: that is a cycle to name.
     into = {r.to_id: r for r in edges if r.to_id in stuck and r.from_id in stuck}
-    node = next(iter(sorted(stuck)))
+    node = min(stuck)
     seen: list[str] = []
     while node not in seen:
         seen.append(node)
         node = into[node].from_id
     cycle = seen[seen.index(node) :][::-1]
-    first = into[cycle[0]]
-    names = " -> ".join([*cycle, cycle[0]])
-    return [Problem(path, first.line, f"cycle in command relations: {names}")]
-
-
-def _civilian_control_problems(
-    orgs: dict[str, Organization],
-    relations: list[Relation],
-    heads: dict[str, str],
-    path: str,
-    severity: str,
-) -> list[Problem]:
-    """Military organizations that do not reach their own head of government."""
-    reached = civilian_reach(orgs, relations, heads)
-    problems = []
-    for org in orgs.values():
-        if org.kind in MILITARY_KINDS and org.id not in reached:
-            if org.nation not in heads:
-                msg = f"organization {org.id!r}: nation {org.nation} has no head of government (head_of_government: true)"
-            else:
-                msg = (
-                    f"organization {org.id!r}: no civilian chain to {heads[org.nation]!r} "
-                    "through political-direction/command relations"
-                )
-            problems.append(Problem(path, org.line, msg, severity))
-    return problems
+    return cycle, into[cycle[0]]
 
 
 def civilian_reach(
-    orgs: dict[str, Organization] | Any,
+    orgs: Any,
     relations: list[Relation] | tuple[Relation, ...],
     heads: dict[str, str],
     situation: str | None = None,
@@ -317,12 +332,12 @@ def civilian_reach(
     return reached
 
 
-Validator = Callable[[Any, str, bool], list[Problem]]
+Validator = Callable[[YamlDocument, bool], list[Problem]]
 
 
-def validate_architecture_data(data: Any, path: str, strict: bool) -> list[Problem]:
+def validate_architecture_document(doc: YamlDocument, strict: bool) -> list[Problem]:
     try:
-        _, problems = architecture_from_data(data, path, strict=strict)
+        _, problems = architecture_from_document(doc, strict=strict)
     except CatalogError as exc:
         return exc.problems
     return problems
@@ -330,30 +345,16 @@ def validate_architecture_data(data: Any, path: str, strict: bool) -> list[Probl
 
 def validate_file(path: str | Path, *, strict: bool = False, validators: dict[str, Validator] | None = None) -> list[Problem]:
     """Every problem in a catalog file; the file's kind comes from its top-level `kind:` key."""
-    p = str(path)
     try:
-        data = read_yaml(p)
+        doc = read_yaml(path)
     except CatalogError as exc:
         return exc.problems
-    if not isinstance(data, LineDict):
-        return [Problem(p, getattr(data, "line", 1) or 1, "expected a mapping with a top-level 'kind:' key")]
-    kinds: dict[str, Validator] = {"architecture": validate_architecture_data}
+    if not isinstance(doc.data, dict):
+        return [doc.problem((), "expected a mapping with a top-level 'kind:' key")]
+    kinds: dict[str, Validator] = {"architecture": validate_architecture_document}
     kinds.update(validators or {})
-    kind = data.get("kind")
-    if kind not in kinds:
-        line = data.key_lines.get("kind", data.line)
+    kind = doc.data.get("kind")
+    if not isinstance(kind, str) or kind not in kinds:
         what = "missing top-level 'kind:'" if kind is None else f"unknown kind {kind!r}"
-        return [Problem(p, line, f"{what}; expected one of: {', '.join(sorted(kinds))}")]
-    return kinds[kind](data, p, strict)
-
-
-__all__ = [
-    "ARCHITECTURES_DIR",
-    "CATALOG_DIR",
-    "UnknownIdError",
-    "bundled_architectures",
-    "civilian_reach",
-    "load_architecture",
-    "parse_spec",
-    "validate_file",
-]
+        return [doc.problem(("kind",), f"{what}; expected one of: {', '.join(sorted(kinds))}")]
+    return kinds[kind](doc, strict)

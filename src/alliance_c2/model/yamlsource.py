@@ -1,68 +1,67 @@
-"""Line-aware YAML: plain dicts and lists that remember the line each value came from."""
+"""YAML documents that can say which line a value came from.
+
+Values are parsed with yaml-rs (Rust, YAML 1.2): about 25 times faster than PyYAML with libyaml
+on a 10,000-organization file (0.10 s against 2.6 s, benchmarks/bench_model.py). Line numbers
+are needed only when something is wrong, so PyYAML composes the node tree lazily, on the first
+question about a line.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from .errors import CatalogError, Problem
 
-_MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 
-try:  # the C loader is much faster on large files
+try:  # the C loader is faster on large files
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - pure-Python PyYAML
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_SCALARS = yaml.constructor.SafeConstructor()
+_RS_LINE = re.compile(r"line (\d+)")
 
 
-class LineDict(dict[str, Any]):
-    """A mapping from YAML with `line` (its own) and `key_lines` (line of each key)."""
+class YamlDocument:
+    """Parsed YAML `data` with its `path`; `line(loc)` finds where a value is in the text."""
 
-    line: int = 0
-    key_lines: dict[str, int]
+    def __init__(self, data: Any, text: str, path: str) -> None:
+        self.data = data
+        self.text = text
+        self.path = path
+        self._root: yaml.Node | None = None
 
+    def line(self, loc: tuple[int | str, ...] = ()) -> int:
+        """The 1-based line of the value at `loc` (keys and list indexes), or of its nearest parent."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        node: yaml.Node | None = self._root
+        line = node.start_mark.line + 1 if node is not None else 1
+        for part in loc:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
+                if match is None:
+                    break
+                line = match[0].start_mark.line + 1
+                node = match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
 
-class LineList(list[Any]):
-    """A sequence from YAML with `line` (its own) and `item_lines`."""
-
-    line: int = 0
-    item_lines: list[int]
-
-
-def _convert(node: yaml.Node, path: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out = LineDict()
-        out.line = node.start_mark.line + 1
-        out.key_lines = {}
-        for key_node, value_node in node.value:
-            key = _convert(key_node, path)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                key = str(key)
-            if key in out.key_lines:
-                raise CatalogError([Problem(path, line, f"duplicate key {key!r}")])
-            out[key] = _convert(value_node, path)
-            out.key_lines[key] = line
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        seq = LineList(_convert(item, path) for item in node.value)
-        seq.line = node.start_mark.line + 1
-        seq.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return seq
-    if node.tag == _STR_TAG:
-        return node.value
-    # Other scalars: the safe constructor resolves the tag (int, bool, null, float, date).
-    return _SCALARS.construct_object(node, deep=True)
+    def problem(self, loc: tuple[int | str, ...], message: str, severity: str = "error") -> Problem:
+        return Problem(self.path, self.line(loc), message, severity)
 
 
-def parse_yaml(text: str | bytes, path: str) -> Any:
-    """Parse YAML text into LineDict/LineList values; raise CatalogError naming path and line."""
+def parse_yaml(text: str | bytes, path: str) -> YamlDocument:
+    """Parse YAML text; raise CatalogError naming path and line on anything unreadable."""
     if isinstance(text, bytes):
         if b"\x00" in text:
             raise CatalogError([Problem(path, 1, "not a text file (binary content)")])
@@ -74,30 +73,42 @@ def parse_yaml(text: str | bytes, path: str) -> Any:
     if not text.strip():
         raise CatalogError([Problem(path, 1, "file is empty")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        data = yaml_rs.loads(text)
+    except yaml_rs.YAMLDecodeError as exc:
+        raise CatalogError([_syntax_problem(text, path, str(exc))]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise CatalogError([Problem(path, 1, f"YAML error: {exc}")]) from None
+    if data is None:
+        raise CatalogError([Problem(path, 1, "file is empty")])
+    return YamlDocument(data, text, path)
+
+
+def _syntax_problem(text: str, path: str, rs_message: str) -> Problem:
+    """Locate a syntax error: PyYAML's mark where it agrees, else the line yaml-rs reports."""
+    first = rs_message.strip().splitlines()[0] if rs_message.strip() else "invalid YAML"
+    reason = rs_message.strip().splitlines()[-1].strip() if rs_message.strip() else first
+    try:
+        yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise CatalogError([Problem(path, line, f"YAML syntax error: {reason}")]) from None
-    except yaml.YAMLError as exc:
-        raise CatalogError([Problem(path, 1, f"YAML error: {exc}")]) from None
-    if node is None:
-        raise CatalogError([Problem(path, 1, "file is empty")])
-    try:
-        return _convert(node, path)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-        raise CatalogError([Problem(path, line, f"YAML error: {exc}")]) from None
+        pyreason = exc.problem or exc.context or reason
+        return Problem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {pyreason}")
+    except yaml.YAMLError:
+        pass
+    match = _RS_LINE.search(first)
+    line = int(match.group(1)) if match else 1
+    if "duplicate" in first:
+        reason = first
+    return Problem(path, line, f"YAML syntax error: {reason}")
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Read and parse a YAML file with line information."""
+def read_yaml(path: str | Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
+    """Read and parse a YAML file."""
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > _MAX_BYTES:
-            raise CatalogError([Problem(str(p), 1, f"file too large ({size} bytes; limit {_MAX_BYTES})")])
+        if size > max_bytes:
+            raise CatalogError([Problem(str(p), 1, f"file too large ({size} bytes; limit {max_bytes})")])
         data = p.read_bytes()
     except IsADirectoryError:
         raise CatalogError([Problem(str(p), 1, "is a directory, not a file")]) from None
@@ -106,19 +117,3 @@ def read_yaml(path: str | Path) -> Any:
     except PermissionError:
         raise CatalogError([Problem(str(p), 1, "permission denied")]) from None
     return parse_yaml(data, str(p))
-
-
-def line_of(data: Any, loc: tuple[int | str, ...]) -> int:
-    """The line of the value at `loc` (a pydantic error location) inside parsed YAML."""
-    line = getattr(data, "line", 1) or 1
-    node = data
-    for part in loc:
-        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
-            line = node.key_lines.get(part, line)
-            node = node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.item_lines[part]
-            node = node[part]
-        else:
-            break
-    return line

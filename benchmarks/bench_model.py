@@ -1,0 +1,54 @@
+"""Load + validate + analyze synthetic arrangements of 1k, 10k and 100k organizations.
+
+Also times `alliance-c2 analyze 2024-proposal --json` as a user runs it (a fresh process).
+Run: .venv/bin/python benchmarks/bench_model.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import make_arrangement_yaml  # noqa: E402
+
+from alliance_c2.analysis import analyze  # noqa: E402
+from alliance_c2.model import load_architecture  # noqa: E402
+
+
+def _time_load_analyze(n: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"synthetic-{n}.yaml"
+        path.write_text(make_arrangement_yaml(n, seed=1), encoding="utf-8")
+        start = time.perf_counter()
+        arch = load_architecture(path)
+        loaded = time.perf_counter()
+        analyze(arch, "armed-attack")
+        done = time.perf_counter()
+    return loaded - start, done - start
+
+
+def _time_cli(runs: int = 5) -> float:
+    exe = Path(sys.executable).parent / "alliance-c2"
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "analyze", "2024-proposal", "--json"], check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    print(f"{'orgs':>8} {'load+validate s':>16} {'load+validate+analyze s':>24} {'us per org':>11}")
+    for n in (1_000, 10_000, 100_000):
+        load_s, total_s = _time_load_analyze(n)
+        print(f"{n:>8} {load_s:>16.3f} {total_s:>24.3f} {total_s / n * 1e6:>11.1f}")
+    print(f"cli_analyze_2024_proposal_seconds: {_time_cli():.3f}")
+
+
+if __name__ == "__main__":
+    main()

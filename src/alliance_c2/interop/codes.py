@@ -1,0 +1,99 @@
+"""How workbench vocabulary maps onto C2SIM (JC3IEDM) codes, both ways, and stable UUIDs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Final
+
+from ..model.schema import SIDC_PATTERN
+
+# Every UUID the workbench writes is uuid5 under this namespace, so re-exports match.
+UUID_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:alliance-c2:c2sim")
+KIND_NAMESPACE: Final = "urn:alliance-c2:organization-kind"
+ID_NAMESPACE: Final = "urn:alliance-c2:organization-id"
+NULL_UUID: Final = "00000000-0000-0000-0000-000000000000"
+
+# Relations a unit stands in toward its superior; `command` splits into ORGANC/COMD at export.
+COMMAND_CODES: Final = {"opcon": "OPCON", "tacon": "TACCNT", "adcon": "ADMCON"}
+SUPPORT_CODE: Final = "GENSUP"
+# C2SIM codes read back, and the workbench kind each one means (no others are guessed).
+CODE_KINDS: Final = {
+    "COMD": "command",
+    "ORGANC": "command",
+    "OPCON": "opcon",
+    "TACCNT": "tacon",
+    "ADMCON": "adcon",
+    "GENSUP": "support",
+    "DIRSUP": "support",
+    "CLSSUP": "support",
+    "GENSRI": "support",
+}
+# Kinds C2SIM has no code for; the export leaves them out and says how many.
+INEXPRESSIBLE_KINDS: Final = ("political-direction", "coordination", "consultation", "liaison")
+
+ECHELON_CODES: Final = {
+    "army": "ARMY",
+    "corps": "CORPS",
+    "division": "DIV",
+    "brigade": "BDE",
+    "regiment": "RGT",
+    "battalion": "BN",
+    "company": "COY",
+}
+ECHELONS_FROM_CODE: Final = {code: echelon for echelon, code in ECHELON_CODES.items()}
+# C2SIM echelon codes that carry no information (not otherwise specified / not known).
+SILENT_ECHELON_CODES: Final = frozenset({"NOS", "NKN"})
+
+# Organizations that become MilitaryOrganization/Unit; the rest become NonMilitaryOrganization.
+UNIT_KINDS: Final = frozenset({"headquarters", "component-command", "unit", "liaison-cell"})
+
+# Workbench action -> C2SIM TaskActionCode, for order messages.
+TASK_ACTION_CODES: Final = {
+    "use-of-force": "ATTACK",
+    "counterstrike": "ATTACK",
+    "bmd-intercept": "INTCEP",
+    "asset-protection": "ESCRT",
+    "logistics-support": "RESUPL",
+    "search-and-rescue": "SAR",
+    "ship-inspection": "SERCH",
+    "maritime-security-operation": "PATROL",
+    "public-security-operation": "SECURE",
+    "airspace-violation-response": "INTCEP",
+    "isr": "SURVEL",
+    "cyber-defense": "DEFEND",
+    "disaster-relief": "SUPPRT",
+    "rescue-of-nationals": "RESCUE",
+    "transport-of-nationals": "EVACT",
+    "defense-facilities": "CONSTR",
+    "civil-protection-dispatch": "EVACT",
+    "minesweeping": "MINSWP",
+}
+
+# APP-6C exercise affiliations have no place in the C2SIM SIDC pattern: the real one stands in.
+_EXERCISE_AFFILIATIONS: Final = {"G": "P", "W": "U", "M": "A", "D": "F", "L": "N"}
+_ORDER_OF_BATTLE: Final = frozenset("AECGNSX-*")
+
+
+def stable_uuid(*parts: str) -> str:
+    """A UUID derived only from `parts` (uuid5), identical on every run."""
+    return str(uuid.uuid5(UUID_NAMESPACE, "/".join(parts)))
+
+
+def c2sim_sidc(sidc: str) -> tuple[str, bool]:
+    """The SIDC as the C2SIM pattern accepts it, and whether anything had to change.
+
+    C2SIM requires positions 13-14 (country) to be dashes, allows no exercise affiliations and
+    only the APP-6C order-of-battle letters in position 15.
+    """
+    chars = list(sidc)
+    chars[1] = _EXERCISE_AFFILIATIONS.get(chars[1], chars[1])
+    chars[12:14] = ["-", "-"]
+    if chars[14] not in _ORDER_OF_BATTLE:
+        chars[14] = "-"
+    out = "".join(chars)
+    return out, out != sidc
+
+
+def workbench_sidc(sidc: str) -> str | None:
+    """A C2SIM SIDC if it is also a valid workbench SIDC (APP-6C warfighting letter code)."""
+    return sidc if SIDC_PATTERN.match(sidc) else None

@@ -14,10 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_arrangement_yaml  # noqa: E402
-
-from alliance_c2.analysis import analyze  # noqa: E402
-from alliance_c2.model import load_architecture  # noqa: E402
+from alliance_c2.analysis import analyze
+from alliance_c2.model import load_architecture
+from synthetic import make_arrangement_yaml
 
 
 def _time_load_analyze(n: int) -> tuple[float, float]:

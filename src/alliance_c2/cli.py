@@ -90,7 +90,7 @@ def show(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show an arrangement as a tree of authority. / 指揮系統を木構造で表示する。"""
-    from .model.tree import authority_tree, arrangement_dict
+    from .model.tree import arrangement_dict, authority_tree
 
     lang = resolve_lang(lang)
     architecture = _arch(arch)
@@ -110,15 +110,14 @@ def validate(
 
     problems = validate_any(file, strict=strict)
     errors = [p for p in problems if p.severity == "error"]
-    for p in problems:
-        if p.severity == "warning":
-            sys.stderr.write(f"{p} (warning)\n")
     if errors:
         sys.stderr.write(f"{errors[0]}\n")
         if len(errors) > 1:
             sys.stderr.write(f"({len(errors) - 1} more error(s); fix this one first)\n")
         raise typer.Exit(2)
-    sys.stdout.write(f"{file}: valid\n")
+    for p in problems:
+        sys.stderr.write(f"{p} (warning)\n")
+    sys.stdout.write(f"{file}: valid" + (f" with {len(problems)} warning(s)" if problems else "") + "\n")
 
 
 @app.command()
@@ -200,20 +199,27 @@ def diagram(
     sys.stdout.write(f"{out}\n")
 
 
-def main() -> None:
-    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+def main_errors(exc: BaseException) -> tuple[int, str]:
+    """The exit code and one-line message for an error that is the user's input, else re-raise."""
     from .model import CatalogError, UnknownIdError
 
+    if isinstance(exc, CatalogError):
+        return 2, f"alliance-c2: error: {exc.problems[0]}\n"
+    if isinstance(exc, UnknownIdError):
+        return 2, f"alliance-c2: error: {exc.describe()}\n"
+    raise exc
+
+
+def main() -> None:
+    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
     try:
         app()
-    except CatalogError as exc:
-        sys.stderr.write(f"alliance-c2: error: {exc.problems[0]}\n")
-        sys.exit(2)
-    except UnknownIdError as exc:
-        sys.stderr.write(f"alliance-c2: error: {exc.describe()}\n")
-        sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # only input errors are turned into a message; others re-raise
+        code, message = main_errors(exc)
+        sys.stderr.write(message)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -72,9 +72,9 @@ def print_analysis(console: Console, arch: Architecture, an: Analysis, lang: str
     for unit, chains in an.chains.items():
         if arch.organizations[unit].kind != "unit":
             continue
-        for c in chains:
-            kind = _t(lang, c.kind, "国家" if c.kind == "national" else "作戦")
-            table.add_row(arch.organizations[unit].name(lang), kind, " → ".join(c.path))
+        for chain in chains:
+            kind = _t(lang, chain.kind, "国家" if chain.kind == "national" else "作戦")
+            table.add_row(arch.organizations[unit].name(lang), kind, " → ".join(chain.path))
     console.print(table)
 
 

@@ -208,7 +208,7 @@ class _NationalChains:
             pending.append(node)
             up = self._parent.get(node)
             node = up[0] if up else None
-        base: tuple[tuple[str, ...], tuple[str, ...]] = self._memo[node] if node in self._memo else ((), ())
+        base: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()) if node is None else self._memo.get(node, ((), ()))
         for current in reversed(pending):
             up = self._parent.get(current)
             path, kinds = base

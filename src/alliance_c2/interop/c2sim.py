@@ -55,7 +55,9 @@ class C2simExport:
     @property
     def warnings(self) -> list[str]:
         """One line per kind of loss, with counts (what the CLI prints on stderr)."""
-        lines = [f"{what}: {n} relation(s) left out ({_REASONS.get(what, _NO_SLOT)})" for what, n in self.left_out]
+        lines = [
+            f"{what}: {n} relation(s) left out ({_REASONS.get(what, _NO_SLOT)})" for what, n in self.left_out
+        ]
         return lines + list(self.notes)
 
 
@@ -131,8 +133,11 @@ def finish(root: etree._Element, schema: str, what: str, validate: bool) -> byte
         problems = schema_problems(tree, schema, what)
         if problems:
             first = problems[0]
-            raise CatalogError([Problem(what, 1, f"C2SIM export is not schema-valid (line {first.line}): {first.message}")])
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            raise CatalogError(
+                [Problem(what, 1, f"C2SIM export is not schema-valid (line {first.line}): {first.message}")]
+            )
+    xml: bytes = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 @dataclass
@@ -180,7 +185,9 @@ def export_c2sim(
     for org in arch.organizations.values():
         sidc_changed += _entity(writer, definitions, arch, org, plan)
     setting = writer.sub(init, "ScenarioSetting")
-    writer.sub(writer.sub(setting, "DateTime"), "IsoDateTime", c2sim_datetime(scenario_time or PLACEHOLDER_TIME))
+    writer.sub(
+        writer.sub(setting, "DateTime"), "IsoDateTime", c2sim_datetime(scenario_time or PLACEHOLDER_TIME)
+    )
     writer.sub(setting, "Version", arch.id)
     entities = writer.sub(init, "SystemEntityList")
     for org_id in arch.organizations:
@@ -203,7 +210,8 @@ def _notes(plan: _Plan, sidc_changed: int) -> Iterable[str]:
         )
     if sidc_changed:
         yield (
-            f"C2SIM SIDCs carry no country code: positions 13-14 set to '--' for {sidc_changed} organization(s) "
+            f"C2SIM SIDCs carry no country code: positions 13-14 set to '--' "
+            f"for {sidc_changed} organization(s) "
             "(the nation is the force side)"
         )
 
@@ -243,9 +251,13 @@ def _superiors(arch: Architecture, relations: list[Relation]) -> dict[str, Relat
     best: dict[str, tuple[int, Relation]] = {}
     for rel in relations:
         rank = _SUPERIOR_PRIORITY.get(rel.kind)
-        if rank is None:
+        # Without a CommandRelation slot, a non-military superior can only mean command.
+        if rank is None or (rank > 1 and arch.organizations[rel.to_id].kind not in UNIT_KINDS):
             continue
-        if rel.kind == "command" and arch.organizations[rel.from_id].nation == arch.organizations[rel.to_id].nation:
+        if (
+            rel.kind == "command"
+            and arch.organizations[rel.from_id].nation == arch.organizations[rel.to_id].nation
+        ):
             rank = 0
         current = best.get(rel.to_id)
         if current is None or rank < current[0]:
@@ -275,11 +287,17 @@ def _force_sides(writer: Writer, parent: etree._Element, arch: Architecture) -> 
             writer.sub(relation, "OtherSide", side_uuid(arch.id, other))
 
 
-def _entity(writer: Writer, parent: etree._Element, arch: Architecture, org: Organization, plan: _Plan) -> int:
+def _entity(
+    writer: Writer, parent: etree._Element, arch: Architecture, org: Organization, plan: _Plan
+) -> int:
     """Write one organization; returns 1 if its SIDC had to be adapted to the C2SIM pattern."""
     collective = writer.path(parent, "Entity", "ActorEntity", "CollectiveEntity")
     is_unit = org.kind in UNIT_KINDS
-    el = writer.path(collective, "MilitaryOrganization", "Unit") if is_unit else writer.sub(collective, "NonMilitaryOrganization")
+    el = (
+        writer.path(collective, "MilitaryOrganization", "Unit")
+        if is_unit
+        else writer.sub(collective, "NonMilitaryOrganization")
+    )
     descriptor = writer.sub(el, "EntityDescriptor")
     writer.sub(descriptor, "Side", side_uuid(arch.id, org.nation))
     superior = plan.superior.get(org.id)

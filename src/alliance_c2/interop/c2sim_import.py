@@ -110,7 +110,9 @@ def arrangement_yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
 
 
-def import_c2sim(path: str | Path, *, yaml_path: str | None = None, max_bytes: int = MAX_XML_BYTES) -> C2simImport:
+def import_c2sim(
+    path: str | Path, *, yaml_path: str | None = None, max_bytes: int = MAX_XML_BYTES
+) -> C2simImport:
     """Read a C2SIM initialization message as an arrangement.
 
     Raises CatalogError (FILE:LINE: reason) for unsafe, malformed or schema-invalid XML, a
@@ -129,10 +131,19 @@ def import_c2sim(path: str | Path, *, yaml_path: str | None = None, max_bytes: i
     entities, others = _entities(init, namespace)
     if not entities:
         raise CatalogError(
-            [Problem(name, init.sourceline or 1, "initialization has no units (no MilitaryOrganization or NonMilitaryOrganization): nothing to import")]
+            [
+                Problem(
+                    name,
+                    init.sourceline or 1,
+                    "initialization has no units (no MilitaryOrganization or NonMilitaryOrganization): "
+                    "nothing to import",
+                )
+            ]
         )
     if others:
-        notes.add(others[0], f"{len(others)} platform, person or physical entities are not organizations: left out")
+        notes.add(
+            others[0], f"{len(others)} platform, person or physical entities are not organizations: left out"
+        )
     data = _arrangement(init, namespace, Path(name), key, sides, entities, notes)
     text = arrangement_yaml(data)
     arch, problems = architecture_from_document(parse_yaml(text, yaml_path or f"{name} (imported)"))
@@ -151,9 +162,19 @@ def _schema_key(root: etree._Element, path: str) -> str:
     line = root.sourceline or 1
     if namespace.startswith(NAMESPACE_PREFIX):
         edition = namespace[len(NAMESPACE_PREFIX) :]
-        raise CatalogError([Problem(path, line, f"unsupported C2SIM schema version {edition!r}; supported namespaces: {supported}")])
+        raise CatalogError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"unsupported C2SIM schema version {edition!r}; supported namespaces: {supported}",
+                )
+            ]
+        )
     shown = repr(namespace) if namespace else "no namespace"
-    raise CatalogError([Problem(path, line, f"not a C2SIM document: root element in {shown}; expected one of {supported}")])
+    raise CatalogError(
+        [Problem(path, line, f"not a C2SIM document: root element in {shown}; expected one of {supported}")]
+    )
 
 
 def _initialization_body(root: etree._Element, ns: str, path: str) -> etree._Element:
@@ -168,16 +189,24 @@ def _initialization_body(root: etree._Element, ns: str, path: str) -> etree._Ele
         if found is not None:
             what = _BODY_NAMES[body]
             raise CatalogError(
-                [Problem(path, found.sourceline or 1, f"this is {what} message ({body}), not an initialization (C2SIMInitializationBody): nothing to import")]
+                [
+                    Problem(
+                        path,
+                        found.sourceline or 1,
+                        f"this is {what} message ({body}), not an initialization "
+                        "(C2SIMInitializationBody): nothing to import",
+                    )
+                ]
             )
-    raise CatalogError([Problem(path, root.sourceline or 1, "no C2SIMInitializationBody in this message: nothing to import")])
+    raise CatalogError(
+        [Problem(path, root.sourceline or 1, "no C2SIMInitializationBody in this message: nothing to import")]
+    )
 
 
 def _text(el: etree._Element, ns: str, name: str) -> str | None:
     child = el.find(f"{{{ns}}}{name}")
-    if child is None or child.text is None:
-        return None
-    return child.text.strip()
+    text: str | None = None if child is None else child.text
+    return None if text is None else text.strip()
 
 
 def _sides(init: etree._Element, ns: str, notes: _Notes) -> dict[str, tuple[str, bool]]:
@@ -189,9 +218,14 @@ def _sides(init: etree._Element, ns: str, notes: _Notes) -> dict[str, tuple[str,
         name = _text(side, ns, "Name") or ""
         nation = _nation_code(name, used)
         if nation != name:
-            notes.add(side.sourceline or 1, f"force side {name!r} has no nation code: recorded as nation {nation}")
+            notes.add(
+                side.sourceline or 1, f"force side {name!r} has no nation code: recorded as nation {nation}"
+            )
         used.add(nation)
-        codes = [rel.findtext(f"{{{ns}}}HostilityStatusCode") for rel in side.iterfind(f"{{{ns}}}ForceSideRelation")]
+        codes = [
+            rel.findtext(f"{{{ns}}}HostilityStatusCode")
+            for rel in side.iterfind(f"{{{ns}}}ForceSideRelation")
+        ]
         sides[uuid] = (nation, "HO" in codes)
     return sides
 
@@ -261,7 +295,9 @@ def _arrangement(
     relations = list(_relations(entities, ids, source, notes))
     _government_notes(orgs, sides, notes, init.sourceline or 1)
     version = init.findtext(f"{{{ns}}}ScenarioSetting/{{{ns}}}Version")
-    arch_id = version if version and _ID_RE.match(version) else _slug(path.stem) or "imported"
+    # Our exports carry the arrangement id there; a plain version number ("1") is not an id.
+    usable = version and _ID_RE.match(version) and re.search("[a-z]", version)
+    arch_id = version if usable else _slug(path.stem) or "imported"
     return {
         "kind": "architecture",
         "id": arch_id,
@@ -279,7 +315,11 @@ def _assign_ids(entities: list[_Entity]) -> dict[str, str]:
     ids: dict[str, str] = {}
     used: set[str] = set()
     for e in entities:
-        base = e.id_hint if e.id_hint and _ID_RE.match(e.id_hint) else _slug(e.name or "") or f"unit-{e.uuid[:8]}"
+        base = (
+            e.id_hint
+            if e.id_hint and _ID_RE.match(e.id_hint)
+            else _slug(e.name or "") or f"unit-{e.uuid[:8]}"
+        )
         candidate, n = base, 1
         while candidate in used:
             n += 1
@@ -301,7 +341,12 @@ def _organization(
     if nation is None:
         notes.add(e.line, "entity without a known force side: recorded as nation UNK")
         nation = "UNK"
-    org: dict[str, Any] = {"id": org_id, "name_en": e.name or org_id, "nation": nation, "kind": _kind(e, notes)}
+    org: dict[str, Any] = {
+        "id": org_id,
+        "name_en": e.name or org_id,
+        "nation": nation,
+        "kind": _kind(e, notes),
+    }
     echelon = _echelon(e, notes)
     if echelon:
         org["echelon"] = echelon
@@ -310,7 +355,10 @@ def _organization(
         if sidc:
             org["sidc"] = sidc
         else:
-            notes.add(e.line, f"SIDC {e.sidc!r} is not an APP-6C warfighting letter code the workbench accepts: left out")
+            notes.add(
+                e.line,
+                f"SIDC {e.sidc!r} is not an APP-6C warfighting letter code the workbench accepts: left out",
+            )
     org["source"] = source
     return org
 
@@ -335,7 +383,9 @@ def _echelon(e: _Entity, notes: _Notes) -> str | None:
     return None
 
 
-def _relations(entities: list[_Entity], ids: dict[str, str], source: str, notes: _Notes) -> Iterator[dict[str, Any]]:
+def _relations(
+    entities: list[_Entity], ids: dict[str, str], source: str, notes: _Notes
+) -> Iterator[dict[str, Any]]:
     seen: set[tuple[str, str, str]] = set()
     for e in entities:
         me = ids[e.uuid]
@@ -363,11 +413,20 @@ def _relations(entities: list[_Entity], ids: dict[str, str], source: str, notes:
         yield {"from": boss, "to": me, "kind": "command", "source": source}
 
 
-def _government_notes(orgs: list[dict[str, Any]], sides: dict[str, tuple[str, bool]], notes: _Notes, line: int) -> None:
-    notes.add(line, f"C2SIM carries one name per entity: names are English only (name_ja left empty for {len(orgs)} organizations)")
+def _government_notes(
+    orgs: list[dict[str, Any]], sides: dict[str, tuple[str, bool]], notes: _Notes, line: int
+) -> None:
+    notes.add(
+        line,
+        "C2SIM carries one name per entity: names are English only "
+        f"(name_ja left empty for {len(orgs)} organizations)",
+    )
     nations = sorted({o["nation"] for o in orgs})
     hostile = sorted({nation for nation, is_hostile in sides.values() if is_hostile and nation in nations})
-    text = f"C2SIM carries no governments: nations {', '.join(nations)} have no head of government, so no unit has a civilian chain"
+    text = (
+        f"C2SIM carries no governments: nations {', '.join(nations)} have no head of government, "
+        "so no unit has a civilian chain"
+    )
     if hostile:
         text += f" (sides with a hostile force-side relation: {', '.join(hostile)})"
     notes.add(line, text)

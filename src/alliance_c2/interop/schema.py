@@ -60,7 +60,10 @@ def schema_problems(tree: etree._ElementTree, key: str, path: str) -> list[Probl
     schema = compiled_schema(key)
     if schema.validate(tree):
         return []
-    return [Problem(path, err.line or 1, f"not valid C2SIM {SCHEMAS[key].label}: {err.message}") for err in schema.error_log]
+    return [
+        Problem(path, err.line or 1, f"not valid C2SIM {SCHEMAS[key].label}: {err.message}")
+        for err in schema.error_log
+    ]
 
 
 def validate_c2sim(tree: etree._ElementTree, key: str, path: str) -> None:

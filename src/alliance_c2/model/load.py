@@ -98,7 +98,7 @@ def _load(path: Path, strict: bool) -> Architecture:
     return arch
 
 
-def pydantic_problems(exc: "ValidationError", doc: YamlDocument) -> list[Problem]:
+def pydantic_problems(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
     """Turn pydantic errors into FILE:LINE problems, naming the field."""
     out = []
     for err in exc.errors():
@@ -171,9 +171,9 @@ def architecture_from_document(
     seen: set[tuple[str, str, str]] = set()
     for i, r in enumerate(spec.relations):
         loc: Loc = ("relations", i)
-        missing = next((ref for ref in (r.from_, r.to) if ref not in orgs), None)
+        missing = next(((key, ref) for key, ref in (("from", r.from_), ("to", r.to)) if ref not in orgs), None)
         if missing is not None:
-            checker.error(loc, f"relations[{i}]: unknown organization {missing!r}")
+            checker.error((*loc, missing[0]), f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}")
             continue
         if r.from_ == r.to:
             checker.error(loc, f"relations[{i}]: {r.from_!r} relates to itself")

@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 _RS_LINE = re.compile(r"line (\d+)")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class YamlDocument:
@@ -39,7 +40,10 @@ class YamlDocument:
     def line(self, loc: tuple[int | str, ...] = ()) -> int:
         """The 1-based line of the value at `loc` (keys and list indexes), or of its nearest parent."""
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=_Loader)
+            try:
+                self._root = yaml.compose(self.text, Loader=_Loader)
+            except yaml.YAMLError:  # yaml-rs accepted what PyYAML rejects: no finer position
+                return 1
         node: yaml.Node | None = self._root
         line = node.start_mark.line + 1 if node is not None else 1
         for part in loc:
@@ -63,15 +67,20 @@ class YamlDocument:
 def parse_yaml(text: str | bytes, path: str) -> YamlDocument:
     """Parse YAML text; raise CatalogError naming path and line on anything unreadable."""
     if isinstance(text, bytes):
-        if b"\x00" in text:
+        raw = text
+        if b"\x00" in raw:
             raise CatalogError([Problem(path, 1, "not a text file (binary content)")])
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
+            line = raw[: exc.start].count(b"\n") + 1
             raise CatalogError([Problem(path, line, "not valid UTF-8 text")]) from None
     if not text.strip():
         raise CatalogError([Problem(path, 1, "file is empty")])
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise CatalogError([Problem(path, line, f"control character U+{ord(bad.group()):04X} is not allowed in YAML")])
     try:
         data = yaml_rs.loads(text)
     except yaml_rs.YAMLDecodeError as exc:

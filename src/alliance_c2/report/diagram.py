@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from xml.sax.saxutils import escape
 
 from ..analysis import interoperability_level
@@ -40,8 +41,8 @@ _BAND_LABEL_W = 30.0
 _ROW_GAP = 46.0
 _NODE_GAP = 14.0
 _COLUMN_GAP = 26.0
-_DUMMY_W = 6.0
-_DUMMY_GAP = 6.0
+_DUMMY_W = 3.0
+_DUMMY_GAP = 5.0
 # Boxes per row are limited so that the page stays within A4 width at these font sizes.
 _ROW_BUDGET = (A4_LANDSCAPE_PX - 2 * 16.0 - 30.0) * 0.9
 _FADED = 0.25
@@ -212,17 +213,25 @@ def _break_points(text: str) -> Iterable[tuple[int, int, float]]:
             yield i, i, 0.0
 
 
-def _wrap(text: str, px: float) -> tuple[str, ...]:
-    """`text` on the fewest balanced lines (at most three) that fit the box limit."""
-    if _text_width(text, px) <= _WRAP:
+def _wrap(text: str, px: float, limit: float = _WRAP) -> tuple[str, ...]:
+    """`text` on the fewest balanced lines (at most three) that fit `limit`."""
+    if _text_width(text, px) <= limit:
         return (text,)
     best: tuple[float, tuple[str, ...]] | None = None
     for end, start, bonus in _break_points(text):
         first, rest = text[:end].rstrip(), text[start:].lstrip()
         if not first or not rest:
             continue
-        lines = (first, *_wrap_two(rest, px)) if _text_width(first, px) <= _WRAP < _text_width(rest, px) else (first, rest)
-        score = max(_text_width(t, px) for t in lines) - bonus * px + (_WRAP * len(lines) if len(lines) > 2 else 0.0)
+        lines = (
+            (first, *_wrap_two(rest, px))
+            if _text_width(first, px) <= limit < _text_width(rest, px)
+            else (first, rest)
+        )
+        score = (
+            max(_text_width(t, px) for t in lines)
+            - bonus * px
+            + (limit * len(lines) if len(lines) > 2 else 0.0)
+        )
         if best is None or score < best[0]:
             best = (score, lines)
     return best[1] if best else (text,)
@@ -273,7 +282,10 @@ def _role_tag(role: Role, lang: str) -> str:
 
 def _layout(arch: Architecture, lang: str, situation: str) -> _Layout:
     columns = _columns(arch)
-    boxes = {oid: _Node(oid, 0, columns[oid], i, org=org) for i, (oid, org) in enumerate(arch.organizations.items())}
+    boxes = {
+        oid: _Node(oid, 0, columns[oid], i, org=org)
+        for i, (oid, org) in enumerate(arch.organizations.items())
+    }
     for node in boxes.values():
         _measure(node, arch.organizations[node.key], lang)
     rows_of, row_band = _rows(arch, boxes)
@@ -317,23 +329,25 @@ def _rows(arch: Architecture, boxes: dict[str, _Node]) -> tuple[dict[str, int], 
         if not changed:
             break
     parents = {a for a, _ in links}
-    for b in sorted(set(band.values())):
+    for index in sorted(set(band.values())):
         d = 0
-        while any(band[o] == b and depth[o] >= d for o in orgs):
-            row = [boxes[o] for o in orgs if band[o] == b and depth[o] == d]
+        while any(band[o] == index and depth[o] >= d for o in orgs):
+            row = [boxes[o] for o in orgs if band[o] == index and depth[o] == d]
             for moved in _overflow(row, parents):
                 depth[moved] = d + 1
             d += 1
     row_band: list[int] = []
     first_row: dict[int, int] = {}
-    for b in sorted(set(band.values())):
-        first_row[b] = len(row_band)
-        row_band.extend([b] * (1 + max(depth[o] for o in orgs if band[o] == b)))
+    for index in sorted(set(band.values())):
+        first_row[index] = len(row_band)
+        row_band.extend([index] * (1 + max(depth[o] for o in orgs if band[o] == index)))
     return {oid: first_row[band[oid]] + depth[oid] for oid in orgs}, row_band
 
 
 def _row_width(row: Sequence[_Node]) -> float:
-    return sum(n.width for n in row) + sum(_separation(a, b) - (a.width + b.width) / 2 for a, b in zip(row, row[1:], strict=False))
+    return sum(n.width for n in row) + sum(
+        _separation(a, b) - (a.width + b.width) / 2 for a, b in pairwise(row)
+    )
 
 
 def _overflow(row: Sequence[_Node], parents: set[str]) -> list[str]:
@@ -352,7 +366,11 @@ def _overflow(row: Sequence[_Node], parents: set[str]) -> list[str]:
         if node.key not in parents:
             leaves.setdefault(node.col, []).append(node)
     ranked = sorted(
-        ((i % 2 == 0, -column_width[col], i, node) for col, nodes in leaves.items() for i, node in enumerate(nodes)),
+        (
+            (i % 2 == 0, -column_width[col], i, node)
+            for col, nodes in leaves.items()
+            for i, node in enumerate(nodes)
+        ),
         key=lambda item: item[:3],
     )
     moved: list[str] = []
@@ -417,12 +435,14 @@ def _graph(
     return nodes, edges
 
 
-def _neighbours(edges: Sequence[_Edge], nodes: dict[str, _Node]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _neighbours(
+    edges: Sequence[_Edge], nodes: dict[str, _Node]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """For each node, its neighbours one row up and one row down along the edges."""
     up: dict[str, list[str]] = {k: [] for k in nodes}
     down: dict[str, list[str]] = {k: [] for k in nodes}
     for edge in edges:
-        for a, b in zip(edge.chain, edge.chain[1:], strict=False):
+        for a, b in pairwise(edge.chain):
             if nodes[a].row < nodes[b].row:
                 down[a].append(b)
                 up[b].append(a)
@@ -450,7 +470,12 @@ def _order(
             own = _positions(current[r])
             link = up if downward else down
 
-            def key(k: str, ref: dict[str, float] = ref, own: dict[str, float] = own, link: dict[str, list[str]] = link) -> tuple[float, float, float]:
+            def key(
+                k: str,
+                ref: dict[str, float] = ref,
+                own: dict[str, float] = own,
+                link: dict[str, list[str]] = link,
+            ) -> tuple[float, float, float]:
                 near = [ref[m] for m in link[k] if m in ref]
                 return nodes[k].col, sum(near) / len(near) if near else own[k], own[k]
 
@@ -497,10 +522,16 @@ def _separation(a: _Node, b: _Node) -> float:
     return (a.width + b.width) / 2 + gap
 
 
-def _place_row(keys: Sequence[str], desired: Sequence[float], nodes: dict[str, _Node]) -> list[float]:
-    """Closest positions to `desired` (least squares) that keep the order and the gaps (PAV)."""
+def _place_row(
+    keys: Sequence[str], desired: Sequence[float], nodes: dict[str, _Node], width: float
+) -> list[float]:
+    """Closest centres to `desired` (least squares) that keep the order, the gaps and [0, width].
+
+    Pool-adjacent-violators on the gap-free coordinates, then clipped to the page: with one
+    interval for every coordinate, clipping keeps the solution optimal.
+    """
     offsets = [0.0]
-    for a, b in zip(keys, keys[1:], strict=False):
+    for a, b in pairwise(keys):
         offsets.append(offsets[-1] + _separation(nodes[a], nodes[b]))
     blocks: list[list[float]] = []  # [sum, count, size]
     for target in (d - o for d, o in zip(desired, offsets, strict=True)):
@@ -509,44 +540,49 @@ def _place_row(keys: Sequence[str], desired: Sequence[float], nodes: dict[str, _
             total, count = blocks.pop()
             blocks[-1][0] += total
             blocks[-1][1] += count
-    values = [total / count for total, count in blocks for _ in range(int(count))]
+    lo = nodes[keys[0]].width / 2
+    hi = max(lo, width - nodes[keys[-1]].width / 2 - offsets[-1])
+    values = [min(max(total / count, lo), hi) for total, count in blocks for _ in range(int(count))]
     return [v + o for v, o in zip(values, offsets, strict=True)]
 
 
-def _column_anchors(layout: _Layout) -> Callable[[float], float]:
-    """Where each nation column is centred when boxes sit side by side: keeps the page narrow."""
-    widths: dict[int, float] = {}
+def _column_anchors(layout: _Layout, width: float) -> Callable[[float], float]:
+    """Where each nation column is centred on an A4-wide page, in proportion to its typical width."""
+    totals: dict[int, list[float]] = {}
     for row in layout.rows:
         boxes = [layout.nodes[k] for k in row if layout.nodes[k].org is not None]
-        for col in {int(n.col) for n in boxes}:
-            members = [n for n in boxes if int(n.col) == col]
-            widths[col] = max(widths.get(col, 0.0), _row_width(members))
+        for col in sorted({int(n.col) for n in boxes}):
+            totals.setdefault(col, []).append(_row_width([n for n in boxes if int(n.col) == col]))
+    widths = {col: sum(v) / len(v) for col, v in totals.items()}
+    scale = width / max(sum(widths.values()), 1.0)
     centres: list[tuple[float, float]] = []
     x = 0.0
     for col in sorted(widths):
-        centres.append((float(col), x + widths[col] / 2))
-        x += widths[col] + _COLUMN_GAP
-    middle = (x - _COLUMN_GAP) / 2
+        centres.append((float(col), x + widths[col] * scale / 2))
+        x += widths[col] * scale
 
     def anchor(col: float) -> float:
         if not centres:
             return 0.0
         if col <= centres[0][0]:
-            return centres[0][1] - middle
-        for (c0, x0), (c1, x1) in zip(centres, centres[1:], strict=False):
+            return centres[0][1]
+        for (c0, x0), (c1, x1) in pairwise(centres):
             if col <= c1:
-                return x0 + (x1 - x0) * (col - c0) / (c1 - c0) - middle
-        return centres[-1][1] - middle
+                return x0 + (x1 - x0) * (col - c0) / (c1 - c0)
+        return centres[-1][1]
 
     return anchor
 
 
-def _assign_x(layout: _Layout, up: dict[str, list[str]], down: dict[str, list[str]]) -> None:
+def _sweep_x(layout: _Layout, up: dict[str, list[str]], down: dict[str, list[str]], width: float) -> None:
+    """Boxes under the mean of their neighbours, pulled a little toward their column, rows kept apart."""
     nodes = layout.nodes
+    anchor = _column_anchors(layout, width)
     for row in layout.rows:
-        for key, x in zip(row, _place_row(row, [0.0] * len(row), nodes), strict=True):
+        for key, x in zip(
+            row, _place_row(row, [anchor(nodes[k].col) for k in row], nodes, width), strict=True
+        ):
             nodes[key].x = x
-    anchor = _column_anchors(layout)
     for sweep in range(16):
         order = layout.rows if sweep % 2 == 0 else list(reversed(layout.rows))
         for row in order:
@@ -554,9 +590,18 @@ def _assign_x(layout: _Layout, up: dict[str, list[str]], down: dict[str, list[st
             for key in row:
                 near = [nodes[m].x for m in (*up[key], *down[key])]
                 home = anchor(nodes[key].col)
-                desired.append((1 - _ANCHOR_PULL) * sum(near) / len(near) + _ANCHOR_PULL * home if near else home)
-            for key, x in zip(row, _place_row(row, desired, nodes), strict=True):
+                desired.append(
+                    (1 - _ANCHOR_PULL) * sum(near) / len(near) + _ANCHOR_PULL * home if near else home
+                )
+            for key, x in zip(row, _place_row(row, desired, nodes, width), strict=True):
                 nodes[key].x = x
+
+
+def _assign_x(layout: _Layout, up: dict[str, list[str]], down: dict[str, list[str]]) -> None:
+    """Horizontal centres: as straight as the edges allow, within an A4-wide page where rows fit."""
+    nodes = layout.nodes
+    width = max([_ROW_BUDGET / 0.9] + [_row_width([nodes[k] for k in row]) for row in layout.rows])
+    _sweep_x(layout, up, down, width)
     real = [n for n in nodes.values() if n.org is not None] or list(nodes.values())
     shift = _MARGIN + _BAND_LABEL_W - min((n.x - n.width / 2 for n in real), default=0.0)
     for node in nodes.values():
@@ -619,7 +664,7 @@ def _edge_path(layout: _Layout, edge: _Edge) -> str:
         points += [(node.x, entry), (node.x, leave)] if downward else [(node.x, leave), (node.x, entry)]
     points.append((tx, last.y - sign * last.height / 2))
     path = [f"M{_f(points[0][0])},{_f(points[0][1])}"]
-    for i, ((x0, y0), (x1, y1)) in enumerate(zip(points, points[1:], strict=False)):
+    for i, ((x0, y0), (x1, y1)) in enumerate(pairwise(points)):
         if i % 2 == 1:  # through a routing point: straight down the row
             path.append(f"L{_f(x1)},{_f(y1)}")
         else:
@@ -696,11 +741,9 @@ def _defs(prefix: str) -> str:
 
 
 def _nodes(layout: _Layout, lang: str) -> str:
+    boxes = sorted((n for n in layout.nodes.values() if n.org is not None), key=lambda n: (n.row, n.x))
     out = ['<g class="nodes">']
-    real = [n for n in layout.nodes.values() if n.org is not None]
-    for node in sorted(real, key=lambda n: (n.row, n.x)):
-        assert node.org is not None
-        out.append(_node_svg(node, node.org, lang))
+    out += [_node_svg(node, node.org, lang) for node in boxes if node.org is not None]
     out.append("</g>")
     return "\n".join(out)
 
@@ -716,7 +759,9 @@ def _node_svg(node: _Node, org: Organization, lang: str) -> str:
         f"<title>{title}</title>",
     ]
     if org.combined:
-        out.append(f'<rect class="node-box" {box} fill="{fill}" stroke="{_COMBINED_STROKE}" stroke-width="3.2"/>')
+        out.append(
+            f'<rect class="node-box" {box} fill="{fill}" stroke="{_COMBINED_STROKE}" stroke-width="3.2"/>'
+        )
         inner = (
             f'x="{_f(x0 + 4)}" y="{_f(y0 + 4)}" width="{_f(node.width - 8)}" '
             f'height="{_f(node.height - 8)}" rx="4"'
@@ -759,29 +804,38 @@ def _tag(cx: float, top: float, lines: Sequence[str]) -> str:
         f'height="{_f(_tag_height(lines))}" rx="7" fill="#ffffff" stroke="#555555" stroke-width="0.8"/>'
     ]
     for i, line in enumerate(lines):
-        out.append(_text(cx, top + _TAG_H - 4 + i * (_TAG_PX + 2), line, _TAG_PX, "role", weight="600", fill="#333333"))
+        out.append(
+            _text(
+                cx, top + _TAG_H - 4 + i * (_TAG_PX + 2), line, _TAG_PX, "role", weight="600", fill="#333333"
+            )
+        )
     return "".join(out)
 
 
+_FRAMES = {  # 16 x 11 frames in glyph coordinates
+    "hostile": '<path d="M8,-2 L16,5.5 L8,13 L0,5.5 z"',
+    "neutral": '<rect x="2.5" y="0" width="11" height="11"',
+    "air": '<path d="M0,11 C0,-3 16,-3 16,11 z"',
+    "sea": '<circle cx="8" cy="5.5" r="6"',
+    "subsurface": '<path d="M0,0 C0,14 16,14 16,0 z"',
+    "ground": '<rect x="0" y="0" width="16" height="11"',
+}
+
+
 def _glyph(sidc: str, x: float, y: float) -> str:
-    """A small APP-6 frame: shape by battle dimension (friend) or affiliation, fill by affiliation."""
+    """A small APP-6 frame: shape by affiliation, or by battle dimension for friends."""
     affiliation, dimension = sidc[1], sidc[2]
-    fill = _SIDC_FILL.get(affiliation, "#ffff80")
-    attrs = f'fill="{fill}" stroke="#000000" stroke-width="0.9"'
-    w, h = _GLYPH_W, _GLYPH_H
     if affiliation in ("H", "S"):
-        shape = f'<path d="M{_f(x + w / 2)},{_f(y - 2)} L{_f(x + w)},{_f(y + h / 2)} L{_f(x + w / 2)},{_f(y + h + 2)} L{_f(x)},{_f(y + h / 2)} z" {attrs}/>'
-    elif affiliation in ("N", "U"):
-        shape = f'<rect x="{_f(x + 2)}" y="{_f(y)}" width="{_f(h)}" height="{_f(h)}" {attrs}/>'
-    elif dimension in ("A", "P"):
-        shape = f'<path d="M{_f(x)},{_f(y + h)} C{_f(x)},{_f(y - 3)} {_f(x + w)},{_f(y - 3)} {_f(x + w)},{_f(y + h)} z" {attrs}/>'
-    elif dimension == "S":
-        shape = f'<circle cx="{_f(x + w / 2)}" cy="{_f(y + h / 2)}" r="{_f(h / 2 + 0.5)}" {attrs}/>'
-    elif dimension == "U":
-        shape = f'<path d="M{_f(x)},{_f(y)} C{_f(x)},{_f(y + h + 3)} {_f(x + w)},{_f(y + h + 3)} {_f(x + w)},{_f(y)} z" {attrs}/>'
+        frame = "hostile"
+    elif affiliation in ("N", "U", "P"):
+        frame = "neutral"
     else:
-        shape = f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(h)}" {attrs}/>'
-    return f'<g class="sidc" data-sidc="{escape(sidc)}">{shape}</g>'
+        frame = {"A": "air", "P": "air", "S": "sea", "U": "subsurface"}.get(dimension, "ground")
+    fill = _SIDC_FILL.get(affiliation, "#ffff80")
+    return (
+        f'<g class="sidc" data-sidc="{escape(sidc)}" transform="translate({_f(x)},{_f(y)})">'
+        f'{_FRAMES[frame]} fill="{fill}" stroke="#000000" stroke-width="0.9"/></g>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -797,7 +851,8 @@ def _title(arch: Architecture, lang: str, situation: str) -> tuple[list[tuple[st
         status = f"事態: {situation_ja} ({situation}) ・ 相互運用性レベル: {level_ja} ({level})"
     else:
         status = f"Situation: {situation} ({situation_ja}) · Interoperability level: {level} ({level_ja})"
-    lines = [(f"{arch.name(lang)} ({arch.id})", 18.0, "700")]
+    heading = f"{arch.name(lang)} ({arch.id})"
+    lines = [(t, 18.0, "700") for t in _wrap(heading, 18.0 * 1.08, A4_LANDSCAPE_PX - 2 * _MARGIN)]
     other = arch.name(_other_lang(lang))
     if other and other != arch.name(lang):
         lines.append((other, 12.0, ""))
@@ -815,7 +870,10 @@ def _svg_title(lines: Sequence[tuple[str, float, str]]) -> str:
     for text, size, weight in lines:
         y += size * 1.45
         bold = f' font-weight="{weight}"' if weight else ""
-        out.append(f'<text x="{_f(_MARGIN)}" y="{_f(y - size * 0.35)}" font-size="{_f(size)}"{bold} fill="#111111">{escape(text)}</text>')
+        out.append(
+            f'<text x="{_f(_MARGIN)}" y="{_f(y - size * 0.35)}" font-size="{_f(size)}"{bold} '
+            f'fill="#111111">{escape(text)}</text>'
+        )
     out.append("</g>")
     return "\n".join(out)
 
@@ -839,8 +897,8 @@ def _bands(layout: _Layout, lang: str, width: float) -> str:
         bottom = layout.row_bottom[last] + _ROW_GAP / 2 - 2
         fill = "#f4f5f7" if i % 2 == 0 else "#fbfbfc"
         out.append(
-            f'<rect x="{_f(_MARGIN / 2)}" y="{_f(top)}" width="{_f(width - _MARGIN)}" height="{_f(bottom - top)}" '
-            f'rx="6" fill="{fill}"/>'
+            f'<rect x="{_f(_MARGIN / 2)}" y="{_f(top)}" width="{_f(width - _MARGIN)}" '
+            f'height="{_f(bottom - top)}" rx="6" fill="{fill}"/>'
         )
         primary, other = (band.name_ja, band.name_en) if lang == "ja" else (band.name_en, band.name_ja)
         out.append(_band_label(primary, _MARGIN + 10, (top + bottom) / 2, 12, "#555555", "700"))
@@ -853,8 +911,8 @@ def _bands(layout: _Layout, lang: str, width: float) -> str:
 def _band_label(text: str, x: float, y: float, px: float, fill: str, weight: str) -> str:
     bold = f' font-weight="{weight}"' if weight else ""
     return (
-        f'<text class="band" x="{_f(x)}" y="{_f(y)}" font-size="{_f(px)}"{bold} fill="{fill}" text-anchor="middle" '
-        f'transform="rotate(-90 {_f(x)} {_f(y)})">{escape(text)}</text>'
+        f'<text class="band" x="{_f(x)}" y="{_f(y)}" font-size="{_f(px)}"{bold} fill="{fill}" '
+        f'text-anchor="middle" transform="rotate(-90 {_f(x)} {_f(y)})">{escape(text)}</text>'
     )
 
 
@@ -868,35 +926,29 @@ def _band_spans(row_band: Sequence[int]) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _column_name(arch: Architecture, col: float, lang: str) -> str:
-    if col == 1.0:
-        return _pair(lang, "Combined / consultative", "共同・協議")
-    nation = next(o.nation for o in arch.organizations.values() if _columns(arch)[o.id] == col)
-    return _pair(lang, nation_label(nation, "en"), nation_label(nation, "ja"))
-
-
 def _headers(arch: Architecture, layout: _Layout, lang: str, y: float) -> str:
-    """Nation headings above the columns they head, dropped where two would collide."""
-    spans: dict[float, tuple[float, float]] = {}
-    for node in layout.nodes.values():
-        if node.org is not None:
-            lo, hi = spans.get(node.col, (node.x, node.x))
-            spans[node.col] = (min(lo, node.x), max(hi, node.x))
+    """Headings over the host nation (left), the combined bodies (centre) and the U.S. (right)."""
+    placed = {node.col: node.org.nation for node in layout.nodes.values() if node.org is not None}
+    columns = set(placed)
     out = ['<g class="columns">']
-    right_edge = 0.0
-    for col in sorted(spans):
-        text = _column_name(arch, col, lang)
-        width = _text_width(text, 12) * 1.08
-        centre = (spans[col][0] + spans[col][1]) / 2
-        if centre - width / 2 < right_edge + 12:
-            continue
-        right_edge = centre + width / 2
-        out.append(
-            f'<text x="{_f(centre)}" y="{_f(y)}" font-size="12" font-weight="700" fill="#444444" '
-            f'text-anchor="middle">{escape(text)}</text>'
-        )
+    for col, x, anchor in ((0.0, layout.left, "start"), (2.0, layout.right, "end")):
+        if col in placed:
+            nation = placed[col]
+            out.append(
+                _header(_pair(lang, nation_label(nation, "en"), nation_label(nation, "ja")), x, y, anchor)
+            )
+    if 1.0 in columns:
+        centre = (layout.left + layout.right) / 2
+        out.append(_header(_pair(lang, "Combined / consultative", "共同・協議"), centre, y, "middle"))
     out.append("</g>")
     return "\n".join(out)
+
+
+def _header(text: str, x: float, y: float, anchor: str) -> str:
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" font-size="12" font-weight="700" fill="#444444" '
+        f'text-anchor="{anchor}">{escape(text)}</text>'
+    )
 
 
 def _kind_pair(kind: str, lang: str) -> str:
@@ -915,7 +967,11 @@ def _legend(
             entries.append((_line_sample(kind, prefix, faded=False), _kind_pair(kind, lang)))
     inactive = {e.rel.kind for e in layout.edges if not e.active}
     if inactive:
-        label = _pair(lang, f"faded: inactive in {situation}", f"淡色: {_SITUATION_JA.get(situation, situation)}では無効")
+        label = _pair(
+            lang,
+            f"faded: inactive in {situation}",
+            f"淡色: {_SITUATION_JA.get(situation, situation)}では無効",
+        )
         sample = min(inactive, key=lambda k: RELATION_KINDS.index(k) if k in RELATION_KINDS else 99)
         entries.append((_line_sample(sample, prefix, faded=True), label))
     for nation in arch.nations:
@@ -958,8 +1014,13 @@ def _swatch(nation: str, combined: bool) -> str:
     fill = _NATION_FILL.get(nation, "#ececec")
     if combined:
         return (
-            f'<rect x="8" y="1" width="34" height="18" rx="4" fill="{fill}" stroke="{_COMBINED_STROKE}" stroke-width="3"/>'
-            f'<rect x="12" y="5" width="26" height="10" rx="2" fill="none" stroke="{_COMBINED_STROKE}" stroke-width="1"/>'
+            f'<rect x="8" y="1" width="34" height="18" rx="4" fill="{fill}" '
+            f'stroke="{_COMBINED_STROKE}" stroke-width="3"/>'
+            f'<rect x="12" y="5" width="26" height="10" rx="2" fill="none" '
+            f'stroke="{_COMBINED_STROKE}" stroke-width="1"/>'
         )
     stroke = _NATION_STROKE.get(nation, "#777777")
-    return f'<rect x="8" y="2" width="34" height="16" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="1.2"/>'
+    return (
+        f'<rect x="8" y="2" width="34" height="16" rx="4" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="1.2"/>'
+    )

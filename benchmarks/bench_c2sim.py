@@ -12,9 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_arrangement  # noqa: E402
-
-from alliance_c2.interop import compiled_schema, export_c2sim, parse_xml, schema_problems  # noqa: E402
+from alliance_c2.interop import compiled_schema, export_c2sim, parse_xml, schema_problems
+from synthetic import make_arrangement
 
 
 def _time_export_validate(n: int) -> tuple[float, float, float, int]:
@@ -35,7 +34,9 @@ def main() -> None:
     total = 0.0
     for n in (1_000, 10_000):
         export_s, validate_s, total, size = _time_export_validate(n)
-        print(f"{n:>6} orgs: export {export_s:.3f} s, parse+validate {validate_s:.3f} s, total {total:.3f} s, {size / 1e6:.1f} MB")
+        print(
+            f"{n:>6} orgs: export {export_s:.3f} s, parse+validate {validate_s:.3f} s, total {total:.3f} s, {size / 1e6:.1f} MB"
+        )
     print(f"c2sim_export_validate_10k_seconds: {total:.3f}")
 
 

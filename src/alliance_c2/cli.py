@@ -199,6 +199,15 @@ def diagram(
     sys.stdout.write(f"{out}\n")
 
 
+def _register_commands() -> None:
+    from . import cli_guidelines
+
+    cli_guidelines.register(app)
+
+
+_register_commands()
+
+
 def main_errors(exc: BaseException) -> tuple[int, str]:
     """The exit code and one-line message for an error that is the user's input, else re-raise."""
     from .model import CatalogError, UnknownIdError

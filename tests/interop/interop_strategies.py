@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from alliance_c2.model.vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
 
 NATIONS = ("JPN", "USA", "UN")
-SIDCS = ("SFGPUCI----E---", "SFAPMF-----N---", "SFSPCLDD---H---", "SFGPUH----N----")
+SIDCS = ("SFGPUCI----E---", "SFAPMF-----NJA-", "SFSPCLDD---H---", "SFGPUH-----N---")
 COMMAND_TYPES = ("political-direction", "command", "opcon", "tacon", "adcon")
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,10}[A-Za-z0-9]", fullmatch=True)
 japanese = st.text(alphabet="指揮統制部隊司令部日米同盟", min_size=1, max_size=6)
@@ -44,7 +44,15 @@ def arrangements(draw: st.DrawFn, *, rich: bool = False) -> dict[str, Any]:
         "relations": rels,
     }
     if rich:
-        data["plans"] = [{"id": "plan-a", "name_en": "Plan A", "name_ja": "計画", "owner": orgs[0]["id"], "assumption": True}]
+        data["plans"] = [
+            {
+                "id": "plan-a",
+                "name_en": "Plan A",
+                "name_ja": "計画",
+                "owner": orgs[0]["id"],
+                "assumption": True,
+            }
+        ]
     return data
 
 

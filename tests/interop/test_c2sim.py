@@ -120,7 +120,10 @@ BOMB = b"""<?xml version="1.0"?>
     [
         (BOMB, ":2: DOCTYPE with entity declarations"),
         (b"<Message xmlns='urn:other'/>", ":1: not a C2SIM document"),
-        (b"<Message xmlns='http://www.sisostds.org/schemas/C2SIM/1.0'/>", ":1: unsupported C2SIM schema version '1.0'"),
+        (
+            b"<Message xmlns='http://www.sisostds.org/schemas/C2SIM/1.0'/>",
+            ":1: unsupported C2SIM schema version '1.0'",
+        ),
         (b"<Message>\n  <open>\n</Message>", ":3: XML syntax error"),
         (b"", ":1: file is empty"),
     ],
@@ -162,7 +165,9 @@ def test_cli_export_then_import_writes_valid_yaml(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=arrangements())
-def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(tmp_path_factory: pytest.TempPathFactory, data: dict) -> None:
+def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
+    tmp_path_factory: pytest.TempPathFactory, data: dict
+) -> None:
     arch, _, _ = arrangement_from_json(json.dumps(data), "random.json")
     result = export_c2sim(arch)
     path = tmp_path_factory.mktemp("rt") / "random.xml"

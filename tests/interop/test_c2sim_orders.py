@@ -40,4 +40,6 @@ def test_mixed_issuers_are_refused() -> None:
 
 def test_unknown_action_is_refused() -> None:
     with pytest.raises(UnknownIdError):
-        order_message(load_architecture("2024-proposal"), [OrderRecord("jpn-jjoc", "jpn-adc", "dance", timedelta(0))])
+        order_message(
+            load_architecture("2024-proposal"), [OrderRecord("jpn-jjoc", "jpn-adc", "dance", timedelta(0))]
+        )

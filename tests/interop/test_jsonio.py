@@ -55,7 +55,10 @@ def test_cli_json_import_writes_yaml_that_loads(tmp_path: Path) -> None:
     app.callback()(lambda: None)
     source, out = tmp_path / "a.json", tmp_path / "a.yaml"
     runner = CliRunner()
-    assert runner.invoke(app, ["export", "2015-guidelines", "--format", "json", "-o", str(source)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["export", "2015-guidelines", "--format", "json", "-o", str(source)]).exit_code
+        == 0
+    )
     result = runner.invoke(app, ["import", str(source), "--format", "json", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert _same(load_architecture(out), load_architecture("2015-guidelines"))

@@ -74,7 +74,9 @@ def order_message(
     )
     order = writer.path(body, "DomainMessageBody", "OrderBody")
     writer.sub(order, "FromSender", organization_uuid(arch.id, orders[0].issuer))
-    for unit in dict.fromkeys(o.unit for o in orders):
+    receivers = list(dict.fromkeys(o.unit for o in orders))
+    # 1.1 allows exactly one receiver: the first unit (every task still names its performer).
+    for unit in receivers[:1] if schema == "1.1" else receivers:
         writer.sub(order, "ToReceiver", organization_uuid(arch.id, unit))
     writer.sub(writer.sub(order, "IssuedTime"), "IsoDateTime", c2sim_datetime(issued_at))
     writer.sub(order, "OrderID", order_id)

@@ -169,7 +169,7 @@ def architecture_svg(arch: Architecture, lang: str = "en", situation: str = "arm
         _defs(prefix),
         f'<rect x="0" y="0" width="{_f(width)}" height="{_f(height)}" fill="#ffffff"/>',
         _bands(layout, lang, width),
-        _headers(arch, layout, lang, top - 8.0),
+        _headers(layout, lang, top - 8.0),
         _svg_title(title),
         _edges(layout, prefix),
         _nodes(layout, lang),
@@ -926,10 +926,10 @@ def _band_spans(row_band: Sequence[int]) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _headers(arch: Architecture, layout: _Layout, lang: str, y: float) -> str:
+def _headers(layout: _Layout, lang: str, y: float) -> str:
     """Headings over the host nation (left), the combined bodies (centre) and the U.S. (right)."""
     placed = {node.col: node.org.nation for node in layout.nodes.values() if node.org is not None}
-    columns = set(placed)
+
     out = ['<g class="columns">']
     for col, x, anchor in ((0.0, layout.left, "start"), (2.0, layout.right, "end")):
         if col in placed:
@@ -937,7 +937,7 @@ def _headers(arch: Architecture, layout: _Layout, lang: str, y: float) -> str:
             out.append(
                 _header(_pair(lang, nation_label(nation, "en"), nation_label(nation, "ja")), x, y, anchor)
             )
-    if 1.0 in columns:
+    if 1.0 in placed:
         centre = (layout.left + layout.right) / 2
         out.append(_header(_pair(lang, "Combined / consultative", "共同・協議"), centre, y, "middle"))
     out.append("</g>")

@@ -42,9 +42,9 @@ def _situation(value: str) -> str:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from .cli_support import console
 
-    return Console()
+    return console()
 
 
 @app.command()

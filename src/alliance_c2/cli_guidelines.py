@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from .cli_support import lang_option, print_json, resolve_lang, t
+from .cli_support import console, lang_option, print_json, resolve_lang, t
 
 CATEGORY_JA = {
     "coordination": "調整",
@@ -35,7 +35,6 @@ def register(app: typer.Typer) -> None:
         """List the versions (or use `show VERSION` / `diff A B`). / 版の一覧。"""
         if ctx.invoked_subcommand is not None:
             return
-        from rich.console import Console
         from rich.table import Table
 
         from .model.guidelines import guidelines_versions, load_guidelines
@@ -64,7 +63,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(col)
         for r in rows:
             table.add_row(r["id"], r["date"] or "", r["name_ja"] if lang == "ja" else r["name_en"], str(r["elements"]), str(r["laws"]))
-        Console().print(table)
+        console().print(table)
 
     @group.command("show")
     def show(
@@ -103,22 +102,21 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_version(g: Any, lang: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    out = console()
     name = g.name_ja if lang == "ja" else g.name_en
-    console.print(f"[bold]{name}[/bold] [dim]({g.id})[/dim]")
+    out.print(f"[bold]{name}[/bold] [dim]({g.id})[/dim]")
     by = g.approved.by_ja if lang == "ja" else g.approved.by_en
-    console.print(f"{t(lang, 'Approved', '決定')}: {g.approved.date or '—'} {by or ''} {('[yellow]' + g.approved.status + '[/yellow]') if g.approved.status else ''}")
-    console.print(f"\n[bold]{t(lang, 'Context', '背景')}[/bold]\n{g.context_ja if lang == 'ja' else g.context_en}")
-    console.print(f"\n[bold]{t(lang, 'Role division', '役割分担')}[/bold]\n{g.role_division_ja if lang == 'ja' else g.role_division_en}\n")
+    out.print(f"{t(lang, 'Approved', '決定')}: {g.approved.date or '—'} {by or ''} {('[yellow]' + g.approved.status + '[/yellow]') if g.approved.status else ''}")
+    out.print(f"\n[bold]{t(lang, 'Context', '背景')}[/bold]\n{g.context_ja if lang == 'ja' else g.context_en}")
+    out.print(f"\n[bold]{t(lang, 'Role division', '役割分担')}[/bold]\n{g.role_division_ja if lang == 'ja' else g.role_division_en}\n")
     table = Table(title=t(lang, "Sections", "構成"))
     table.add_column("")
     table.add_column(t(lang, "title", "見出し"))
     for s in g.sections:
         table.add_row(s.id, s.title_ja if lang == "ja" else s.title_en)
-    console.print(table)
+    out.print(table)
     table = Table(title=t(lang, "What this version set up", "この版が定めたもの"))
     for col in (t(lang, "category", "分類"), "id", t(lang, "element", "要素"), t(lang, "replaces", "置き換え")):
         table.add_column(col)
@@ -126,7 +124,7 @@ def _print_version(g: Any, lang: str) -> None:
         cat = CATEGORY_JA.get(e.category, e.category) if lang == "ja" else e.category
         flag = " [dim](assumption)[/dim]" if e.assumption else ""
         table.add_row(cat, e.id, (e.name_ja if lang == "ja" else e.name_en) + flag, ", ".join(e.replaces))
-    console.print(table)
+    out.print(table)
     table = Table(title=t(lang, "Laws that followed", "その後の法整備"))
     table.add_column(t(lang, "date", "日付"))
     table.add_column(t(lang, "law", "法令"))
@@ -135,34 +133,32 @@ def _print_version(g: Any, lang: str) -> None:
         table.add_row(law.date or "—", (law.name_ja if lang == "ja" else law.name_en) + status)
     if g.legislation_status is not None and not g.legislation:
         table.add_row("—", (g.legislation_status.note_ja if lang == "ja" else g.legislation_status.note_en) or g.legislation_status.value)
-    console.print(table)
+    out.print(table)
 
 
 def _print_diff(result: dict[str, Any], lang: str) -> None:
-    from rich.console import Console
-
-    console = Console()
+    out = console()
     suffix = "ja" if lang == "ja" else "en"
-    console.print(f"[bold]{t(lang, 'Guidelines', 'ガイドライン')} {result['from']} → {result['to']}[/bold]")
+    out.print(f"[bold]{t(lang, 'Guidelines', 'ガイドライン')} {result['from']} → {result['to']}[/bold]")
     if result["replaced"]:
-        console.print(f"\n[bold]{t(lang, 'Replaced', '置き換え')}[/bold]")
+        out.print(f"\n[bold]{t(lang, 'Replaced', '置き換え')}[/bold]")
         for r in result["replaced"]:
             olds = " + ".join(r[f"from_names_{suffix}"])
-            console.print(f"  [red]{olds}[/red]\n    → [green]{r[f'to_name_{suffix}']}[/green]")
+            out.print(f"  [red]{olds}[/red]\n    → [green]{r[f'to_name_{suffix}']}[/green]")
     for key, title_en, title_ja, style in (
         ("added", "Added", "新設", "green"),
         ("removed", "Removed", "廃止", "red"),
     ):
         if result[key]:
-            console.print(f"\n[bold]{t(lang, title_en, title_ja)}[/bold]")
+            out.print(f"\n[bold]{t(lang, title_en, title_ja)}[/bold]")
             for e in result[key]:
-                console.print(f"  [{style}]{e[f'name_{suffix}']}[/{style}] [dim]{e['id']}[/dim]")
+                out.print(f"  [{style}]{e[f'name_{suffix}']}[/{style}] [dim]{e['id']}[/dim]")
     if result["changed"]:
-        console.print(f"\n[bold]{t(lang, 'Changed', '変更')}[/bold]")
+        out.print(f"\n[bold]{t(lang, 'Changed', '変更')}[/bold]")
         for e in result["changed"]:
-            console.print(f"  {e[f'was_{suffix}']}\n    → {e[f'name_{suffix}']}")
+            out.print(f"  {e[f'was_{suffix}']}\n    → {e[f'name_{suffix}']}")
     if result["legislation_after"]:
-        console.print(f"\n[bold]{t(lang, 'Laws after', 'その後の法整備')} {result['to']}[/bold]")
+        out.print(f"\n[bold]{t(lang, 'Laws after', 'その後の法整備')} {result['to']}[/bold]")
         for law in result["legislation_after"]:
             status = f" ({law['status']})" if law["status"] else ""
-            console.print(f"  {law['date'] or '—'} {law[f'name_{suffix}']}{status}")
+            out.print(f"  {law['date'] or '—'} {law[f'name_{suffix}']}{status}")

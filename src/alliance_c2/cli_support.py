@@ -52,3 +52,10 @@ def split_list(value: str | None) -> list[str]:
 def t(lang: str, en: str, ja: str) -> str:
     """Pick the English or Japanese form of a user-facing string."""
     return ja if lang == "ja" else en
+
+
+def console() -> Any:
+    """A rich console; wide enough for the comparison tables when output is piped or captured."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=140)

@@ -12,15 +12,15 @@ from ..model.vocabulary import SITUATIONS
 from .structure import Analysis, analyze, levels_by_situation
 
 LEVEL_JA = {"deconflict": "競合防止", "coordinated": "調整", "integrated": "一体化", "unified": "統一"}
-SITUATION_SHORT = {
-    "peacetime": ("peace", "平時"),
-    "gray-zone": ("gray", "グレー"),
-    "important-influence": ("IIS", "重要影響"),
-    "anticipated-armed-attack": ("AAAS", "予測"),
-    "armed-attack": ("AAS", "武力攻撃"),
-    "survival-threatening": ("STS", "存立危機"),
-    "international-peace-cooperation": ("IPC", "国際平和"),
-    "emergency-response": ("ERS", "緊急対処"),
+SITUATION_NAMES = {
+    "peacetime": ("peacetime", "平時"),
+    "gray-zone": ("gray zone", "グレーゾーン事態"),
+    "important-influence": ("important influence", "重要影響事態"),
+    "anticipated-armed-attack": ("anticipated armed attack", "武力攻撃予測事態"),
+    "armed-attack": ("armed attack", "武力攻撃事態"),
+    "survival-threatening": ("survival-threatening", "存立危機事態"),
+    "international-peace-cooperation": ("international peace cooperation", "国際平和共同対処事態"),
+    "emergency-response": ("emergency response", "緊急対処事態"),
 }
 
 
@@ -139,34 +139,31 @@ def comparison_rows(archs: list[Architecture]) -> list[dict[str, Any]]:
 
 
 def print_overview(console: Console, rows: list[dict[str, Any]], lang: str) -> None:
+    """Levels by situation (situations down, arrangements across), then structure in armed attack."""
     table = Table(title=_t(lang, "Interoperability level by situation", "事態別の相互運用性レベル"))
-    table.add_column(_t(lang, "arrangement", "体制"))
-    for s in SITUATIONS:
-        en, ja = SITUATION_SHORT[s]
-        table.add_column(_t(lang, en, ja))
+    table.add_column(_t(lang, "situation", "事態"))
     for r in rows:
-        name = r["name_ja"] if lang == "ja" else r["name_en"]
-        table.add_row(f"{name}\n[dim]{r['id']}[/dim]", *[level_name(r["levels"][s], lang) if lang == "ja" else r["levels"][s] for s in SITUATIONS])
+        table.add_column(r["id"])
+    for s in SITUATIONS:
+        en, ja = SITUATION_NAMES[s]
+        table.add_row(_t(lang, en, ja), *[_level_cell(r["levels"][s], lang) for r in rows])
     console.print(table)
     table = Table(title=_t(lang, "Structure in an armed-attack situation", "武力攻撃事態における構造"))
-    for col in (
-        _t(lang, "arrangement", "体制"),
-        _t(lang, "orgs", "組織数"),
-        _t(lang, "depth", "階層"),
-        _t(lang, "coord. hops", "調整ホップ"),
-        _t(lang, "cross OPCON", "他国への作戦統制"),
-        _t(lang, "single points", "単一障害点"),
-        _t(lang, "civilian control", "文民統制"),
-    ):
-        table.add_column(col)
+    table.add_column("")
     for r in rows:
-        table.add_row(
-            r["id"],
-            str(r["organizations"]),
-            str(r["command_depth"]),
-            str(r["coordination_hops_mean"]),
-            str(r["cross_national_opcon"]),
-            str(r["single_points_of_failure"]),
-            "OK" if r["civilian_control_ok"] else "NG",
-        )
+        table.add_column(r["id"])
+    for key, en, ja in (
+        ("organizations", "organizations", "組織数"),
+        ("command_depth", "command depth", "指揮階層の深さ"),
+        ("coordination_hops_mean", "hops for a shared task", "共同任務の調整ホップ"),
+        ("cross_national_opcon", "cross-national OPCON/TACON", "他国部隊への作戦統制"),
+        ("single_points_of_failure", "single points of failure", "単一障害点"),
+    ):
+        table.add_row(_t(lang, en, ja), *[str(r[key]) for r in rows])
+    table.add_row(_t(lang, "civilian control", "文民統制"), *["OK" if r["civilian_control_ok"] else "NG" for r in rows])
     console.print(table)
+
+
+def _level_cell(level: str, lang: str) -> str:
+    style = {"deconflict": "dim", "coordinated": "yellow", "integrated": "cyan", "unified": "bold green"}[level]
+    return f"[{style}]{LEVEL_JA[level] if lang == 'ja' else level}[/{style}]"

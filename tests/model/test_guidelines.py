@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -27,7 +28,7 @@ def test_version_points_to_a_bundled_arrangement(version: str) -> None:
 
 def test_replacements_point_to_elements_of_the_previous_version() -> None:
     versions = guidelines_versions()
-    for previous, current in zip(versions, versions[1:], strict=False):
+    for previous, current in itertools.pairwise(versions):
         old_ids = {e.id for e in load_guidelines(previous).elements}
         for element in load_guidelines(current).elements:
             assert set(element.replaces) <= old_ids, (current, element.id)

@@ -1,0 +1,129 @@
+"""Charts for the report as inline SVG (matplotlib), readable without color and with Japanese text.
+
+Text stays text (`svg.fonttype: none`) so Japanese renders with the reader's CJK font and remains
+searchable; bars carry hatch patterns and value labels so the charts survive grayscale printing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+FONT_FAMILY = ["Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "DejaVu Sans"]
+HATCHES = ["", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++"]
+GRAYS = ["#1f3b73", "#c0392b", "#2e8b57", "#8e6c00", "#6c3483", "#555555", "#0e6655", "#a04000"]
+
+
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            # Only installed families (matplotlib logs every missing one); the report's CSS names
+            # the CJK fonts again for the browser that finally draws the text.
+            "font.family": [f for f in FONT_FAMILY if f in installed] or ["sans-serif"],
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    return plt
+
+
+def _to_svg(fig, chart_id: str) -> str:  # type: ignore[no-untyped-def]
+    plt = _pyplot()
+    plt.rcParams["svg.hashsalt"] = chart_id  # stable, distinct element ids for every inline chart
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    # Prefix ids so several charts can sit in one HTML page without clashing.
+    svg = re.sub(r'id="([^"]+)"', rf'id="{chart_id}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{chart_id}-\1"', svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{chart_id}" ', 1)
+
+
+def grouped_bars(
+    chart_id: str,
+    groups: Sequence[str],
+    series: Sequence[str],
+    means: Sequence[Sequence[float | None]],
+    lows: Sequence[Sequence[float | None]],
+    highs: Sequence[Sequence[float | None]],
+    title: str,
+    ylabel: str,
+    value_format: str = "{:.1f}",
+) -> str:
+    """Bars per group (e.g. scenario) and series (e.g. arrangement) with 95% CI whiskers."""
+    plt = _pyplot()
+    n_series = max(1, len(series))
+    width = 0.8 / n_series
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(groups) + 2), 3.2))
+    for s, name in enumerate(series):
+        xs, ys, err_lo, err_hi = [], [], [], []
+        for g in range(len(groups)):
+            mean = means[s][g]
+            if mean is None:
+                continue
+            lo = lows[s][g] if lows[s][g] is not None else mean
+            hi = highs[s][g] if highs[s][g] is not None else mean
+            xs.append(g - 0.4 + width * (s + 0.5))
+            ys.append(mean)
+            err_lo.append(max(0.0, mean - lo))  # type: ignore[operator]
+            err_hi.append(max(0.0, hi - mean))  # type: ignore[operator]
+        bars = ax.bar(
+            xs, ys, width * 0.92, label=name, color="white", edgecolor=GRAYS[s % len(GRAYS)],
+            hatch=HATCHES[s % len(HATCHES)], linewidth=1.2,
+        )
+        ax.errorbar(xs, ys, yerr=[err_lo, err_hi], fmt="none", ecolor="#222222", capsize=2, linewidth=0.8)
+        for bar, y, up in zip(bars, ys, err_hi, strict=True):
+            ax.annotate(
+                value_format.format(y), (bar.get_x() + bar.get_width() / 2, y + up), xytext=(0, 2),
+                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
+            )
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(groups, fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(fontsize=7, frameon=False, ncol=min(5, n_series), loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    return _to_svg(fig, chart_id)
+
+
+def tornado(
+    chart_id: str,
+    labels: Sequence[str],
+    low: Sequence[float],
+    high: Sequence[float],
+    baseline: float,
+    title: str,
+    xlabel: str,
+    low_label: str,
+    high_label: str,
+) -> str:
+    """Horizontal bars from the baseline to the outcome at each parameter's low and high value."""
+    plt = _pyplot()
+    order = sorted(range(len(labels)), key=lambda i: abs(high[i] - low[i]))
+    fig, ax = plt.subplots(figsize=(7.0, max(2.2, 0.32 * len(labels) + 1.2)))
+    for row, i in enumerate(order):
+        ax.barh(row, low[i] - baseline, left=baseline, color="white", edgecolor="#1f3b73", hatch="///", height=0.6,
+                label=low_label if row == 0 else None)
+        ax.barh(row, high[i] - baseline, left=baseline, color="white", edgecolor="#c0392b", hatch="...", height=0.6,
+                label=high_label if row == 0 else None)
+    ax.axvline(baseline, color="#222222", linewidth=0.8)
+    ax.axvline(0.0, color="#888888", linewidth=0.6, linestyle=":")
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([labels[i] for i in order], fontsize=7.5)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return _to_svg(fig, chart_id)

@@ -200,9 +200,10 @@ def diagram(
 
 
 def _register_commands() -> None:
-    from . import cli_guidelines, cli_interop
+    from . import cli_guidelines, cli_interop, cli_law
 
     cli_guidelines.register(app)
+    cli_law.register(app)
     cli_interop.register(app)
 
 

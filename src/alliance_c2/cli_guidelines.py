@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         from .model.guidelines import guidelines_versions, load_guidelines
 
         lang = resolve_lang(lang)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for version in guidelines_versions():
             g = load_guidelines(version)
             rows.append(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..model.errors import CatalogError, Problem, UnknownIdError
 from ..model.load import CATALOG_DIR, _cache_dir
@@ -23,6 +23,7 @@ from ..model.yamlsource import YamlDocument, read_yaml
 KINDS = ("situations", "actions", "approvals", "constraints", "reforms")
 _CACHE_VERSION = 1
 Loc = tuple[int | str, ...]
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +268,7 @@ class LawCatalog:
         return tuple(r.id for r in self.reforms.values() if r.lifts.get(constraint_id) == effect)
 
 
-def _lookup(table: Mapping[str, Any], what: str, key: str) -> Any:
+def _lookup(table: Mapping[str, _V], what: str, key: str) -> _V:
     try:
         return table[key]
     except KeyError:
@@ -517,7 +518,7 @@ def _parse(doc: YamlDocument, kind: str) -> list[Problem] | None:
     from ..model.load import parse_spec
     from . import specs
 
-    model = {
+    model: Any = {
         "situations": specs.SituationsFileSpec,
         "actions": specs.ActionsFileSpec,
         "approvals": specs.ApprovalsFileSpec,

@@ -129,7 +129,12 @@ def _version_from_document(doc: YamlDocument, strict: bool) -> tuple[GuidelinesV
     spec = parse_spec(GuidelinesVersion, doc, "guidelines")
     severity = "error" if strict else "warning"
     problems: list[Problem] = []
-    for key, items in (("sections", spec.sections), ("elements", spec.elements), ("legislation", spec.legislation)):
+    groups: tuple[tuple[str, list[Section] | list[Element] | list[Law]], ...] = (
+        ("sections", spec.sections),
+        ("elements", spec.elements),
+        ("legislation", spec.legislation),
+    )
+    for key, items in groups:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:

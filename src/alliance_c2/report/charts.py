@@ -9,18 +9,18 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 FONT_FAMILY = ["Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "DejaVu Sans"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++"]
 GRAYS = ["#1f3b73", "#c0392b", "#2e8b57", "#8e6c00", "#6c3483", "#555555", "#0e6655", "#a04000"]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
@@ -38,7 +38,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def _to_svg(fig, chart_id: str) -> str:  # type: ignore[no-untyped-def]
+def _to_svg(fig: Any, chart_id: str) -> str:
     plt = _pyplot()
     plt.rcParams["svg.hashsalt"] = chart_id  # stable, distinct element ids for every inline chart
     buf = io.StringIO()

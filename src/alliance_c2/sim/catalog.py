@@ -70,7 +70,7 @@ class InjectSpec(_Sourced):
     name_ja: str | None = None
     domain: str
     place: str
-    detected_by: ForceSpec
+    detected_by: list[ForceSpec] = Field(min_length=1)
     detection_minutes: float = Field(default=1.0, ge=0)
     situation: Situation | None = None
     synchronize: bool = False
@@ -131,7 +131,7 @@ class Inject:
     name_ja: str
     domain: str
     place: str
-    detected_by: tuple[str, str]  # (nation, component)
+    detected_by: tuple[tuple[str, str], ...]  # (nation, component) of each sensor that sees it
     detection_minutes: float
     situation: str
     synchronize: bool
@@ -166,12 +166,18 @@ class Parameter:
     assumption: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Parameters:
     """Every tunable number of the model, with its range; `with_values` gives a changed copy."""
 
     items: dict[str, Parameter]
     components: dict[str, dict[str, tuple[str, ...]]]
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """A hashable fingerprint of the values (for caches shared across pickled copies)."""
+        comps = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in self.components.items()))
+        return (tuple(sorted(self.values().items())), comps)
 
     def __getitem__(self, key: str) -> float:
         return self.items[key].value
@@ -243,7 +249,7 @@ def _scenario_from_spec(spec: ScenarioSpec, path: str) -> Scenario:
                 name_ja=inj.name_ja or "",
                 domain=inj.domain,
                 place=inj.place,
-                detected_by=(inj.detected_by.nation, inj.detected_by.component),
+                detected_by=tuple((d.nation, d.component) for d in inj.detected_by),
                 detection_minutes=inj.detection_minutes,
                 situation=situation,
                 synchronize=inj.synchronize,

@@ -1,0 +1,170 @@
+"""Law commands of `alliance-c2`: check, audit, situations, actions, reforms.
+
+`register(app)` adds them to the Typer app. Heavy modules are imported inside the commands so
+that `alliance-c2 check` answers fast; unknown ids raise UnknownIdError, which `main()` turns
+into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from .cli_support import lang_option, print_json, resolve_lang
+
+ARCH_HELP = "A bundled arrangement id or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
+REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def check(
+    arch: str = typer.Option(..., "--arch", help=ARCH_HELP),
+    situation: str = typer.Option(..., "--situation", "-s", help="Legal situation (see `alliance-c2 situations`). / 事態。"),
+    action: str = typer.Option(..., "--action", "-a", help="Action (see `alliance-c2 actions`). / 行動。"),
+    unit: str = typer.Option(..., "--unit", "-u", help="The unit that would act. / 行動する部隊。"),
+    ordered_by: str | None = typer.Option(
+        None, "--ordered-by", help="Who gives the order (default: the unit's own national chain). / 命令者。"
+    ),
+    reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+) -> None:
+    """May this unit do this action, now, on this order, and who must approve first? / 命令の適法性と必要な承認。"""
+    from .law.engine import check as run
+    from .law.engine import default_catalog
+
+    language = resolve_lang(lang)
+    verdict = run(arch, situation, action, unit, ordered_by, reform)
+    if json_out:
+        print_json(verdict.to_dict())
+        return
+    from .law.render import print_verdict
+
+    print_verdict(_console(), verdict, default_catalog(), language)
+
+
+def audit(
+    arch: str = typer.Argument(..., help=ARCH_HELP),
+    reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+) -> None:
+    """Every legal finding of an arrangement, as constraints × situations. / 体制の法的監査（制約×事態）。"""
+    from .law.audit import audit as run
+    from .law.engine import default_catalog
+
+    language = resolve_lang(lang)
+    report = run(arch, reform)
+    if json_out:
+        print_json(report.to_dict())
+        return
+    from .law.render import print_audit
+
+    print_audit(_console(), report, default_catalog(), language)
+
+
+def situations(
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+) -> None:
+    """List the legal situations and how each is recognized. / 事態の一覧と認定手続。"""
+    from .law.engine import default_catalog
+
+    language = resolve_lang(lang)
+    catalog = default_catalog()
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "name_en": s.name_en,
+                    "name_ja": s.name_ja,
+                    "statutory": s.statutory,
+                    "use_of_force_permitted": s.use_of_force_permitted,
+                    "diet_approval": s.diet_approval,
+                    "procedure": [p.to_dict() for p in s.procedure],
+                    "source": s.source,
+                }
+                for s in catalog.situations.values()
+            ]
+        )
+        return
+    from .law.render import print_situations
+
+    print_situations(_console(), catalog, language)
+
+
+def actions(
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+) -> None:
+    """List the actions and the situations each is lawful in. / 行動の一覧と可能な事態。"""
+    from .law.engine import default_catalog
+
+    language = resolve_lang(lang)
+    catalog = default_catalog()
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": a.id,
+                    "name_en": a.name_en,
+                    "name_ja": a.name_ja,
+                    "use_of_force": a.use_of_force,
+                    "ordered_by": a.ordered_by,
+                    "lawful_in": {s: list(r.approvals) for s, r in a.lawful_in.items()},
+                    "legal_basis": [c.article for c in a.legal_basis],
+                    "source": a.source,
+                }
+                for a in catalog.actions.values()
+            ]
+        )
+        return
+    from .law.render import print_actions
+
+    print_actions(_console(), catalog, language)
+
+
+def reforms(
+    lang: str | None = lang_option(),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+) -> None:
+    """List the reforms (switches) and the constraints each lifts or eases. / 改革の一覧。"""
+    from .law.engine import default_catalog
+
+    language = resolve_lang(lang)
+    catalog = default_catalog()
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "name_en": r.name_en,
+                    "name_ja": r.name_ja,
+                    "measure": r.measure,
+                    "lifts": dict(r.lifts),
+                    "allows_cross_national": sorted(r.allows_cross_national),
+                    "source": r.source,
+                }
+                for r in catalog.reforms.values()
+            ]
+        )
+        return
+    from .law.render import print_reforms
+
+    print_reforms(_console(), catalog, language)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the law commands to `app`."""
+    app.command("check")(check)
+    app.command("audit")(audit)
+    app.command("situations")(situations)
+    app.command("actions")(actions)
+    app.command("reforms")(reforms)

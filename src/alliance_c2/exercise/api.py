@@ -1,0 +1,346 @@
+"""The JSON API under /api/: logins, exercises, seats, clock, situation, messages, orders, log, report.
+
+Every route that names an exercise resolves the caller's seat in it first (404 when they hold
+none), and every message read goes through `releasability.visible_to` via `messages`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from . import aar, auditlog, auth, clock, exercises, messages
+from .errors import ExerciseError, invalid
+from .exercises import Context
+from .releasability import CLASSIFICATIONS
+from .schemas import (
+    ClockIn,
+    ClockOut,
+    DecisionIn,
+    ExerciseIn,
+    ExerciseOut,
+    InjectIn,
+    LogEntryOut,
+    LoginIn,
+    LoginOut,
+    MessageIn,
+    MessageOut,
+    OrderIn,
+    PreviewIn,
+    PreviewOut,
+    Problem,
+    SeatIn,
+    SeatOut,
+    SituationIn,
+    VerifyOut,
+)
+from .store import Database, Seat, User
+
+SESSION_COOKIE = "ac2_session"
+CSRF_HEADER = "x-csrf-token"
+_UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem} for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+ExerciseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Exercise id")]
+MessageId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Message id")]
+
+router = APIRouter(prefix="/api", responses=_ERRORS)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    csrf: str
+    via_cookie: bool
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def token_of(request: Request) -> tuple[str | None, bool]:
+    """The login token from `Authorization: Bearer` or, failing that, the session cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip(), False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+def caller(request: Request, db: Annotated[Database, Depends(database)]) -> Caller:
+    """The logged-in user; 401 without a valid token, 403 when a cookie request lacks its CSRF token."""
+    token, via_cookie = token_of(request)
+    if not token:
+        raise ExerciseError(401, "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/login)")
+    with db.read() as session:
+        found = auth.resolve(session, token)
+    if found is None:
+        raise ExerciseError(401, "the login token is unknown or expired; log in again")
+    user, login = found
+    if via_cookie and request.method in _UNSAFE and not auth.csrf_matches(login.csrf, request.headers.get(CSRF_HEADER)):
+        raise ExerciseError(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
+    return Caller(user, login.csrf, via_cookie)
+
+
+Db = Annotated[Database, Depends(database)]
+Who = Annotated[Caller, Depends(caller)]
+
+
+def _limited(request: Request, name: str) -> str:
+    host = request.client.host if request.client else "unknown"
+    return f"{host}|{name.lower()}"
+
+
+def login_user(request: Request, db: Database, name: str, password: str) -> tuple[auth.Login, User]:
+    """Check a password under the rate limit; shared by the API and the login page."""
+    limiter: auth.RateLimiter = request.app.state.login_limiter
+    key = _limited(request, name)
+    wait = limiter.blocked(key)
+    if wait:
+        raise ExerciseError(429, f"too many failed logins; try again in {math.ceil(wait)} s")
+    with db.write() as session:
+        user = auth.authenticate(session, name, password)
+        if user is None:
+            limiter.failed(key)
+            raise ExerciseError(401, "wrong user name or password")
+        limiter.succeeded(key)
+        return auth.open_login(session, user), user
+
+
+@router.post("/auth/login", response_model=LoginOut, tags=["auth"])
+def api_login(body: LoginIn, request: Request, db: Db) -> LoginOut:
+    """Exchange a name and password for a bearer token (and the session's CSRF token)."""
+    login, user = login_user(request, db, body.name, body.password)
+    return LoginOut(token=login.token, csrf=login.csrf, user=user.name)
+
+
+@router.post("/auth/logout", status_code=204, tags=["auth"])
+def api_logout(request: Request, who: Who, db: Db) -> Response:
+    token, _ = token_of(request)
+    with db.write() as session:
+        auth.close_login(session, token or "")
+    return Response(status_code=204)
+
+
+@router.get("/me", tags=["auth"])
+def api_me(who: Who) -> dict[str, str]:
+    return {"user": who.user.name}
+
+
+def _seat_out(seat: Seat, user: str) -> SeatOut:
+    return SeatOut(id=seat.id, user=user, nation=seat.nation, organization=seat.organization, role=seat.role,
+                   clearance=CLASSIFICATIONS[seat.clearance])
+
+
+def _exercise_out(ctx: Context) -> ExerciseOut:
+    e = ctx.exercise
+    return ExerciseOut(id=e.id, name=e.name, arrangement=e.arrangement, scenario=e.scenario, situation=e.situation,
+                       reforms=list(e.reforms), clock=ClockOut(**clock.state(e).to_dict()),
+                       seat=_seat_out(ctx.seat, ctx.user.name))
+
+
+def _read(db: Database, eid: int, who: Caller) -> Any:
+    return _Scope(db, eid, who, write=False)
+
+
+def _write(db: Database, eid: int, who: Caller) -> Any:
+    return _Scope(db, eid, who, write=True)
+
+
+class _Scope:
+    """`with _write(db, eid, who) as ctx:` a seat context inside a read or a locked write transaction."""
+
+    def __init__(self, db: Database, eid: int, who: Caller, write: bool) -> None:
+        self._cm = db.write() if write else db.read()
+        self._eid = eid
+        self._who = who
+        self._write = write
+
+    def __enter__(self) -> Context:
+        session: Session = self._cm.__enter__()
+        try:
+            return exercises.context(session, self._eid, self._who.user, lock=self._write)
+        except BaseException as exc:
+            self._cm.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+
+    def __exit__(self, *exc: Any) -> None:
+        self._cm.__exit__(*exc)
+
+
+@router.get("/exercises", response_model=list[ExerciseOut], tags=["exercises"])
+def list_exercises(who: Who, db: Db) -> list[ExerciseOut]:
+    """The exercises in which you hold a seat."""
+    with db.read() as session:
+        rows = exercises.exercises_of(session, who.user)
+        return [_exercise_out(Context(session, e, s, who.user, exercises.arrangement(e.arrangement))) for e, s in rows]
+
+
+@router.post("/exercises", response_model=ExerciseOut, status_code=201, tags=["exercises"])
+def create_exercise(body: ExerciseIn, who: Who, db: Db) -> ExerciseOut:
+    """Create an exercise from an arrangement and (optionally) a scenario; you hold its control seat."""
+    with db.write() as session:
+        ctx = exercises.create_exercise(session, who.user, body.name, body.arrangement, body.scenario,
+                                        body.situation, body.reforms)
+        return _exercise_out(ctx)
+
+
+@router.get("/exercises/{eid}", response_model=ExerciseOut, tags=["exercises"])
+def get_exercise(eid: ExerciseId, who: Who, db: Db) -> ExerciseOut:
+    with _read(db, eid, who) as ctx:
+        return _exercise_out(ctx)
+
+
+@router.get("/exercises/{eid}/seats", response_model=list[SeatOut], tags=["exercises"])
+def list_seats(eid: ExerciseId, who: Who, db: Db) -> list[SeatOut]:
+    with _read(db, eid, who) as ctx:
+        return [_seat_out(s, u) for s, u in exercises.seats(ctx)]
+
+
+@router.post("/exercises/{eid}/seats", response_model=SeatOut, status_code=201, tags=["exercises"])
+def add_seat(eid: ExerciseId, body: SeatIn, who: Who, db: Db) -> SeatOut:
+    """Control seats a user: an organization of the arrangement (its nation follows), role, clearance."""
+    with _write(db, eid, who) as ctx:
+        seat = exercises.add_seat(ctx, body.user, body.organization, body.role, body.clearance)
+        return _seat_out(seat, body.user)
+
+
+@router.post("/exercises/{eid}/clock", response_model=ClockOut, tags=["exercises"])
+def change_clock(eid: ExerciseId, body: ClockIn, who: Who, db: Db) -> ClockOut:
+    """Control starts, pauses or resumes the clock, or changes its speed (game seconds per second)."""
+    with _write(db, eid, who) as ctx:
+        exercises.change_clock(ctx, body.action, body.speed)
+        return ClockOut(**clock.state(ctx.exercise).to_dict())
+
+
+@router.post("/exercises/{eid}/situation", response_model=ExerciseOut, tags=["exercises"])
+def change_situation(eid: ExerciseId, body: SituationIn, who: Who, db: Db) -> ExerciseOut:
+    """Control records a Cabinet decision or Diet approval that changes the legal situation."""
+    with _write(db, eid, who) as ctx:
+        exercises.change_situation(ctx, body.situation, body.basis, body.note)
+        return _exercise_out(ctx)
+
+
+@router.get("/exercises/{eid}/messages", response_model=list[MessageOut], tags=["messages"])
+def list_messages(
+    eid: ExerciseId, who: Who, db: Db,
+    kind: Annotated[str | None, Query(pattern="^(order|request|report|inject|approval)$")] = None,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> list[dict[str, Any]]:
+    """The messages your seat may see (addressed to your organization and releasable to your nation)."""
+    with _read(db, eid, who) as ctx:
+        return [messages.view(ctx, m) for m in messages.visible_messages(ctx, kind, after, limit)]
+
+
+@router.get("/exercises/{eid}/messages/{mid}", response_model=MessageOut, tags=["messages"])
+def get_message(eid: ExerciseId, mid: MessageId, who: Who, db: Db) -> dict[str, Any]:
+    with _read(db, eid, who) as ctx:
+        return messages.view(ctx, messages.visible_message(ctx, mid))
+
+
+@router.post("/exercises/{eid}/messages", response_model=MessageOut, status_code=201, tags=["messages"])
+def send_message(eid: ExerciseId, body: MessageIn, who: Who, db: Db) -> dict[str, Any]:
+    """Send a request or a report."""
+    with _write(db, eid, who) as ctx:
+        label = messages.label_for(ctx, body.classification, body.rel_to)
+        m = messages.send(ctx, body.kind, body.recipients, body.subject, body.body, label, body.as_organization,
+                          body.reply_to)
+        return messages.view(ctx, m)
+
+
+@router.post("/exercises/{eid}/orders", response_model=MessageOut, status_code=201, tags=["messages"])
+def issue_order(eid: ExerciseId, body: OrderIn, request: Request, who: Who, db: Db) -> dict[str, Any]:
+    """Issue an order: refused (with reasons), waiting for approvals, or delivered down the chain."""
+    with _write(db, eid, who) as ctx:
+        label = messages.label_for(ctx, body.classification, body.rel_to)
+        m = messages.issue_order(ctx, body.action, body.unit, body.subject, body.body, label, body.as_organization,
+                                 body.reply_to, request.app.state.checker)
+        return messages.view(ctx, m)
+
+
+@router.post("/exercises/{eid}/orders/preview", response_model=PreviewOut, tags=["messages"])
+def preview_order(eid: ExerciseId, body: PreviewIn, request: Request, who: Who, db: Db) -> dict[str, Any]:
+    """The law engine's verdict and the approval routing for an order, without sending it."""
+    with _read(db, eid, who) as ctx:
+        sender = body.as_organization if ctx.is_control and body.as_organization else ctx.seat.organization
+        if sender not in ctx.arch.organizations:
+            raise invalid("control previews an order as an organization: set as_organization")
+        plan = messages.plan_order(ctx.arch, ctx.exercise.situation, ctx.exercise.reforms, body.action, body.unit,
+                                   sender, request.app.state.checker)
+        return plan.to_dict()
+
+
+@router.get("/exercises/{eid}/approvals", response_model=list[MessageOut], tags=["messages"])
+def pending_approvals(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]:
+    """Approval tasks waiting for your seat (control: all pending tasks)."""
+    with _read(db, eid, who) as ctx:
+        tasks = [messages.view(ctx, m) for m in messages.visible_messages(ctx, "approval", 0, 500)]
+        return [t for t in tasks if t["status"] == "pending"
+                and (ctx.is_control or ctx.seat.organization in t["recipients"])]
+
+
+@router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageOut, tags=["messages"])
+def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, who: Who, db: Db) -> dict[str, Any]:
+    """Grant or deny an approval task you hold (control may decide any)."""
+    with _write(db, eid, who) as ctx:
+        return messages.view(ctx, messages.decide(ctx, mid, body.decision == "grant", body.note))
+
+
+@router.get("/exercises/{eid}/injects", tags=["control"])
+def inject_timeline(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]:
+    """Control: the scenario's inject timeline and which injects have been released."""
+    with _read(db, eid, who) as ctx:
+        return messages.timeline(ctx)
+
+
+@router.post("/exercises/{eid}/injects", response_model=MessageOut, status_code=201, tags=["control"])
+def release_inject(eid: ExerciseId, body: InjectIn, who: Who, db: Db) -> dict[str, Any]:
+    """Control releases a scenario inject by id, or writes one."""
+    with _write(db, eid, who) as ctx:
+        label = None
+        if body.classification or body.rel_to:
+            label = messages.label_for(ctx, body.classification or "UNCLASSIFIED", body.rel_to)
+        m = messages.release_inject(ctx, body.inject_id, body.recipients, body.subject, body.body, label)
+        return messages.view(ctx, m)
+
+
+@router.get("/exercises/{eid}/log", response_model=list[LogEntryOut], tags=["control"])
+def read_log(
+    eid: ExerciseId, who: Who, db: Db,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+) -> list[dict[str, Any]]:
+    """Control: the audit log in order."""
+    with _read(db, eid, who) as ctx:
+        exercises.require_control(ctx)
+        return [
+            {"seq": e.seq, "at": e.at, "game_time": e.game_time, "actor": e.actor, "act": e.act,
+             "data": json.loads(e.data), "prev_hash": e.prev_hash, "hash": e.hash}
+            for e in auditlog.entries(ctx.session, eid, after, limit)
+        ]
+
+
+@router.get("/exercises/{eid}/log/verify", response_model=VerifyOut, tags=["control"])
+def verify_log(eid: ExerciseId, who: Who, db: Db) -> dict[str, Any]:
+    """Control: walk the hash chain and name the first bad entry."""
+    with _read(db, eid, who) as ctx:
+        exercises.require_control(ctx)
+        return auditlog.verify(ctx.session, ctx.exercise).to_dict()
+
+
+@router.get("/exercises/{eid}/aar", tags=["control"])
+def after_action(eid: ExerciseId, who: Who, db: Db) -> dict[str, Any]:
+    """Control: the after-action report data (timeline, orders, time from inject to action per seat)."""
+    with _read(db, eid, who) as ctx:
+        exercises.require_control(ctx)
+        return aar.report_data(ctx)

@@ -1,0 +1,122 @@
+"""The tamper-evident audit log: every act of an exercise, chained by SHA-256.
+
+Entry n stores `hash_n = SHA-256(hash_{n-1} || canonical JSON of the entry)`, where the entry is
+its exercise id, sequence number, wall time, game time, actor, act and data. The exercise row
+keeps the count and the newest hash, so removing entries at the end is detected as well.
+Appends happen inside the caller's write transaction after `store.lock_exercise`, which
+serializes them per exercise on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .store import Exercise, LogEntry, utcnow
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(content)).encode("utf-8")).hexdigest()
+
+
+def _content(exercise_id: int, seq: int, at: str, game_time: float, actor: str, act: str, data: str) -> dict[str, Any]:
+    return {
+        "exercise": exercise_id,
+        "seq": seq,
+        "at": at,
+        "game_time": game_time,
+        "actor": actor,
+        "act": act,
+        "data": json.loads(data),
+    }
+
+
+def append(session: Session, exercise: Exercise, actor: str, act: str, data: dict[str, Any], game_time: float) -> LogEntry:
+    """Add one entry after the exercise's newest; the caller holds the exercise lock."""
+    seq = exercise.log_count + 1
+    at = utcnow().isoformat(timespec="microseconds")
+    text = canonical_json(data)
+    digest = entry_hash(exercise.log_head, _content(exercise.id, seq, at, game_time, actor, act, text))
+    entry = LogEntry(
+        exercise_id=exercise.id,
+        seq=seq,
+        at=at,
+        game_time=game_time,
+        actor=actor,
+        act=act,
+        data=text,
+        prev_hash=exercise.log_head,
+        hash=digest,
+    )
+    session.add(entry)
+    exercise.log_count = seq
+    exercise.log_head = digest
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    entries: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "entries": self.entries, "bad_seq": self.bad_seq, "reason": self.reason}
+
+
+def verify(session: Session, exercise: Exercise) -> Verification:
+    """Walk the chain; the first edited, missing or reordered entry is named by its position."""
+    rows = session.execute(
+        select(LogEntry).where(LogEntry.exercise_id == exercise.id).order_by(LogEntry.seq, LogEntry.id)
+    ).scalars()
+    prev = GENESIS
+    count = 0
+    for expected, row in enumerate(rows, start=1):
+        count = expected
+        problem = _check_row(exercise.id, expected, prev, row)
+        if problem:
+            return Verification(False, count, expected, problem)
+        prev = row.hash
+    if count != exercise.log_count:
+        return Verification(False, count, count + 1, f"entry {count + 1} missing: the exercise records {exercise.log_count}")
+    if prev != exercise.log_head:
+        return Verification(False, count, count, "the newest entry does not match the exercise's recorded head")
+    return Verification(True, count)
+
+
+def _check_row(exercise_id: int, expected: int, prev: str, row: LogEntry) -> str:
+    if row.seq != expected:
+        return f"entry {expected} missing or reordered (found sequence number {row.seq})"
+    if row.prev_hash != prev:
+        return f"entry {expected} does not follow entry {expected - 1} (previous hash differs)"
+    try:
+        content = _content(exercise_id, row.seq, row.at, row.game_time, row.actor, row.act, row.data)
+    except ValueError:
+        return f"entry {expected} has unreadable data"
+    if entry_hash(prev, content) != row.hash:
+        return f"entry {expected} was edited (hash differs)"
+    return ""
+
+
+def entries(session: Session, exercise_id: int, after: int = 0, limit: int = 1000) -> list[LogEntry]:
+    """Log entries of one exercise in order, after sequence number `after`."""
+    stmt = (
+        select(LogEntry)
+        .where(LogEntry.exercise_id == exercise_id, LogEntry.seq > after)
+        .order_by(LogEntry.seq)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,1 @@
+"""Alembic migrations of the exercise store (run by `store.Database.migrate`)."""

@@ -1,0 +1,243 @@
+"""The exercise store: SQLAlchemy tables, the engine and its sessions, and the migration runner.
+
+SQLite (the default) runs in WAL mode with a busy timeout; a write transaction starts with
+`BEGIN IMMEDIATE`, so writers queue instead of failing half-way. On PostgreSQL a write that
+touches an exercise locks its row (`SELECT ... FOR UPDATE`, see `lock_exercise`), which
+serializes the audit-log chain across server processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+DB_ENV = "ALLIANCE_C2_DB"
+_SQLITE_BUSY_MS = 10_000
+_PG_MIGRATION_LOCK = 0x0AC2_0001
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class User(Base):
+    __tablename__ = "ac2_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuthToken(Base):
+    """A login: the SHA-256 of the secret token (cookie or bearer) and the session's CSRF token."""
+
+    __tablename__ = "ac2_auth_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ac2_users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Exercise(Base):
+    __tablename__ = "ac2_exercises"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    arrangement: Mapped[str] = mapped_column(String(100))
+    scenario: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    situation: Mapped[str] = mapped_column(String(64))
+    reforms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by: Mapped[int] = mapped_column(ForeignKey("ac2_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    clock_state: Mapped[str] = mapped_column(String(16), default="ready")
+    clock_speed: Mapped[float] = mapped_column(Float, default=1.0)
+    clock_anchor_wall: Mapped[float] = mapped_column(Float, default=0.0)
+    clock_anchor_game: Mapped[float] = mapped_column(Float, default=0.0)
+    log_count: Mapped[int] = mapped_column(Integer, default=0)
+    log_head: Mapped[str] = mapped_column(String(64))
+
+
+class Seat(Base):
+    __tablename__ = "ac2_seats"
+    __table_args__ = (UniqueConstraint("exercise_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ac2_users.id"))
+    nation: Mapped[str] = mapped_column(String(8))
+    organization: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    clearance: Mapped[int] = mapped_column(Integer)
+
+
+class Message(Base):
+    """Orders, requests, reports, injects and approval tasks: one table, one visibility filter."""
+
+    __tablename__ = "ac2_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    sender_seat_id: Mapped[int | None] = mapped_column(ForeignKey("ac2_seats.id"), nullable=True)
+    sender_org: Mapped[str] = mapped_column(String(100))
+    classification: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    unit: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    approval: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("ac2_messages.id"), nullable=True)
+    inject_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    situation: Mapped[str] = mapped_column(String(64))
+    game_time: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at_game: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Recipient(Base):
+    __tablename__ = "ac2_message_recipients"
+    message_id: Mapped[int] = mapped_column(ForeignKey("ac2_messages.id", ondelete="CASCADE"), primary_key=True)
+    organization: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class Release(Base):
+    __tablename__ = "ac2_message_releases"
+    message_id: Mapped[int] = mapped_column(ForeignKey("ac2_messages.id", ondelete="CASCADE"), primary_key=True)
+    nation: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class LogEntry(Base):
+    __tablename__ = "ac2_log"
+    __table_args__ = (UniqueConstraint("exercise_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(40))
+    game_time: Mapped[float] = mapped_column(Float)
+    actor: Mapped[str] = mapped_column(String(64))
+    act: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def default_db_url() -> str:
+    """$ALLIANCE_C2_DB, or a SQLite file in the user's data directory."""
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
+    from platformdirs import user_data_dir
+
+    directory = Path(user_data_dir("alliance-c2", appauthor=False))
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / 'exercise.db'}"
+
+
+class Database:
+    """An engine plus read and write sessions; `write()` takes the SQLite write lock up front."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(ac2_write=True) if self.is_sqlite else self.engine,
+            expire_on_commit=False,
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (serialized across processes on PostgreSQL)."""
+        with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            _upgrade(conn)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def lock_exercise(session: Session, exercise_id: int) -> Exercise | None:
+    """The exercise row, locked for this transaction (FOR UPDATE; SQLite holds the write lock already)."""
+    stmt = select(Exercise).where(Exercise.id == exercise_id)
+    if session.get_bind().dialect.name != "sqlite":
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def open_database(url: str | None = None) -> Database:
+    """A migrated database at `url` (default: `default_db_url()`)."""
+    db = Database(url or default_db_url())
+    db.migrate()
+    return db
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000, "check_same_thread": False})
+        _sqlite_events(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ac2_write") else "BEGIN")
+
+
+def _upgrade(conn: Any) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")

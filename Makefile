@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/alliance-c2 compare-all
+	$(VENV)/bin/alliance-c2 evaluate --out alliance-c2-report
 
 # Debian packages for the real-browser tests (Chromium, CJK fonts). Installs only what is
 # missing, and only as root; otherwise it says what to install.

@@ -200,10 +200,12 @@ def diagram(
 
 
 def _register_commands() -> None:
-    from . import cli_guidelines, cli_interop, cli_law
+    from . import cli_guidelines, cli_interop, cli_law, cli_report, cli_sim
 
+    cli_report.register(app)
     cli_guidelines.register(app)
     cli_law.register(app)
+    cli_sim.register(app)
     cli_interop.register(app)
 
 

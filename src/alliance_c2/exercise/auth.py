@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,9 +29,9 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 SESSION_HOURS = 12
-_HASHER = PasswordHasher()
-# A fixed hash to verify against for unknown names, so both failures take the same time.
-_DUMMY_HASH = _HASHER.hash("not-a-real-password")
+
+# Argon2id with the library's default cost; tests may swap in a cheaper one (use_hasher).
+_state: dict[str, PasswordHasher | str] = {"hasher": PasswordHasher()}
 
 
 class AuthError(ValueError):
@@ -45,6 +45,27 @@ class Login:
     user_id: int
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash new passwords with `hasher` (existing hashes keep the parameters they carry)."""
+    _state.clear()
+    _state["hasher"] = hasher
+
+
+def _hasher() -> PasswordHasher:
+    hasher = _state["hasher"]
+    assert isinstance(hasher, PasswordHasher)
+    return hasher
+
+
+def _dummy_hash() -> str:
+    """A fixed hash to verify against for unknown names, so both failures take the same time."""
+    if "dummy" not in _state:
+        _state["dummy"] = _hasher().hash("not-a-real-password")
+    dummy = _state["dummy"]
+    assert isinstance(dummy, str)
+    return dummy
+
+
 def add_user(db: Database, name: str, password: str) -> int:
     """Create an account; AuthError on a bad or taken name or a weak password."""
     if not NAME_PATTERN.match(name):
@@ -53,7 +74,7 @@ def add_user(db: Database, name: str, password: str) -> int:
         raise AuthError(f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
     try:
         with db.write() as session:
-            user = User(name=name, password_hash=_HASHER.hash(password))
+            user = User(name=name, password_hash=_hasher().hash(password))
             session.add(user)
             session.flush()
             return user.id
@@ -65,7 +86,7 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user when the password matches, else None (same cost for unknown names)."""
     user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD])
+        _hasher().verify(user.password_hash if user else _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         return None
     return user
@@ -107,13 +128,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _aware(moment: object) -> object:
+def _aware(moment: datetime) -> datetime:
     # SQLite returns naive datetimes; they are stored in UTC.
-    from datetime import UTC, datetime
-
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class RateLimiter:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Architecture, bundled_architectures, load_architecture
 from . import auditlog, clock
-from .errors import ExerciseError, conflict, forbidden, invalid, not_found
+from .errors import ExerciseError, conflict, forbidden, invalid
 from .releasability import CLASSIFICATIONS, ROLES, clearance_rank
 from .store import Exercise, Seat, User, lock_exercise
 

@@ -43,7 +43,7 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    """The exercise tables; the schema itself is created by the Alembic migrations."""
 
 
 class User(Base):

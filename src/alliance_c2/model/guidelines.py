@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -129,7 +130,7 @@ def _version_from_document(doc: YamlDocument, strict: bool) -> tuple[GuidelinesV
     spec = parse_spec(GuidelinesVersion, doc, "guidelines")
     severity = "error" if strict else "warning"
     problems: list[Problem] = []
-    groups: tuple[tuple[str, list[Section] | list[Element] | list[Law]], ...] = (
+    groups: tuple[tuple[str, Sequence[Section | Element | Law]], ...] = (
         ("sections", spec.sections),
         ("elements", spec.elements),
         ("legislation", spec.legislation),

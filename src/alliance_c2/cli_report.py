@@ -1,0 +1,89 @@
+"""`alliance-c2 evaluate`: the main job, with a progress bar and a terminal summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .cli_support import console, fail, lang_option, resolve_lang, split_list, t
+
+STAGES_EN = {"structure": "structure", "law": "legal audit", "simulation": "simulation", "sensitivity": "sensitivity"}
+STAGES_JA = {"structure": "構造分析", "law": "法的監査", "simulation": "シミュレーション", "sensitivity": "感度分析"}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `evaluate` command to the app."""
+
+    @app.command()
+    def evaluate(
+        runs: int = typer.Option(500, "--runs", help="Monte Carlo runs per case. / 各条件の試行回数。"),
+        arch: str = typer.Option("", "--arch", help="Comma-separated arrangements (default: all bundled). / 対象の体制。"),
+        scenario: str = typer.Option("", "--scenario", help="Comma-separated scenarios (default: all). / 対象のシナリオ。"),
+        lang: str | None = lang_option(),
+        out: Path = typer.Option(Path("alliance-c2-report"), "--out", help="Output directory. / 出力先。"),
+        seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same report. / 乱数シード。"),
+    ) -> None:
+        """Run the legal audit and the simulation suite and write the report. / 評価を実行し報告書を作成する。"""
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        from .report.evaluate import evaluate as run
+
+        lang = resolve_lang(lang)
+        if runs < 1:
+            fail(f"--runs: must be at least 1, got {runs}")
+        names = STAGES_JA if lang == "ja" else STAGES_EN
+        out_console = console()
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            console=out_console, transient=True, disable=not sys.stderr.isatty(),
+        ) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(names.get(stage, stage), total=max(total, 1))
+                bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+            try:
+                result = run(
+                    runs=runs,
+                    archs=split_list(arch) or None,
+                    scenarios=split_list(scenario) or None,
+                    lang=lang,
+                    out=out,
+                    seed=seed,
+                    progress=progress,
+                )
+            except OSError as exc:
+                fail(f"{out}: cannot write the report: {exc.strerror}")
+        _print_summary(out_console, result, lang)
+
+
+def _print_summary(out_console: object, result: object, lang: str) -> None:
+    from html import unescape
+
+    from rich.table import Table
+
+    res = result.results  # type: ignore[attr-defined]
+    table = Table(title=t(lang, "Evaluation summary", "評価の要旨"), show_lines=False)
+    table.add_column(t(lang, "scenario", "シナリオ"))
+    archs = res["meta"]["arrangements"]
+    for a in archs:
+        table.add_column(a, justify="right")
+    for scen in res["simulation"]["scenarios"]:
+        cells = []
+        for a in archs:
+            stats = res["simulation"]["cases"][scen]["baseline"].get(a, {})
+            rt, dm = stats.get("response_time"), stats.get("deadline_met")
+            cells.append(f"{rt['mean']:.0f} min · {dm['mean']:.2f}" if rt and dm and rt["mean"] is not None else "—")
+        table.add_row(scen, *cells)
+    out_console.print(table)  # type: ignore[attr-defined]
+    out_console.print(t(lang, "(mean response time · share within deadline)", "（平均応答時間・期限内対処率）"))  # type: ignore[attr-defined]
+    for point in res["summary"]:
+        out_console.print(f"• {unescape(point)}")  # type: ignore[attr-defined]
+    seconds = res["meta"]["seconds"]
+    out_console.print(  # type: ignore[attr-defined]
+        t(lang, f"Report: {result.report_path}  ({seconds:.1f} s)", f"報告書: {result.report_path}（{seconds:.1f}秒）")  # type: ignore[attr-defined]
+    )

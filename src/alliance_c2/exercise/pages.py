@@ -1,0 +1,197 @@
+"""Minimal HTML pages for people: login, the list of exercises, a seat page, control, the report.
+
+Pages use the session cookie (HttpOnly, SameSite=Lax) set at login; every form carries the
+session's CSRF token (the login form a double-submit token). The richer pages are built on the
+JSON API; these templates are the skeleton they extend (templates/, static/).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from . import aar, auth, exercises, messages
+from .api import SESSION_COOKIE, ExerciseId, database, login_user, token_of
+from .errors import ExerciseError
+from .releasability import CLASSIFICATIONS
+from .store import Database, User
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+LOGIN_CSRF_COOKIE = "ac2_login_csrf"
+
+router = APIRouter(include_in_schema=False)
+Db = Annotated[Database, Depends(database)]
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(templates().get_template(name).render(**context), status_code=status)
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _viewer(request: Request, db: Database) -> tuple[User, str] | None:
+    token, _ = token_of(request)
+    if not token:
+        return None
+    with db.read() as session:
+        found = auth.resolve(session, token)
+    return (found[0], found[1].csrf) if found else None
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str = "") -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = _page("login.html", error=error[:200], csrf=token)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request))
+    return response
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, db: Db,
+    name: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str, Form(max_length=100)],
+) -> Response:
+    if not auth.csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf):
+        return _page("login.html", status=403, error="The form expired; please try again.", csrf="")
+    try:
+        login, _user = login_user(request, db, name, password)
+    except ExerciseError as exc:
+        return _page("login.html", status=exc.status, error=exc.message, csrf=csrf)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, login.token, httponly=True, samesite="lax", secure=_secure(request),
+                        max_age=auth.SESSION_HOURS * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: Db, csrf: Annotated[str, Form(max_length=100)]) -> Response:
+    viewer = _viewer(request, db)
+    token, _ = token_of(request)
+    if viewer and token and auth.csrf_matches(viewer[1], csrf):
+        with db.write() as session:
+            auth.close_login(session, token)
+    response = _to_login()
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, db: Db) -> Response:
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return _to_login()
+    user, csrf = viewer
+    with db.read() as session:
+        rows = [(e.id, e.name, e.arrangement, s.role, s.organization) for e, s in exercises.exercises_of(session, user)]
+    return _page("home.html", user=user.name, csrf=csrf, rows=rows)
+
+
+@router.get("/exercises/{eid}", response_class=HTMLResponse)
+def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Response:
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return _to_login()
+    user, csrf = viewer
+    from ..report.diagram import architecture_svg
+
+    with db.read() as session:
+        try:
+            ctx = exercises.context(session, eid, user)
+        except ExerciseError as exc:
+            return _page("error.html", status=exc.status, message=exc.message)
+        items = [messages.view(ctx, m) for m in messages.visible_messages(ctx, None, 0, 500)]
+        svg = highlight(architecture_svg(ctx.arch, "en", ctx.exercise.situation), ctx.seat.organization)
+        return _page(
+            "seat.html", user=user.name, csrf=csrf, exercise=ctx.exercise, seat=ctx.seat, items=items, svg=svg,
+            classifications=CLASSIFICATIONS, nations=ctx.arch.nations, units=sorted(ctx.arch.organizations),
+            notice=notice[:300],
+        )
+
+
+@router.post("/exercises/{eid}/orders")
+def order_form(
+    eid: ExerciseId, request: Request, db: Db,
+    csrf: Annotated[str, Form(max_length=100)],
+    action: Annotated[str, Form(max_length=64)], unit: Annotated[str, Form(max_length=100)],
+    subject: Annotated[str, Form(min_length=1, max_length=300)],
+    classification: Annotated[str, Form(max_length=20)], rel_to: Annotated[str, Form(max_length=100)],
+    body: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return _to_login()
+    user, expected = viewer
+    if not auth.csrf_matches(expected, csrf):
+        return _page("error.html", status=403, message="missing or wrong CSRF token; reload the page")
+    try:
+        with db.write() as session:
+            ctx = exercises.context(session, eid, user, lock=True)
+            label = messages.label_for(ctx, classification, rel_to.replace(",", " ").split())
+            order = messages.issue_order(ctx, action, unit, subject, body, label, None, None,
+                                         request.app.state.checker)
+            notice = f"Order #{order.id}: {order.status}"
+    except ExerciseError as exc:
+        notice = exc.message
+    return RedirectResponse(f"/exercises/{eid}?notice={_quote(notice)}", status_code=303)
+
+
+@router.get("/exercises/{eid}/control", response_class=HTMLResponse)
+def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return _to_login()
+    user, csrf = viewer
+    with db.read() as session:
+        try:
+            ctx = exercises.context(session, eid, user)
+            exercises.require_control(ctx)
+            data = {"seats": exercises.seats(ctx), "timeline": messages.timeline(ctx)}
+        except ExerciseError as exc:
+            return _page("error.html", status=exc.status, message=exc.message)
+        return _page("control.html", user=user.name, csrf=csrf, exercise=ctx.exercise, data=data,
+                     classifications=CLASSIFICATIONS)
+
+
+@router.get("/exercises/{eid}/aar", response_class=HTMLResponse)
+def aar_page(eid: ExerciseId, request: Request, db: Db) -> Response:
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return _to_login()
+    with db.read() as session:
+        try:
+            ctx = exercises.context(session, eid, viewer[0])
+            exercises.require_control(ctx)
+        except ExerciseError as exc:
+            return _page("error.html", status=exc.status, message=exc.message)
+        return HTMLResponse(aar.render_html(aar.report_data(ctx)))
+
+
+def highlight(svg: str, organization: str) -> str:
+    """Mark the seat's organization in the diagram (styled by static/exercise.css)."""
+    marker = f'<g class="node" data-org="{organization}"'
+    return svg.replace(marker, f'<g class="node seat-highlight" data-org="{organization}"', 1)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text[:300], safe="")

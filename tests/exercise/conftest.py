@@ -1,0 +1,189 @@
+"""Fixtures for the exercise service: a database per test (SQLite always, PostgreSQL when
+ALLIANCE_C2_TEST_PG_URL is set, each test in its own schema), the app, users and a seated exercise.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
+PASSWORD = "correct-horse-battery"
+SEATS = {
+    # user: (organization, role, clearance)
+    "pm": ("jpn-pm", "player", "SECRET"),
+    "jjoc": ("jpn-jjoc", "player", "SECRET"),
+    "fleet": ("jpn-sdf-fleet", "player", "CONFIDENTIAL"),
+    "indopacom": ("usa-indopacom", "player", "SECRET"),
+    "twn": ("lno-taiwan", "player", "SECRET"),
+    "unc": ("lno-unc", "player", "SECRET"),
+    "watcher": ("jpn-jjoc", "observer", "UNCLASSIFIED"),
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> None:
+    """Argon2 at its default cost takes ~0.2 s per hash here; the tests need many logins."""
+    from argon2 import PasswordHasher
+
+    from alliance_c2.exercise.auth import use_hasher
+
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def pg_schema_url(base: str) -> tuple[str, str]:
+    """A fresh schema on the test PostgreSQL server and a URL whose search_path points at it."""
+    import sqlalchemy as sa
+
+    schema = f"ac2_test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def drop_pg_schema(base: str, schema: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'exercise.db'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    url, schema = pg_schema_url(base)
+    try:
+        yield url
+    finally:
+        drop_pg_schema(base, schema)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path / 'exercise.db'}"
+
+
+@dataclass
+class World:
+    """An app with users, logins and one exercise (2024-proposal, bmd-salvo) with every seat in SEATS."""
+
+    app: Any
+    client: Any
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    eid: int = 0
+
+    def h(self, user: str) -> dict[str, str]:
+        return self.headers[user]
+
+    def get(self, user: str, path: str, **kw: Any) -> Any:
+        return self.client.get(path, headers=self.h(user), **kw)
+
+    def post(self, user: str, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.post(path, headers=self.h(user), json=json, **kw)
+
+    def ex(self, suffix: str = "") -> str:
+        return f"/api/exercises/{self.eid}{suffix}"
+
+    def order(self, user: str, action: str, unit: str, rel_to: list[str], classification: str = "UNCLASSIFIED",
+              **extra: Any) -> Any:
+        body = {"action": action, "unit": unit, "subject": f"{action} {unit}", "rel_to": rel_to,
+                "classification": classification, **extra}
+        return self.post(user, self.ex("/orders"), body)
+
+
+def login(client: Any, name: str) -> dict[str, str]:
+    r = client.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, scenario: str | None = "bmd-salvo",
+                arrangement: str = "2024-proposal") -> World:
+    from fastapi.testclient import TestClient
+
+    from alliance_c2.exercise.app import create_app
+    from alliance_c2.exercise.auth import add_user
+
+    app = create_app(url, login_limit=1000)
+    seats = SEATS if users is None else users
+    for name in ("control", "outsider", *seats):
+        add_user(app.state.db, name, PASSWORD)
+    client = TestClient(app)
+    world = World(app, client)
+    for name in ("control", "outsider", *seats):
+        world.headers[name] = login(client, name)
+    body: dict[str, Any] = {"name": "test", "arrangement": arrangement}
+    if scenario:
+        body["scenario"] = scenario
+    r = world.post("control", "/api/exercises", body)
+    assert r.status_code == 201, r.text
+    world.eid = r.json()["id"]
+    for name, (org, role, clearance) in seats.items():
+        r = world.post("control", world.ex("/seats"), {"user": name, "organization": org, "role": role,
+                                                       "clearance": clearance})
+        assert r.status_code == 201, r.text
+    return world
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    w = build_world(db_url)
+    yield w
+    w.client.close()
+    w.app.state.db.dispose()
+
+
+@pytest.fixture
+def sqlite_world(sqlite_url: str) -> Iterator[World]:
+    w = build_world(sqlite_url)
+    yield w
+    w.client.close()
+    w.app.state.db.dispose()
+
+
+@pytest.fixture
+def make_world(sqlite_url: str) -> Iterator[Callable[..., World]]:
+    made: list[World] = []
+
+    def make(**kw: Any) -> World:
+        w = build_world(sqlite_url, **kw)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.app.state.db.dispose()
+
+
+@pytest.fixture
+def ex_cli():
+    """The exercise commands on their own Typer app (cli.py registers the same functions)."""
+    import typer
+    from typer.testing import CliRunner
+
+    from alliance_c2 import cli_exercise
+
+    app = typer.Typer()
+    cli_exercise.register(app)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+        result = runner.invoke(app, list(args), input=input)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run

@@ -1,0 +1,148 @@
+"""Orders through the law engine: refused with reasons, routed for approval, delivered down the chain."""
+
+from __future__ import annotations
+
+
+def _pending(world, user):
+    r = world.get(user, world.ex("/approvals"))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_unlawful_order_is_refused_with_reasons(world):
+    r = world.order("jjoc", "use-of-force", "usa-7th-fleet", ["JPN", "USA"])
+    assert r.status_code == 201
+    body = r.json()
+    assert body["status"] == "refused"
+    assert any("no command" in reason or "OPCON" in reason for reason in body["verdict"]["reasons"])
+
+
+def test_order_needing_approvals_waits_for_the_holders_in_order(world):
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    assert order["status"] == "awaiting-approval"
+    tasks = _pending(world, "pm")
+    assert [(t["approval"], t["recipients"]) for t in tasks] == [("pm-approval", ["jpn-pm"])]
+    assert _pending(world, "jjoc") == []
+    r = world.post("pm", world.ex(f"/approvals/{tasks[0]['id']}"), {"decision": "grant"})
+    assert r.json()["status"] == "granted"
+    # defense-minister-order: nobody sits in jpn-defense-minister, so control plays it
+    control_tasks = _pending(world, "control")
+    assert [t["approval"] for t in control_tasks] == ["defense-minister-order"]
+    world.post("control", world.ex(f"/approvals/{control_tasks[0]['id']}"), {"decision": "grant"})
+    delivered = world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()
+    assert delivered["status"] == "delivered"
+    assert "jpn-sdf-fleet" in delivered["recipients"]
+
+
+def test_after_action_approvals_do_not_hold_the_order(world):
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    for user in ("pm", "control"):
+        task = _pending(world, user)[0]
+        world.post(user, world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()["status"] == "delivered"
+    assert [t["approval"] for t in _pending(world, "control")] == ["diet-report"]
+
+
+def test_denied_approval_denies_the_order(world):
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    task = _pending(world, "pm")[0]
+    world.post("pm", world.ex(f"/approvals/{task['id']}"), {"decision": "deny", "note": "not now"})
+    assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()["status"] == "denied"
+    assert _pending(world, "control") == []
+
+
+def test_only_the_holder_or_control_decides(world):
+    world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"])
+    task = _pending(world, "pm")[0]
+    r = world.post("jjoc", world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    assert r.status_code == 403  # the sender sees its order's tasks but does not hold them
+    r = world.post("pm", world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    assert r.status_code == 200
+    r = world.post("pm", world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    assert r.status_code == 409
+
+
+def test_approvals_held_by_the_sender_count_as_given(world):
+    order = world.order("pm", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    assert [t["approval"] for t in _pending(world, "pm")] == []
+    assert [t["approval"] for t in _pending(world, "control")] == ["defense-minister-order"]
+    assert order["status"] == "awaiting-approval"
+
+
+def test_preview_returns_the_verdict_without_storing(world):
+    r = world.post("jjoc", world.ex("/orders/preview"), {"action": "bmd-intercept", "unit": "jpn-sdf-fleet"})
+    assert r.status_code == 200
+    plan = r.json()
+    assert plan["allowed"] is True
+    assert [a["approval"] for a in plan["approvals"]] == ["pm-approval", "defense-minister-order", "diet-report"]
+    assert plan["approvals"][0]["holders"] == ["jpn-pm"]
+    assert world.get("control", world.ex("/messages")).json() == []
+
+
+def test_situation_change_by_control_changes_the_verdict(world):
+    assert world.order("jjoc", "use-of-force", "jpn-gcc", ["JPN"]).json()["status"] == "refused"
+    r = world.post("control", world.ex("/situation"), {"situation": "armed-attack", "basis": "cabinet-decision"})
+    assert r.json()["situation"] == "armed-attack"
+    preview = world.post("jjoc", world.ex("/orders/preview"), {"action": "use-of-force", "unit": "jpn-gcc"})
+    assert preview.json()["allowed"] is True
+    log = world.get("control", world.ex("/log")).json()
+    changed = [e for e in log if e["act"] == "situation.changed"]
+    assert changed[0]["data"] == {"from": "peacetime", "to": "armed-attack", "basis": "cabinet-decision", "note": ""}
+
+
+def test_players_cannot_change_the_situation_or_clock(world):
+    assert world.post("jjoc", world.ex("/situation"), {"situation": "armed-attack",
+                                                       "basis": "diet-approval"}).status_code == 403
+    assert world.post("jjoc", world.ex("/clock"), {"action": "start"}).status_code == 403
+
+
+def test_observers_cannot_send(world):
+    assert world.order("watcher", "isr", "jpn-sdf-fleet", ["JPN"]).status_code == 403
+
+
+def test_order_to_a_unit_its_label_excludes_is_rejected(world):
+    r = world.order("jjoc", "isr", "usa-7th-fleet", ["JPN"])
+    assert r.status_code == 422
+    assert "not releasable to recipient(s) usa-7th-fleet (USA)" in r.json()["detail"]
+
+
+def test_unknown_action_or_unit_is_a_clear_422(world):
+    r = world.order("jjoc", "teleport", "jpn-sdf-fleet", ["JPN"])
+    assert r.status_code == 422 and "teleport" in r.json()["detail"]
+    r = world.order("jjoc", "isr", "no-such-unit", ["JPN"])
+    assert r.status_code == 422 and "no-such-unit" in r.json()["detail"]
+
+
+def test_control_releases_scripted_injects_and_sees_the_timeline(world):
+    timeline = world.get("control", world.ex("/injects")).json()
+    assert timeline[0]["id"] == "missile-1" and timeline[0]["released_as"] is None
+    r = world.post("control", world.ex("/injects"), {"inject_id": "missile-1"})
+    assert r.status_code == 201
+    inject = r.json()
+    assert set(inject["recipients"]) >= {"jpn-jjoc", "usa-indopacom"}
+    assert world.get("control", world.ex("/injects")).json()[0]["released_as"] == inject["id"]
+    assert world.get("jjoc", world.ex("/injects")).status_code == 403
+
+
+def test_control_writes_an_inject(world):
+    r = world.post("control", world.ex("/injects"), {"subject": "Typhoon", "recipients": ["jpn-jjoc"],
+                                                     "classification": "UNCLASSIFIED", "rel_to": ["JPN"]})
+    assert r.status_code == 201
+    assert r.json()["marking"] == "UNCLASSIFIED // REL TO JPN"
+
+
+def test_clock_runs_pauses_and_resumes(world):
+    assert world.post("control", world.ex("/clock"), {"action": "pause"}).status_code == 409
+    r = world.post("control", world.ex("/clock"), {"action": "start", "speed": 60})
+    assert r.json()["state"] == "running"
+    paused = world.post("control", world.ex("/clock"), {"action": "pause"}).json()
+    again = world.get("control", world.ex()).json()["clock"]
+    assert again["state"] == "paused" and again["game_seconds"] == paused["game_seconds"]
+    assert world.post("control", world.ex("/clock"), {"action": "resume"}).json()["state"] == "running"
+
+
+def test_requests_and_reports_are_delivered(world):
+    r = world.post("fleet", world.ex("/messages"), {"kind": "report", "recipients": ["jpn-jjoc"],
+                                                    "subject": "on station", "rel_to": ["JPN"]})
+    assert r.status_code == 201 and r.json()["status"] == "delivered"
+    assert [m["subject"] for m in world.get("jjoc", world.ex("/messages")).json()] == ["on station"]

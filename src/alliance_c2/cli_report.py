@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same report. / 乱数シード。"),
     ) -> None:
         """Run the legal audit and the simulation suite and write the report. / 評価を実行し報告書を作成する。"""
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
         from .report.evaluate import evaluate as run
 
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
             TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
             console=out_console, transient=True, disable=not sys.stderr.isatty(),
         ) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,34 +140,50 @@ def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, 
     return world
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Template:
+    """One seeded SQLite world, built once; each test gets a copy of its file."""
+    path = tmp_path_factory.mktemp("template") / "exercise.db"
+    w = build_world(f"sqlite:///{path}")
+    w.client.close()
+    w.app.state.db.dispose()
+    return Template(path, w.headers, w.eid)
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Any
+    headers: dict[str, dict[str, str]]
+    eid: int
+
+
+def _copy_world(template: Template, directory: Any) -> World:
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from alliance_c2.exercise.app import create_app
+
+    target = directory / "exercise.db"
+    shutil.copyfile(template.path, target)
+    app = create_app(f"sqlite:///{target}", login_limit=1000)
+    return World(app, TestClient(app), dict(template.headers), template.eid)
+
+
 @pytest.fixture
-def world(db_url: str) -> Iterator[World]:
-    w = build_world(db_url)
+def world(db_url: str, _sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
+    w = _copy_world(_sqlite_template, tmp_path) if db_url.startswith("sqlite") else build_world(db_url)
     yield w
     w.client.close()
     w.app.state.db.dispose()
 
 
 @pytest.fixture
-def sqlite_world(sqlite_url: str) -> Iterator[World]:
-    w = build_world(sqlite_url)
+def sqlite_world(_sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
+    w = _copy_world(_sqlite_template, tmp_path)
     yield w
     w.client.close()
     w.app.state.db.dispose()
-
-
-@pytest.fixture
-def make_world(sqlite_url: str) -> Iterator[Callable[..., World]]:
-    made: list[World] = []
-
-    def make(**kw: Any) -> World:
-        w = build_world(sqlite_url, **kw)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.app.state.db.dispose()
 
 
 @pytest.fixture

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_c2.exercise.releasability import CLASSIFICATIONS, Label, LabelError, make_label, may_see, parse_marking
+from alliance_c2.exercise.releasability import (
+    CLASSIFICATIONS,
+    Label,
+    LabelError,
+    make_label,
+    may_see,
+    parse_marking,
+)
 from alliance_c2.exercise.store import Seat
 
 # (classification, rel_to, recipients) of each item control writes as an inject

@@ -53,6 +53,20 @@ def _to_svg(fig: Any, chart_id: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{chart_id}" ', 1)
 
 
+def _wrap(label: str, width: float = 9.0) -> str:
+    """Break a label into lines of about `width` CJK characters (a Latin letter counts half)."""
+    lines, line, size = [], "", 0.0
+    for ch in label:
+        w = 1.0 if ord(ch) > 0x2E80 else 0.55
+        if size + w > width and line:
+            lines.append(line)
+            line, size = "", 0.0
+        line += ch
+        size += w
+    lines.append(line)
+    return "\n".join(lines[:3])
+
+
 def grouped_bars(
     chart_id: str,
     groups: Sequence[str],
@@ -68,7 +82,7 @@ def grouped_bars(
     plt = _pyplot()
     n_series = max(1, len(series))
     width = 0.8 / n_series
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(groups) + 2), 3.2))
+    fig, ax = plt.subplots(figsize=(max(6.5, 1.15 * len(groups) + 1.5), 3.4))
     for s, name in enumerate(series):
         xs, ys, err_lo, err_hi = [], [], [], []
         for g in range(len(groups)):
@@ -92,10 +106,10 @@ def grouped_bars(
                 textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
             )
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(groups, fontsize=8)
+    ax.set_xticklabels([_wrap(g) for g in groups], fontsize=7.5)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10, loc="left")
-    ax.legend(fontsize=7, frameon=False, ncol=min(5, n_series), loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    ax.legend(fontsize=7, frameon=False, ncol=min(5, n_series), loc="upper center", bbox_to_anchor=(0.5, -0.24))
     return _to_svg(fig, chart_id)
 
 

@@ -77,6 +77,7 @@ def evaluate(
     lang: str = "en",
     out: str | Path = "alliance-c2-report",
     seed: int = DEFAULT_SEED,
+    sensitivity_runs: int = SENSITIVITY_RUNS,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Evaluation:
     """Run the whole evaluation and write report.html, results.json and results.csv into `out`."""
@@ -106,17 +107,29 @@ def evaluate(
     tick("law", 0, len(loaded))
     results["legal"] = _legal(loaded, tick)
     results["simulation"] = _simulation(loaded, scen_ids, runs, seed, tick)
-    results["sensitivity"] = _sensitivity(loaded, scen_ids, seed, tick)
+    results["sensitivity"] = _sensitivity(loaded, scen_ids, seed, sensitivity_runs, tick)
     results["guidelines"] = _guidelines_diff()
     results["assumptions"], results["sources"] = _assumptions_and_sources(loaded, scen_ids)
     figures = collect_figures(results)
     results["figures"] = figures
     evaluation = Evaluation(out_dir, lang, results, figures)
-    evaluation.results["summary"] = summary_points(results, lang)
     evaluation.seconds = time.perf_counter() - start
     results["meta"]["seconds"] = round(evaluation.seconds, 2)
-    _write(evaluation, loaded)
-    return evaluation
+    return write_report(evaluation, lang, out_dir)
+
+
+def write_report(evaluation: Evaluation, lang: str, out: str | Path) -> Evaluation:
+    """Write report.html, results.json and results.csv for `evaluation` in `lang` into `out`.
+
+    The same figures can be written in the other language without running anything again.
+    """
+    results = dict(evaluation.results)
+    results["meta"] = {**results["meta"], "lang": lang}
+    results["summary"] = summary_points(results, lang)
+    written = Evaluation(Path(out), lang, results, evaluation.figures, evaluation.seconds)
+    loaded = [load_architecture(a) for a in results["meta"]["arrangements"]]
+    _write(written, loaded)
+    return written
 
 
 def _structure(loaded: list[Architecture]) -> dict[str, Any]:
@@ -202,7 +215,7 @@ def _overall(result: Any) -> dict[str, dict[str, Any]]:
 
 
 def _sensitivity(
-    loaded: list[Architecture], scen_ids: list[str], seed: int, tick: Callable[[str, int, int], None]
+    loaded: list[Architecture], scen_ids: list[str], seed: int, runs: int, tick: Callable[[str, int, int], None]
 ) -> dict[str, Any] | None:
     from ..sim.sensitivity import sensitivity
 
@@ -213,7 +226,7 @@ def _sensitivity(
     raw = sensitivity(
         scen,
         [CURRENT, PROPOSAL],
-        runs=SENSITIVITY_RUNS,
+        runs=runs,
         seed=seed,
         metric=SENSITIVITY_METRIC,
         executor="inline",
@@ -239,7 +252,7 @@ def _sensitivity(
     return {
         "scenario": scen,
         "metric": metric,
-        "runs": SENSITIVITY_RUNS,
+        "runs": runs,
         "compared": [CURRENT, PROPOSAL],
         "baseline_diff": round(base_diff, 4),
         "baseline_best": raw["baseline_best"],
@@ -279,9 +292,9 @@ def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) ->
         elif p.source:
             sources.add(p.source)
     for scen in scen_ids:
-        s = load_scenario(scen)
-        if getattr(s, "source", None):
-            sources.add(s.source)
+        source = getattr(load_scenario(scen), "source", None)
+        if isinstance(source, str) and source:
+            sources.add(source)
     return sorted(set(assumptions)), sorted(sources)
 
 
@@ -318,9 +331,7 @@ def format_figure(value: Any, digits: int = 2) -> str:
     """How a figure is printed in the report (and compared with results.json by the tests)."""
     if value is None:
         return "—"
-    if isinstance(value, bool) or isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
+    if isinstance(value, bool | str | int):
         return str(value)
     return f"{value:.{digits}f}"
 

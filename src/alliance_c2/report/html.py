@@ -92,8 +92,9 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     sim = results["simulation"]
     scen_names = {sc: pick(*sim["names"][sc]) for sc in sim["scenarios"]}
     metrics = [{"id": m, "label": pick(en, ja), "digits": d} for m, (en, ja, d) in METRICS.items()]
-    sim_table = []
+    sim_table: list[dict[str, Any]] = []
     for scen in sim["scenarios"]:
+        first = len(sim_table)
         for variant, archs in sim["cases"][scen].items():
             for arch in archs:
                 sim_table.append(
@@ -104,8 +105,12 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
                         "variant": variant,
                         "variant_name": pick(*VARIANTS[variant]) + (f" ({archs[arch]['lost']})" if "lost" in archs[arch] else ""),
                         "stats": {m["id"]: {"mean": figures[f"simulation/{arch}/{scen}/{variant}/{m['id']}/mean"]} for m in metrics},
+                        "first": False,
                     }
                 )
+        if len(sim_table) > first:
+            sim_table[first]["first"] = True
+            sim_table[first]["span"] = len(sim_table) - first
     charts = _charts(results, lang, scen_names, grouped_bars)
     sens = results.get("sensitivity")
     tornado_svg = None

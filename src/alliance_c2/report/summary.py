@@ -22,6 +22,18 @@ def _separated(a: dict[str, float], b: dict[str, float]) -> bool:
     return a["ci95_high"] < b["ci95_low"] or b["ci95_high"] < a["ci95_low"]
 
 
+LEVEL_JA = {"deconflict": "競合防止", "coordinated": "調整", "integrated": "一体化", "unified": "統一"}
+
+
+def _level(level: str, lang: str) -> str:
+    return LEVEL_JA.get(level, level) if lang == "ja" else level
+
+
+def _scen(results: dict[str, Any], scen: str, lang: str) -> str:
+    names = results["simulation"]["names"].get(scen)
+    return names[1] if lang == "ja" and names else scen
+
+
 def findings(results: dict[str, Any], lang: str) -> list[str]:
     """Bullets answering the study's question with numbers (HTML-escaped text)."""
     out: list[str] = []
@@ -36,12 +48,13 @@ def findings(results: dict[str, Any], lang: str) -> list[str]:
             f"{prop['coordination_hops_mean']} relations on average instead of {cur['coordination_hops_mean']}. "
             f"Outside armed attack and survival-threatening situations it stays {prop['levels']['peacetime']}: "
             "OPCON of U.S. units passes only in defense operations.",
-            f"構造：武力攻撃事態では提案は「{prop['levels']['armed-attack']}」（現行は「{cur['levels']['armed-attack']}」）。"
+            f"構造：武力攻撃事態では提案は「{_level(prop['levels']['armed-attack'], lang)}」（現行は「{_level(cur['levels']['armed-attack'], lang)}」）。"
             f"日米の部隊が共同で行う任務の経路は平均{prop['coordination_hops_mean']}関係（現行{cur['coordination_hops_mean']}）。"
-            f"武力攻撃事態・存立危機事態以外では「{prop['levels']['peacetime']}」のまま（米軍部隊の作戦統制は防衛出動時のみ）。",
+            f"武力攻撃事態・存立危機事態以外では「{_level(prop['levels']['peacetime'], lang)}」のまま（米軍部隊の作戦統制は防衛出動時のみ）。",
         )))
     if CURRENT in archs and PROPOSAL in archs:
         out.extend(_speed_points(results, lang))
+        out.extend(_reform_points(results, lang))
         out.extend(_risk_points(results, lang))
     out.extend(_law_points(results, lang))
     sens = results.get("sensitivity")
@@ -66,7 +79,7 @@ def _speed_points(results: dict[str, Any], lang: str) -> list[str]:
         b = _stat(results, scen, "baseline", PROPOSAL, "response_time")
         if not a or not b or a["mean"] is None or b["mean"] is None:
             continue
-        entry = f"{scen} {a['mean']:.0f}→{b['mean']:.0f}"
+        entry = f"{_scen(results, scen, lang)} {a['mean']:.0f}→{b['mean']:.0f}"
         if not _separated(a, b):
             same.append(entry)
         elif b["mean"] < a["mean"]:
@@ -87,7 +100,7 @@ def _speed_points(results: dict[str, Any], lang: str) -> list[str]:
         b = _stat(results, scen, "baseline", PROPOSAL, "messages")
         r = _stat(results, scen, "baseline", PROPOSAL, "refused")
         if a and b and r:
-            cost.append((scen, a["mean"], b["mean"], r["mean"]))
+            cost.append((_scen(results, scen, lang), a["mean"], b["mean"], r["mean"]))
     if cost:
         refused = [f"{s} {r:.1f}" for s, _, _, r in cost if r > 0]
         points.append(escape(_t(
@@ -114,6 +127,26 @@ def _speed_points(results: dict[str, Any], lang: str) -> list[str]:
             + "。日米が対処を同期させる体制では猶予時間を逃し、各国が別々に行動する体制では間に合う割合が高いが競合が生じる。",
         )))
     return points
+
+
+def _reform_points(results: dict[str, Any], lang: str) -> list[str]:
+    changes = []
+    for scen in results["simulation"]["scenarios"]:
+        base = _stat(results, scen, "baseline", PROPOSAL, "response_time")
+        with_law = _stat(results, scen, "reforms", PROPOSAL, "response_time")
+        if base and with_law and base["mean"] is not None and with_law["mean"] is not None and _separated(base, with_law):
+            changes.append(f"{_scen(results, scen, lang)} {base['mean']:.0f}→{with_law['mean']:.0f}")
+    if not changes:
+        return []
+    return [escape(_t(
+        lang,
+        "The reforms cut both ways: with an OPCON transfer act, JJOC's orders to U.S. units become lawful, but they then "
+        "carry Japan's own approval chain (Prime Minister's order, Diet approval) on top of U.S. national authority. "
+        "Proposal's response time without → with the reforms: " + "; ".join(changes) + " minutes.",
+        "法整備は両刃である：作戦統制権移管法によりJJOCから米軍部隊への命令は適法となるが、米国の国家指揮権限に加えて"
+        "日本の承認手続（内閣総理大臣の命令、国会承認）を伴うことになる。提案の応答時間（法整備なし→あり）："
+        + "；".join(changes) + "分。",
+    ))]
 
 
 def _risk_points(results: dict[str, Any], lang: str) -> list[str]:

@@ -1,0 +1,41 @@
+"""The after-action report: outcomes of orders, delays by approvals, time from inject to action."""
+
+from __future__ import annotations
+
+
+def _play(world):
+    world.post("control", world.ex("/clock"), {"action": "start", "speed": 600})
+    inject = world.post("control", world.ex("/injects"), {"inject_id": "missile-1"}).json()
+    world.order("jjoc", "use-of-force", "usa-7th-fleet", ["JPN", "USA"])  # refused
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"], reply_to=inject["id"]).json()
+    for user in ("pm", "control"):
+        task = world.get(user, world.ex("/approvals")).json()[0]
+        world.post(user, world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    return inject, order
+
+
+def test_aar_data_counts_outcomes_and_delays(world):
+    _, order = _play(world)
+    data = world.get("control", world.ex("/aar")).json()
+    assert data["totals"]["refused"] == 1 and data["totals"]["delivered"] == 1
+    assert data["totals"]["delayed_by_approvals"] == 1
+    row = next(o for o in data["orders"] if o["id"] == order["id"])
+    assert [a["approval"] for a in row["approvals"]] == ["pm-approval", "defense-minister-order", "diet-report"]
+    assert row["approval_delay_min"] > 0
+    assert row["inject"] == "missile-1" and row["inject_to_action_min"] >= 0
+    jjoc = next(s for s in data["seats"] if s["organization"] == "jpn-jjoc" and s["role"] == "player")
+    assert (jjoc["orders"], jjoc["refused"], jjoc["delivered"]) == (2, 1, 1)
+    assert jjoc["inject_to_action_mean_min"] is not None
+    assert data["timeline"][0]["act"] == "exercise.created"
+
+
+def test_aar_html_page(world):
+    _play(world)
+    html = world.client.get(f"/exercises/{world.eid}/aar", headers=world.h("control")).text
+    assert "After-action report" in html and "事後検討報告" in html
+    assert "bmd-intercept" in html and "refused" in html
+
+
+def test_aar_is_control_only(world):
+    assert world.get("jjoc", world.ex("/aar")).status_code == 403
+    assert world.client.get(f"/exercises/{world.eid}/aar", headers=world.h("jjoc")).status_code == 403

@@ -1,0 +1,151 @@
+"""The main job: `evaluate` writes a self-contained report whose figures equal results.json,
+and the report opens in real Chromium without console errors, in both languages."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import html as lxml_html
+
+from alliance_c2.report.evaluate import evaluate, write_report
+
+SCENARIOS = ["bmd-salvo", "compound-contingency"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SECTIONS = ["summary", "arrangements", "legal", "simulation", "sensitivity", "guidelines", "assumptions", "sources"]
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    out = tmp_path_factory.mktemp("report-en")
+    return evaluate(runs=20, scenarios=SCENARIOS, lang="en", out=out, seed=7, sensitivity_runs=3)
+
+
+@pytest.fixture(scope="module", params=["en", "ja"])
+def report(request: pytest.FixtureRequest, english: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Any]:
+    lang = request.param
+    if lang == "en":
+        return lang, english.out_dir, english
+    out = tmp_path_factory.mktemp("report-ja")
+    return lang, out, write_report(english, "ja", out)
+
+
+def test_writes_report_json_and_csv(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    assert {"report.html", "results.json", "results.csv"} <= {p.name for p in out.iterdir()}
+
+
+def test_report_is_self_contained(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']https?://""", text), "external resource referenced"
+    assert "@import" not in text and "<script src" not in text
+    assert text.count("<svg") >= 5 + 4  # five diagrams and the charts, inline
+
+
+def _number(text: str) -> tuple[float, float]:
+    """The printed number and half a unit of its last printed digit."""
+    value = float(text)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return value, 0.5 * 10**-decimals + 1e-9
+
+
+def test_every_figure_in_the_html_equals_results_json(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    figures = json.loads((out / "results.json").read_text(encoding="utf-8"))["figures"]
+    doc = lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    cells = doc.xpath("//*[@data-key]")
+    assert len(cells) > 100
+    for cell in cells:
+        key = cell.get("data-key")
+        assert key in figures, key
+        text = cell.text_content().strip()
+        expected = figures[key]
+        if isinstance(expected, str):
+            assert expected in text, (key, text)
+        elif expected is None:
+            assert text == "—", key
+        else:
+            value, tolerance = _number(text)
+            assert abs(value - expected) <= tolerance, (key, text, expected)
+
+
+def test_csv_holds_the_same_figures(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    figures = json.loads((out / "results.json").read_text(encoding="utf-8"))["figures"]
+    with (out / "results.csv").open(encoding="utf-8") as fh:
+        rows = {r["key"]: r["value"] for r in csv.DictReader(fh)}
+    assert set(rows) == set(figures)
+    for key, value in figures.items():
+        assert rows[key] == ("" if value is None else str(value)), key
+
+
+def test_summary_answers_with_numbers(report: tuple[str, Path, Any]) -> None:
+    lang, _, evaluation = report
+    points = evaluation.results["summary"]
+    assert len(points) >= 4
+    assert all(re.search(r"\d", p) for p in points)
+    if lang == "ja":
+        assert any("武力攻撃事態" in p for p in points)
+
+
+def test_legal_table_shows_c4_cleared_by_the_transfer_act(report: tuple[str, Path, Any]) -> None:
+    _, _, evaluation = report
+    legal = evaluation.results["legal"]
+    assert legal["matrix"]["2024-proposal"]["C4-transfer-law"] > 0
+    assert legal["with_reform"]["2024-proposal"]["opcon-transfer-act"]["C4-transfer-law"] == 0
+    assert legal["matrix"]["2015-guidelines"]["C4-transfer-law"] == 0
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (make system-deps installs it as root)")
+    return path
+
+
+def test_report_opens_in_chromium_without_console_errors(report: tuple[str, Path, Any]) -> None:
+    lang, out, _ = report
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    errors: list[str] = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "report.html").as_uri())
+        for section in SECTIONS:
+            assert page.locator(f"section#{section}").count() == 1, section
+            assert page.locator(f"section#{section} h2").inner_text().strip()
+        assert page.locator("svg").count() >= 9
+        shot = ARTIFACTS / f"report-{lang}.png"
+        page.screenshot(path=str(shot), full_page=False)
+        browser.close()
+    assert errors == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+    assert shot.stat().st_size > 20_000
+
+
+def test_japanese_report_is_in_japanese(report: tuple[str, Path, Any]) -> None:
+    lang, out, _ = report
+    text = (out / "report.html").read_text(encoding="utf-8")
+    if lang == "ja":
+        assert '<html lang="ja">' in text
+        for word in ("要旨", "法的制約", "シミュレーション結果", "統合作戦司令部"):
+            assert word in text
+    else:
+        assert '<html lang="en">' in text and "Summary" in text

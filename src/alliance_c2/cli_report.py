@@ -26,7 +26,14 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same report. / 乱数シード。"),
     ) -> None:
         """Run the legal audit and the simulation suite and write the report. / 評価を実行し報告書を作成する。"""
-        from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskID,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         from .report.evaluate import evaluate as run
 

@@ -82,8 +82,8 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
             {
                 "id": r.id,
                 "name": pick(r.name_en, r.name_ja),
-                "lifts": list(r.lifts),
-                "source": r.source or ("assumption" if r.assumption else ""),
+                "lifts": [f"{c} ({pick(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()],
+                "source": r.source or "",
             }
             for r in (catalog.reforms[rid] for rid in legal["reforms"])
         ],

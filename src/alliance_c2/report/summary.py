@@ -13,8 +13,9 @@ def _t(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
-def _stat(results: dict[str, Any], scen: str, variant: str, arch: str, metric: str) -> dict[str, float] | None:
-    return results["simulation"]["cases"].get(scen, {}).get(variant, {}).get(arch, {}).get(metric)
+def _stat(results: dict[str, Any], scen: str, variant: str, arch: str, metric: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = results["simulation"]["cases"].get(scen, {}).get(variant, {}).get(arch, {}).get(metric)
+    return found
 
 
 def _separated(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -113,9 +114,12 @@ def _speed_points(results: dict[str, Any], lang: str) -> list[str]:
             + "；".join(f"{s} {a:.0f}→{b:.0f}" for s, a, b, _ in cost)
             + "。提案下で法判定により拒否され各国系統で再発出される命令：" + ("；".join(refused) or "なし") + "。",
         )))
-    bmd = [(arch, _stat(results, "bmd-salvo", "baseline", arch, "deadline_met"), _stat(results, "bmd-salvo", "baseline", arch, "conflicts"))
-           for arch in results["meta"]["arrangements"]]
-    bmd = [(a, d, c) for a, d, c in bmd if d and c]
+    bmd: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for arch in results["meta"]["arrangements"]:
+        met = _stat(results, "bmd-salvo", "baseline", arch, "deadline_met")
+        conflicts = _stat(results, "bmd-salvo", "baseline", arch, "conflicts")
+        if met and conflicts:
+            bmd.append((arch, met, conflicts))
     if bmd:
         points.append(escape(_t(
             lang,

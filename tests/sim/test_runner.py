@@ -32,3 +32,17 @@ def test_frame_and_summary_shapes():
 def test_negative_runs_rejected():
     with pytest.raises(ValueError):
         simulate("bmd-salvo", ["2015-guidelines"], runs=-1)
+
+
+def test_export_csv_and_parquet_hold_the_frame(tmp_path):
+    import pandas as pd
+
+    result = simulate("gray-zone-senkaku", ["2015-guidelines"], runs=5, seed=3, executor="inline")
+    frame = result.to_frame()
+    result.export(tmp_path / "runs.csv")
+    result.export(tmp_path / "runs.parquet")
+    from_csv = pd.read_csv(tmp_path / "runs.csv")
+    from_parquet = pd.read_parquet(tmp_path / "runs.parquet")
+    assert len(from_csv) == len(frame) == len(from_parquet)
+    assert list(from_parquet.columns) == list(frame.columns)
+    assert from_parquet["response_time"].equals(frame["response_time"])

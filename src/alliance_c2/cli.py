@@ -200,13 +200,14 @@ def diagram(
 
 
 def _register_commands() -> None:
-    from . import cli_guidelines, cli_interop, cli_law, cli_report, cli_sim
+    from . import cli_exercise, cli_guidelines, cli_interop, cli_law, cli_report, cli_sim
 
     cli_report.register(app)
     cli_guidelines.register(app)
     cli_law.register(app)
     cli_sim.register(app)
     cli_interop.register(app)
+    cli_exercise.register(app)
 
 
 _register_commands()

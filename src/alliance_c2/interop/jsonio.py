@@ -11,7 +11,7 @@ import yaml
 from ..model import Architecture, CatalogError, Problem
 from ..model.load import architecture_from_document
 from ..model.tree import arrangement_dict
-from ..model.yamlsource import YamlDocument
+from ..model.yamlsource import YamlDocument, decode_utf8, read_input_file
 from .xmlsafe import MAX_XML_BYTES
 
 MAX_JSON_BYTES = MAX_XML_BYTES
@@ -37,7 +37,7 @@ def import_json(
 ) -> tuple[Architecture, dict[str, Any], list[Problem]]:
     """Read a JSON arrangement; returns it, its data and its warnings. CatalogError on errors."""
     p = Path(path)
-    text = _read_text(p, max_bytes)
+    text = decode_utf8(read_input_file(p, max_bytes), str(p))
     return arrangement_from_json(text, str(p), strict=strict)
 
 
@@ -70,20 +70,3 @@ class _JsonDocument(YamlDocument):
             return 1
 
 
-def _read_text(p: Path, max_bytes: int) -> str:
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise CatalogError([Problem(str(p), 1, f"file too large ({size} bytes; limit {max_bytes})")])
-        raw = p.read_bytes()
-    except IsADirectoryError:
-        raise CatalogError([Problem(str(p), 1, "is a directory, not a file")]) from None
-    except FileNotFoundError:
-        raise CatalogError([Problem(str(p), 1, "no such file")]) from None
-    except PermissionError:
-        raise CatalogError([Problem(str(p), 1, "permission denied")]) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError([Problem(str(p), line, "not valid UTF-8 text")]) from None

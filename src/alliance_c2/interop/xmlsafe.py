@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import CatalogError, Problem
+from ..model.yamlsource import read_input_file
 
 MAX_XML_BYTES = 64 * 1024 * 1024
 
@@ -30,19 +31,7 @@ def safe_parser() -> etree.XMLParser:
 
 def read_xml(path: str | Path, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
     """Read and parse an XML file safely; CatalogError naming the file and line otherwise."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise _error(str(p), 1, f"file too large ({size} bytes; limit {max_bytes})")
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise _error(str(p), 1, "is a directory, not a file") from None
-    except FileNotFoundError:
-        raise _error(str(p), 1, "no such file") from None
-    except PermissionError:
-        raise _error(str(p), 1, "permission denied") from None
-    return parse_xml(data, str(p), max_bytes)
+    return parse_xml(read_input_file(path, max_bytes), str(path), max_bytes)
 
 
 def parse_xml(data: bytes, path: str, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:

@@ -7,21 +7,18 @@ the pydantic import nor the schema build. `VALIDATORS` lets `alliance-c2 validat
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..model.cache import cached
 from ..model.errors import CatalogError, Problem, UnknownIdError
-from ..model.load import CATALOG_DIR, _cache_dir
+from ..model.load import CATALOG_DIR
 from ..model.yamlsource import YamlDocument, read_yaml
 
 KINDS = ("situations", "actions", "approvals", "constraints", "reforms")
-_CACHE_VERSION = 1
 Loc = tuple[int | str, ...]
 _V = TypeVar("_V")
 
@@ -286,30 +283,13 @@ def load_law_catalog(directory: str | Path | None = None) -> LawCatalog:
 @lru_cache(maxsize=8)
 def _load(directory: str) -> LawCatalog:
     paths = [Path(directory) / f"{kind}.yaml" for kind in KINDS]
-    digest = hashlib.sha256(f"{_CACHE_VERSION}".encode())
+    contents = []
     for path in paths:
         try:
-            digest.update(path.read_bytes())
+            contents.append(path.read_bytes())
         except OSError:
             raise CatalogError([Problem(str(path), 1, "no such file")]) from None
-    cache = _cache_dir() / f"law-{digest.hexdigest()[:24]}.pickle"
-    try:
-        with cache.open("rb") as fh:
-            catalog = pickle.load(fh)
-        if isinstance(catalog, LawCatalog):
-            return catalog
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    catalog = _build(directory)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only cache directory only costs speed
-    return catalog
+    return cached("law", contents, LawCatalog, lambda: _build(directory))
 
 
 def _build(directory: str) -> LawCatalog:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .architecture import Architecture, Organization, Plan, Relation, Role
+from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MILITARY_KINDS
 from .yamlsource import YamlDocument, read_yaml
@@ -20,7 +18,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T", bound="BaseModel")
 Loc = tuple[int | str, ...]
-_CACHE_VERSION = 1
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
@@ -55,39 +52,9 @@ def load_architecture(ref: str | Path | Architecture, *, strict: bool = False) -
 
 @lru_cache(maxsize=32)
 def _load_bundled(path: str, strict: bool) -> Architecture:
-    """Bundled files are validated once and kept as pickles keyed by their content.
-
-    Validation needs pydantic, whose import and schema build cost about 0.2 s; a command that
-    only reads a bundled arrangement (`alliance-c2 analyze 2024-proposal`) should not pay it.
-    """
+    """Bundled files are validated once and kept as pickles keyed by their content."""
     data = Path(path).read_bytes()
-    key = hashlib.sha256(data + f"|{_CACHE_VERSION}|{strict}".encode()).hexdigest()[:24]
-    cache = _cache_dir() / f"{Path(path).stem}-{key}.pickle"
-    try:
-        with cache.open("rb") as fh:
-            arch = pickle.load(fh)
-        if isinstance(arch, Architecture):
-            return arch
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    arch = _load(Path(path), strict)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(arch, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only cache directory only costs speed
-    return arch
-
-
-def _cache_dir() -> Path:
-    override = os.environ.get("ALLIANCE_C2_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "alliance-c2"
+    return cached(f"{Path(path).stem}-{int(strict)}", [data], Architecture, lambda: _load(Path(path), strict))
 
 
 def _load(path: Path, strict: bool) -> Architecture:

@@ -67,14 +67,9 @@ class YamlDocument:
 def parse_yaml(text: str | bytes, path: str) -> YamlDocument:
     """Parse YAML text; raise CatalogError naming path and line on anything unreadable."""
     if isinstance(text, bytes):
-        raw = text
-        if b"\x00" in raw:
+        if b"\x00" in text:
             raise CatalogError([Problem(path, 1, "not a text file (binary content)")])
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise CatalogError([Problem(path, line, "not valid UTF-8 text")]) from None
+        text = decode_utf8(text, path)
     if not text.strip():
         raise CatalogError([Problem(path, 1, "file is empty")])
     bad = _CONTROL.search(text)
@@ -111,18 +106,31 @@ def _syntax_problem(text: str, path: str, rs_message: str) -> Problem:
     return Problem(path, line, f"YAML syntax error: {reason}")
 
 
-def read_yaml(path: str | Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
-    """Read and parse a YAML file."""
+def read_input_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a user's input file; CatalogError naming it when missing, unreadable or too large."""
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > max_bytes:
             raise CatalogError([Problem(str(p), 1, f"file too large ({size} bytes; limit {max_bytes})")])
-        data = p.read_bytes()
+        return p.read_bytes()
     except IsADirectoryError:
         raise CatalogError([Problem(str(p), 1, "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise CatalogError([Problem(str(p), 1, "no such file")]) from None
     except PermissionError:
         raise CatalogError([Problem(str(p), 1, "permission denied")]) from None
-    return parse_yaml(data, str(p))
+
+
+def decode_utf8(raw: bytes, path: str) -> str:
+    """UTF-8 text, or CatalogError naming the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError([Problem(path, line, "not valid UTF-8 text")]) from None
+
+
+def read_yaml(path: str | Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
+    """Read and parse a YAML file."""
+    return parse_yaml(read_input_file(path, max_bytes), str(path))

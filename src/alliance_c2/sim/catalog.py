@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..model.errors import CatalogError, Problem, UnknownIdError
 from ..model.load import CATALOG_DIR, parse_spec
+from ..model.schema import Situation
 from ..model.vocabulary import SITUATIONS
 from ..model.yamlsource import YamlDocument, read_yaml
 
@@ -21,16 +22,6 @@ SCENARIOS_DIR = CATALOG_DIR / "scenarios"
 PARAMETERS_FILE = CATALOG_DIR / "sim-parameters.yaml"
 COMPONENTS = ("ground", "maritime", "air", "missile-defense", "cyber", "space", "joint")
 DOMAINS = ("air-missile", "maritime", "ground", "air", "cyber", "space", "disaster", "multi")
-Situation = Literal[
-    "peacetime",
-    "gray-zone",
-    "important-influence",
-    "anticipated-armed-attack",
-    "armed-attack",
-    "survival-threatening",
-    "international-peace-cooperation",
-    "emergency-response",
-]
 Component = Literal["ground", "maritime", "air", "missile-defense", "cyber", "space", "joint"]
 
 

@@ -1,0 +1,230 @@
+"""Exercise-service throughput: orders per second checked by the law engine and persisted, and p99 latency.
+
+A real server (uvicorn subprocess, `--workers N`, 127.0.0.1 only) on a fresh SQLite file (and on
+PostgreSQL when --pg URL or $ALLIANCE_C2_TEST_PG_URL is given, in a throwaway schema); the load
+generator runs in a separate process: an asyncio client (httpx.AsyncClient) with C concurrent
+clients, each issuing orders one after another with a bearer token, for a bounded count and time.
+
+Run: .venv/bin/python benchmarks/bench_exercise.py [--clients 50] [--orders 6000] [--workers 1] [--pg URL]
+Last lines: orders_per_second_sqlite: N, p99_ms_sqlite: N (and _pg).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
+PASSWORD = "bench-password-123"
+HOST = "127.0.0.1"
+# (user, organization): the seats that issue orders; every order is checked by the law engine and stored.
+SEATS = (("jjoc", "jpn-jjoc"), ("dm", "jpn-defense-minister"), ("fleet", "jpn-sdf-fleet"), ("pm", "jpn-pm"),
+         ("indopacom", "usa-indopacom"))
+# (action, unit, REL TO): a mix of refused, delivered and routed-for-approval orders.
+ORDERS = (("bmd-intercept", "jpn-sdf-fleet", ["JPN"]), ("use-of-force", "jpn-sdf-fleet", ["JPN"]),
+          ("isr", "jpn-sdf-fleet", ["JPN"]), ("use-of-force", "usa-7th-fleet", ["JPN", "USA"]),
+          ("asset-protection", "jpn-adc", ["JPN"]))
+
+
+@dataclass(frozen=True)
+class Result:
+    orders: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.orders / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _seed(url: str) -> None:
+    """Users (real Argon2 cost) and nothing else; the exercise is created over HTTP."""
+    from alliance_c2.exercise.auth import add_user
+    from alliance_c2.exercise.store import open_database
+
+    db = open_database(url)
+    for name in ("control", *(u for u, _ in SEATS)):
+        add_user(db, name, PASSWORD)
+    db.dispose()
+
+
+def _start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "ALLIANCE_C2_DB": url}
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.app:create_app", "--host", HOST,
+           "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, env=env)
+    base = f"http://{HOST}:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not come up within 60 s")
+
+
+def _setup_exercise(base: str) -> tuple[int, list[str]]:
+    with httpx.Client(base_url=base, timeout=30) as c:
+        tokens = {}
+        for name in ("control", *(u for u, _ in SEATS)):
+            r = c.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+            r.raise_for_status()
+            tokens[name] = r.json()["token"]
+        control = {"Authorization": f"Bearer {tokens['control']}"}
+        r = c.post("/api/exercises", json={"name": "bench", "arrangement": "2024-proposal", "scenario": "bmd-salvo",
+                                           "situation": "armed-attack"}, headers=control)
+        r.raise_for_status()
+        eid = int(r.json()["id"])
+        for user, org in SEATS:
+            c.post(f"/api/exercises/{eid}/seats", json={"user": user, "organization": org, "role": "player",
+                                                         "clearance": "SECRET"}, headers=control).raise_for_status()
+        c.post(f"/api/exercises/{eid}/clock", json={"action": "start"}, headers=control).raise_for_status()
+    return eid, [tokens[u] for u, _ in SEATS]
+
+
+async def _client(c: httpx.AsyncClient, eid: int, token: str, n: int, start: int, deadline: float,
+                  out: list[float], errors: list[int]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    for i in range(n):
+        if time.monotonic() > deadline:
+            return
+        action, unit, rel_to = ORDERS[(start + i) % len(ORDERS)]
+        body = {"action": action, "unit": unit, "subject": f"bench {start}-{i}", "rel_to": rel_to}
+        t0 = time.perf_counter()
+        r = await c.post(f"/api/exercises/{eid}/orders", json=body, headers=headers)
+        out.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 201:
+            errors.append(r.status_code)
+
+
+async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float) -> Result:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors: list[int] = []
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as c:
+        await c.get("/healthz")
+        per_client = orders // clients
+        deadline = time.monotonic() + max_seconds
+        t0 = time.perf_counter()
+        await asyncio.gather(*(
+            _client(c, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors)
+            for k in range(clients)
+        ))
+        seconds = time.perf_counter() - t0
+    return Result(len(latencies) - len(errors), len(errors), seconds, latencies)
+
+
+def _load_process(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float,
+                  queue: Any) -> None:
+    queue.put(asyncio.run(_load(base, eid, tokens, clients, orders, max_seconds)))
+
+
+def run(url: str, workers: int, clients: int, orders: int, max_seconds: float) -> Result:
+    """Seed, start the server, drive it from a separate process, stop it."""
+    _seed(url)
+    proc, base = _start_server(url, workers)
+    try:
+        eid, tokens = _setup_exercise(base)
+        queue: Any = multiprocessing.get_context("spawn").Queue()
+        loader = multiprocessing.get_context("spawn").Process(
+            target=_load_process, args=(base, eid, tokens, clients, orders, max_seconds, queue))
+        loader.start()
+        result: Result = queue.get(timeout=max_seconds + 120)
+        loader.join(timeout=30)
+        return result
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _pg_url(base: str) -> tuple[str, str]:
+    import sqlalchemy as sa
+
+    schema = f"ac2_bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def _drop_pg(base: str, schema: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def _report(tag: str, result: Result, workers: int, clients: int) -> tuple[str, str]:
+    lat = result.latencies_ms
+    print(f"[{tag}] workers={workers} clients={clients} orders={result.orders} errors={result.errors} "
+          f"seconds={result.seconds:.2f}")
+    if lat:
+        print(f"[{tag}] latency ms: p50={result.percentile(0.50):.1f} p90={result.percentile(0.90):.1f} "
+              f"p99={result.percentile(0.99):.1f} max={max(lat):.1f} mean={statistics.fmean(lat):.1f}")
+    return (f"orders_per_second_{tag}: {result.per_second:.0f}", f"p99_ms_{tag}: {result.percentile(0.99):.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--orders", type=int, default=6000, help="total orders per database (bounded)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--max-seconds", type=float, default=60.0, help="stop issuing after this long")
+    parser.add_argument("--pg", default=os.environ.get(PG_ENV), help="PostgreSQL URL (default: $%s)" % PG_ENV)
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    lines: list[str] = []
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.workers, args.clients, args.orders,
+                         args.max_seconds)
+            lines += _report("sqlite", result, args.workers, args.clients)
+    if args.pg:
+        url, schema = _pg_url(args.pg)
+        try:
+            result = run(url, args.workers, args.clients, args.orders, args.max_seconds)
+            lines += _report("pg", result, args.workers, args.clients)
+        finally:
+            _drop_pg(args.pg, schema)
+    else:
+        print(f"PostgreSQL skipped: give --pg URL or set {PG_ENV}")
+    for line in lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

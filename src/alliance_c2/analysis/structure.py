@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..model import Architecture, Organization
-from ..model.load import civilian_reach
+from ..model.load import civilian_reach, gc_paused
 from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, OPERATIONAL_KINDS, SITUATIONS
 from .graph import bfs_from, dominators, path_to_source
 
@@ -288,6 +288,11 @@ def coordination_hops(arch: Architecture, situation: str) -> dict[str, Any]:
 
 def analyze(arch: Architecture, situation: str = DEFAULT_SITUATION) -> Analysis:
     """Derive level, chains, civilian control, cross-national relations, hops and single points."""
+    with gc_paused():
+        return _analyze(arch, situation)
+
+
+def _analyze(arch: Architecture, situation: str) -> Analysis:
     if situation not in SITUATIONS:
         from ..model import UnknownIdError
 

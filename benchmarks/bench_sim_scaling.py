@@ -20,13 +20,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_arrangement  # noqa: E402
-
-from alliance_c2.model import load_architecture  # noqa: E402
-from alliance_c2.model.tree import arrangement_dict  # noqa: E402
-from alliance_c2.sim import load_parameters, load_scenario  # noqa: E402
-from alliance_c2.sim.catalog import SCENARIOS_DIR, Parameters  # noqa: E402
-from alliance_c2.sim.process import compile_model, run_once  # noqa: E402
+from alliance_c2.model import load_architecture
+from alliance_c2.model.tree import arrangement_dict
+from alliance_c2.sim import load_parameters, load_scenario
+from alliance_c2.sim.catalog import SCENARIOS_DIR, Parameters
+from alliance_c2.sim.process import compile_model, run_once
+from synthetic import make_arrangement
 
 RUNS = 200
 

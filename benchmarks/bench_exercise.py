@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=6000, help="total orders per database (bounded)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop issuing after this long")
-    parser.add_argument("--pg", default=os.environ.get(PG_ENV), help="PostgreSQL URL (default: $%s)" % PG_ENV)
+    parser.add_argument("--pg", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (default: ${PG_ENV})")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     lines: list[str] = []

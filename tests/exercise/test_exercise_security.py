@@ -147,6 +147,7 @@ ROUTES = [
     ("get", "/api/exercises/{eid}/log", None),
     ("get", "/api/exercises/{eid}/log/verify", None),
     ("get", "/api/exercises/{eid}/aar", None),
+    ("get", "/api/exercises/{eid}/events", None),
     ("get", "/exercises/{eid}", None),
     ("get", "/exercises/{eid}/control", None),
     ("get", "/exercises/{eid}/aar", None),

@@ -46,9 +46,10 @@ def create_app(
     app.state.checker = checker or default_checker()
     app.state.login_limiter = RateLimiter(limit=login_limit)
     _handlers(app)
-    from . import api, pages
+    from . import api, events, pages
 
     app.include_router(api.router)
+    app.include_router(events.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -109,11 +109,12 @@ def open_login(session: Session, user: User) -> Login:
 
 def resolve(session: Session, token: str) -> tuple[User, AuthToken] | None:
     """The user and login behind a token, if it exists and has not expired."""
-    row = session.execute(select(AuthToken).where(AuthToken.token_hash == _digest(token))).scalar_one_or_none()
-    if row is None or _aware(row.expires_at) < utcnow():
+    found = session.execute(
+        select(User, AuthToken).join(AuthToken, AuthToken.user_id == User.id).where(AuthToken.token_hash == _digest(token))
+    ).first()
+    if found is None or _aware(found[1].expires_at) < utcnow():
         return None
-    user = session.get(User, row.user_id)
-    return (user, row) if user else None
+    return found[0], found[1]
 
 
 def close_login(session: Session, token: str) -> None:

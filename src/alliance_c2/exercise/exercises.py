@@ -4,7 +4,7 @@ legal situation. Every change is appended to the exercise's audit log in the sam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +31,8 @@ class Context:
     seat: Seat
     user: User
     arch: Architecture
+    # message id -> (recipients, REL TO) of messages stored in this transaction, so views need no re-read
+    known: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
 
     @property
     def actor(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..model import Architecture, UnknownIdError
 from .errors import ExerciseError, conflict, forbidden, invalid, not_found
@@ -120,14 +120,14 @@ def issue_order(
     ctx.record("order.issued", {**_summary(order, deliver, label), "allowed": plan.allowed,
                                 "reasons": list(plan.reasons), "approvals": [s.approval for s in plan.steps]})
     if plan.allowed:
-        _advance(ctx, order)
+        _advance(ctx, order, fresh=True)
     return order
 
 
-def _advance(ctx: Context, order: Message) -> None:
-    """Route the next outstanding approval, or deliver the order when none is left."""
+def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
+    """Route the next outstanding approval, or deliver the order when none is left (`fresh`: no tasks yet)."""
     plan_steps = [Step(s["approval"], tuple(s["holders"]), s["phase"]) for s in (order.verdict or {})["approvals"]]
-    done = {t.approval: t.status for t in _tasks(ctx, order.id)}
+    done: dict[str | None, str] = {} if fresh else {t.approval: t.status for t in _tasks(ctx, order.id)}
     for step in (s for s in plan_steps if s.phase != "after"):
         if done.get(step.approval) == "granted":
             continue
@@ -240,12 +240,24 @@ def timeline(ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
-def visible_messages(ctx: Context, kind: str | None = None, after: int = 0, limit: int = 200) -> list[Message]:
-    """Messages the seat may read, oldest first, with id above `after`."""
+def visible_messages(
+    ctx: Context, kind: str | None = None, after: int = 0, limit: int = 200, newest_first: bool = False
+) -> list[Message]:
+    """Messages the seat may read, oldest first (or newest first), with id above `after`."""
     stmt = select(Message).where(visible_to(ctx.seat), Message.id > after)
     if kind:
         stmt = stmt.where(Message.kind == kind)
-    return list(ctx.session.execute(stmt.order_by(Message.id).limit(limit)).scalars())
+    order = Message.id.desc() if newest_first else Message.id
+    return list(ctx.session.execute(stmt.order_by(order).limit(limit)).scalars())
+
+
+def visible_by_ids(ctx: Context, ids: Iterable[int]) -> list[Message]:
+    """Those of the messages `ids` the seat may read, by id."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    stmt = select(Message).where(visible_to(ctx.seat), Message.id.in_(wanted)).order_by(Message.id)
+    return list(ctx.session.execute(stmt).scalars())
 
 
 def _visible(ctx: Context, message_id: int) -> Message:
@@ -266,7 +278,7 @@ def view(ctx: Context, message: Message) -> dict[str, Any]:
     label = Label(CLASSIFICATIONS[message.classification], tuple(_releases(ctx, message.id)))
     return {
         "id": message.id, "kind": message.kind, "status": message.status, "sender": message.sender_org,
-        "recipients": _recipients(ctx, message.id), "classification": label.classification,
+        "recipients": list(_recipients(ctx, message.id)), "classification": label.classification,
         "rel_to": list(label.rel_to), "marking": label.marking(), "subject": message.subject, "body": message.body,
         "action": message.action, "unit": message.unit, "approval": message.approval,
         "parent_id": message.parent_id, "inject_id": message.inject_id, "situation": message.situation,
@@ -293,19 +305,25 @@ def _store(
     )
     ctx.session.add(message)
     ctx.session.flush()
-    ctx.session.add_all([Recipient(message_id=message.id, organization=o) for o in dict.fromkeys(recipients)])
-    ctx.session.add_all([Release(message_id=message.id, nation=n) for n in label.rel_to])
-    ctx.session.flush()
+    targets = list(dict.fromkeys(recipients))
+    if targets:
+        ctx.session.execute(insert(Recipient), [{"message_id": message.id, "organization": o} for o in targets])
+    ctx.session.execute(insert(Release), [{"message_id": message.id, "nation": n} for n in label.rel_to])
+    ctx.known[message.id] = (sorted(targets), sorted(label.rel_to))
     return message
 
 
 def _recipients(ctx: Context, message_id: int) -> list[str]:
+    if message_id in ctx.known:
+        return ctx.known[message_id][0]
     return list(ctx.session.execute(
         select(Recipient.organization).where(Recipient.message_id == message_id).order_by(Recipient.organization)
     ).scalars())
 
 
 def _releases(ctx: Context, message_id: int) -> list[str]:
+    if message_id in ctx.known:
+        return ctx.known[message_id][1]
     return list(ctx.session.execute(
         select(Release.nation).where(Release.message_id == message_id).order_by(Release.nation)
     ).scalars())

@@ -1,8 +1,9 @@
-"""Minimal HTML pages for people: login, the list of exercises, a seat page, control, the report.
+"""HTML pages for people: login, the list of exercises, a seat page, the control dashboard, the report.
 
-Pages use the session cookie (HttpOnly, SameSite=Lax) set at login; every form carries the
-session's CSRF token (the login form a double-submit token). The richer pages are built on the
-JSON API; these templates are the skeleton they extend (templates/, static/).
+Pages are server-rendered (templates/) in English or Japanese (`i18n`); a little script
+(static/exercise.js) calls the JSON API with the session's CSRF token and follows the seat's
+server-sent events (`events`). Pages use the session cookie (HttpOnly, SameSite=Lax) set at
+login; every form carries the session's CSRF token (the login form a double-submit token).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import aar, auth, exercises, messages
+from ..law import default_catalog
+from . import aar, auditlog, auth, events, exercises, i18n, messages
 from .api import SESSION_COOKIE, ExerciseId, database, login_user, token_of
 from .errors import ExerciseError
 from .releasability import CLASSIFICATIONS
@@ -34,8 +36,15 @@ def templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
 
 
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(templates().get_template(name).render(**context), status_code=status)
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render `name` in the request's language; `?lang=` is remembered in a cookie."""
+    lang = i18n.pick_lang(request)
+    html = templates().get_template(name).render(lang=lang, t=i18n.translator(lang), path=request.url.path,
+                                                 **context)
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in i18n.LANGS:
+        response.set_cookie(i18n.LANG_COOKIE, lang, samesite="lax", secure=_secure(request), max_age=365 * 86400)
+    return response
 
 
 def _secure(request: Request) -> bool:
@@ -58,7 +67,7 @@ def _to_login() -> RedirectResponse:
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, error: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = _page("login.html", error=error[:200], csrf=token)
+    response = _page(request, "login.html", error=error[:200], csrf=token)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request))
     return response
 
@@ -70,11 +79,12 @@ def login_submit(
     csrf: Annotated[str, Form(max_length=100)],
 ) -> Response:
     if not auth.csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf):
-        return _page("login.html", status=403, error="The form expired; please try again.", csrf="")
+        lang = i18n.pick_lang(request)
+        return _page(request, "login.html", status=403, error=i18n.translator(lang)("form_expired"), csrf="")
     try:
         login, _user = login_user(request, db, name, password)
     except ExerciseError as exc:
-        return _page("login.html", status=exc.status, error=exc.message, csrf=csrf)
+        return _page(request, "login.html", status=exc.status, error=exc.message, csrf=csrf)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, login.token, httponly=True, samesite="lax", secure=_secure(request),
                         max_age=auth.SESSION_HOURS * 3600)
@@ -102,7 +112,7 @@ def home(request: Request, db: Db) -> Response:
     user, csrf = viewer
     with db.read() as session:
         rows = [(e.id, e.name, e.arrangement, s.role, s.organization) for e, s in exercises.exercises_of(session, user)]
-    return _page("home.html", user=user.name, csrf=csrf, rows=rows)
+    return _page(request, "home.html", user=user.name, csrf=csrf, rows=rows, choices=_creation_choices())
 
 
 @router.get("/exercises/{eid}", response_class=HTMLResponse)
@@ -117,14 +127,59 @@ def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Re
         try:
             ctx = exercises.context(session, eid, user)
         except ExerciseError as exc:
-            return _page("error.html", status=exc.status, message=exc.message)
+            return _page(request, "error.html", status=exc.status, message=exc.message)
+        lang = i18n.pick_lang(request)
         items = [messages.view(ctx, m) for m in messages.visible_messages(ctx, None, 0, 500)]
-        svg = highlight(architecture_svg(ctx.arch, "en", ctx.exercise.situation), ctx.seat.organization)
+        svg = highlight(architecture_svg(ctx.arch, lang, ctx.exercise.situation), ctx.seat.organization)
         return _page(
-            "seat.html", user=user.name, csrf=csrf, exercise=ctx.exercise, seat=ctx.seat, items=items, svg=svg,
-            classifications=CLASSIFICATIONS, nations=ctx.arch.nations, units=sorted(ctx.arch.organizations),
-            notice=notice[:300],
+            request, "seat.html", user=user.name, csrf=csrf, exercise=ctx.exercise, seat=ctx.seat,
+            lists=_seat_lists(ctx, items), svg=svg, names=i18n.catalog_names(lang, ctx.arch),
+            classifications=CLASSIFICATIONS, nations=ctx.arch.nations, units=_units(ctx),
+            actions=sorted(default_catalog().actions), live=_live(ctx, lang), notice=notice[:300],
         )
+
+
+def _seat_lists(ctx: exercises.Context, items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each visible message in one list: approvals waiting for the seat, injects, outbox, inbox."""
+    lists: dict[str, list[dict[str, Any]]] = {"approvals": [], "injects": [], "outbox": [], "inbox": []}
+    for m in items:
+        lists[place_of(m, ctx.seat.organization, ctx.is_control)].append(m)
+    return lists
+
+
+def place_of(message: dict[str, Any], organization: str, is_control: bool) -> str:
+    """Where a message goes on a seat page (static/exercise.js mirrors this rule)."""
+    if message["kind"] == "approval" and message["status"] == "pending" and (
+            is_control or organization in message["recipients"]):
+        return "approvals"
+    if message["kind"] == "inject":
+        return "injects"
+    return "outbox" if message["sender"] == organization else "inbox"
+
+
+def _units(ctx: exercises.Context) -> list[str]:
+    """Military organizations first (the usual order targets), then the rest, each group sorted."""
+    military = {o.id for o in ctx.arch.military()}
+    return sorted(ctx.arch.organizations, key=lambda o: (o not in military, o))
+
+
+def _live(ctx: exercises.Context, lang: str) -> dict[str, Any]:
+    """What the page script starts from: the seat, the event cursor, the clock, names and strings."""
+    from .clock import state
+
+    return {
+        "exercise": ctx.exercise.id, "organization": ctx.seat.organization, "control": ctx.is_control,
+        "role": ctx.seat.role, "cursor": events.start_cursor(ctx, None).encode(),
+        "clock": state(ctx.exercise).to_dict(), "situation": ctx.exercise.situation, "lang": lang,
+        "names": i18n.catalog_names(lang, ctx.arch), "strings": i18n.script_strings(lang),
+    }
+
+
+def _creation_choices() -> dict[str, list[str]]:
+    from ..model import bundled_architectures
+    from ..sim.catalog import scenario_ids
+
+    return {"arrangements": list(bundled_architectures()), "scenarios": list(scenario_ids())}
 
 
 @router.post("/exercises/{eid}/orders")
@@ -141,7 +196,7 @@ def order_form(
         return _to_login()
     user, expected = viewer
     if not auth.csrf_matches(expected, csrf):
-        return _page("error.html", status=403, message="missing or wrong CSRF token; reload the page")
+        return _page(request, "error.html", status=403, message="missing or wrong CSRF token; reload the page")
     try:
         with db.write() as session:
             ctx = exercises.context(session, eid, user, lock=True)
@@ -164,11 +219,21 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
         try:
             ctx = exercises.context(session, eid, user)
             exercises.require_control(ctx)
-            data = {"seats": exercises.seats(ctx), "timeline": messages.timeline(ctx)}
         except ExerciseError as exc:
-            return _page("error.html", status=exc.status, message=exc.message)
-        return _page("control.html", user=user.name, csrf=csrf, exercise=ctx.exercise, data=data,
-                     classifications=CLASSIFICATIONS)
+            return _page(request, "error.html", status=exc.status, message=exc.message)
+        lang = i18n.pick_lang(request)
+        seats = exercises.seats(ctx)
+        seated = {s.organization for s, _ in seats}
+        pending = [messages.view(ctx, m) for m in messages.visible_messages(ctx, "approval", 0, 500)]
+        traffic = [messages.view(ctx, m) for m in messages.visible_messages(ctx, None, 0, 500, newest_first=True)]
+        return _page(
+            request, "control.html", user=user.name, csrf=csrf, exercise=ctx.exercise, seats=seats,
+            timeline=messages.timeline(ctx), pending=[p for p in pending if p["status"] == "pending"],
+            seated=seated, traffic=traffic, verify=auditlog.verify(session, ctx.exercise),
+            situations=list(default_catalog().situations), bases=exercises.SITUATION_BASES,
+            organizations=_units(ctx), names=i18n.catalog_names(lang, ctx.arch),
+            classifications=CLASSIFICATIONS, live={**_live(ctx, lang), "seated": sorted(seated)},
+        )
 
 
 @router.get("/exercises/{eid}/aar", response_class=HTMLResponse)
@@ -181,7 +246,7 @@ def aar_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             ctx = exercises.context(session, eid, viewer[0])
             exercises.require_control(ctx)
         except ExerciseError as exc:
-            return _page("error.html", status=exc.status, message=exc.message)
+            return _page(request, "error.html", status=exc.status, message=exc.message)
         return HTMLResponse(aar.render_html(aar.report_data(ctx)))
 
 

@@ -9,6 +9,7 @@ serializes the audit-log chain across server processes.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,6 +37,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DB_ENV = "ALLIANCE_C2_DB"
 _SQLITE_BUSY_MS = 10_000
 _PG_MIGRATION_LOCK = 0x0AC2_0001
+# The server runs sync routes in a thread pool of 40; one connection each avoids queueing for the pool.
+_POOL_SIZE = 20
+_POOL_OVERFLOW = 30
+_PG_POOL_SIZE = 10  # per server process; several workers share PostgreSQL's max_connections
 
 
 def utcnow() -> datetime:
@@ -166,6 +171,8 @@ class Database:
         self.url = url
         self.engine = _engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer: threads of this process queue here instead of in its busy-wait loop.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(ac2_write=True) if self.is_sqlite else self.engine,
@@ -180,7 +187,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any exception."""
-        with self._writer() as session, session.begin():
+        if self._write_lock is None:
+            with self._writer() as session, session.begin():
+                yield session
+            return
+        with self._write_lock, self._writer() as session, session.begin():
             yield session
 
     def migrate(self) -> None:
@@ -211,10 +222,11 @@ def open_database(url: str | None = None) -> Database:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000, "check_same_thread": False},
+                               pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW)
         _sqlite_events(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_SIZE)
 
 
 def _sqlite_events(engine: Engine) -> None:

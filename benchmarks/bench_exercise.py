@@ -2,10 +2,13 @@
 
 A real server (uvicorn subprocess, `--workers N`, 127.0.0.1 only) on a fresh SQLite file (and on
 PostgreSQL when --pg URL or $ALLIANCE_C2_TEST_PG_URL is given, in a throwaway schema); the load
-generator runs in a separate process: an asyncio client (httpx.AsyncClient) with C concurrent
-clients, each issuing orders one after another with a bearer token, for a bounded count and time.
+generator runs in a separate process: C concurrent asyncio clients, each on its own keep-alive
+connection issuing orders one after another with a bearer token, for a bounded count and time.
+`--client raw` (default) writes HTTP/1.1 by hand; `--client httpx` uses httpx.AsyncClient, whose
+per-request cost saturates a core near 100 orders/s on a 2-CPU machine and so caps what it can measure.
 
 Run: .venv/bin/python benchmarks/bench_exercise.py [--clients 50] [--orders 6000] [--workers 1] [--pg URL]
+     [--client raw|httpx]
 Last lines: orders_per_second_sqlite: N, p99_ms_sqlite: N (and _pg).
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import os
 import socket
@@ -118,8 +122,7 @@ async def _client(c: httpx.AsyncClient, eid: int, token: str, n: int, start: int
     for i in range(n):
         if time.monotonic() > deadline:
             return
-        action, unit, rel_to = ORDERS[(start + i) % len(ORDERS)]
-        body = {"action": action, "unit": unit, "subject": f"bench {start}-{i}", "rel_to": rel_to}
+        body = _order_body(start + i)
         t0 = time.perf_counter()
         r = await c.post(f"/api/exercises/{eid}/orders", json=body, headers=headers)
         out.append((time.perf_counter() - t0) * 1000)
@@ -127,7 +130,46 @@ async def _client(c: httpx.AsyncClient, eid: int, token: str, n: int, start: int
             errors.append(r.status_code)
 
 
-async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float) -> Result:
+def _order_body(k: int) -> dict[str, Any]:
+    action, unit, rel_to = ORDERS[k % len(ORDERS)]
+    return {"action": action, "unit": unit, "subject": f"bench {k}", "rel_to": rel_to}
+
+
+async def _raw_client(base: str, eid: int, token: str, n: int, start: int, deadline: float,
+                      out: list[float], errors: list[int]) -> None:
+    """One keep-alive HTTP/1.1 connection written by hand: far cheaper per request than httpx's pool."""
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    head = (f"POST /api/exercises/{eid}/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\n")
+    try:
+        for i in range(n):
+            if time.monotonic() > deadline:
+                return
+            payload = json.dumps(_order_body(start + i)).encode()
+            t0 = time.perf_counter()
+            writer.write(f"{head}Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+            status = await _read_response(reader)
+            out.append((time.perf_counter() - t0) * 1000)
+            if status != 201:
+                errors.append(status)
+    finally:
+        writer.close()
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    """Status code of one response; its body (Content-Length framed) is read and dropped."""
+    header = await reader.readuntil(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    length = next((int(v) for k, _, v in (line.partition(":") for line in lines[1:])
+                   if k.strip().lower() == "content-length"), 0)
+    if length:
+        await reader.readexactly(length)
+    return int(lines[0].split()[1])
+
+
+async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float,
+                kind: str = "raw") -> Result:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     latencies: list[float] = []
     errors: list[int] = []
@@ -137,6 +179,8 @@ async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: in
         deadline = time.monotonic() + max_seconds
         t0 = time.perf_counter()
         await asyncio.gather(*(
+            _raw_client(base, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors)
+            if kind == "raw" else
             _client(c, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors)
             for k in range(clients)
         ))
@@ -145,11 +189,11 @@ async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: in
 
 
 def _load_process(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float,
-                  queue: Any) -> None:
-    queue.put(asyncio.run(_load(base, eid, tokens, clients, orders, max_seconds)))
+                  kind: str, queue: Any) -> None:
+    queue.put(asyncio.run(_load(base, eid, tokens, clients, orders, max_seconds, kind)))
 
 
-def run(url: str, workers: int, clients: int, orders: int, max_seconds: float) -> Result:
+def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, kind: str = "raw") -> Result:
     """Seed, start the server, drive it from a separate process, stop it."""
     _seed(url)
     proc, base = _start_server(url, workers)
@@ -157,7 +201,7 @@ def run(url: str, workers: int, clients: int, orders: int, max_seconds: float) -
         eid, tokens = _setup_exercise(base)
         queue: Any = multiprocessing.get_context("spawn").Queue()
         loader = multiprocessing.get_context("spawn").Process(
-            target=_load_process, args=(base, eid, tokens, clients, orders, max_seconds, queue))
+            target=_load_process, args=(base, eid, tokens, clients, orders, max_seconds, kind, queue))
         loader.start()
         result: Result = queue.get(timeout=max_seconds + 120)
         loader.join(timeout=30)
@@ -188,9 +232,9 @@ def _drop_pg(base: str, schema: str) -> None:
     engine.dispose()
 
 
-def _report(tag: str, result: Result, workers: int, clients: int) -> tuple[str, str]:
+def _report(tag: str, result: Result, workers: int, clients: int, kind: str) -> tuple[str, str]:
     lat = result.latencies_ms
-    print(f"[{tag}] workers={workers} clients={clients} orders={result.orders} errors={result.errors} "
+    print(f"[{tag}] workers={workers} clients={clients} client={kind} orders={result.orders} errors={result.errors} "
           f"seconds={result.seconds:.2f}")
     if lat:
         print(f"[{tag}] latency ms: p50={result.percentile(0.50):.1f} p90={result.percentile(0.90):.1f} "
@@ -206,18 +250,21 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop issuing after this long")
     parser.add_argument("--pg", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (default: ${PG_ENV})")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                        help="load generator: hand-written HTTP/1.1 (default) or httpx.AsyncClient, which "
+                             "needs about a CPU core for ~100 requests/s and so caps the measurement")
     args = parser.parse_args()
     lines: list[str] = []
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             result = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.workers, args.clients, args.orders,
-                         args.max_seconds)
-            lines += _report("sqlite", result, args.workers, args.clients)
+                         args.max_seconds, args.client)
+            lines += _report("sqlite", result, args.workers, args.clients, args.client)
     if args.pg:
         url, schema = _pg_url(args.pg)
         try:
-            result = run(url, args.workers, args.clients, args.orders, args.max_seconds)
-            lines += _report("pg", result, args.workers, args.clients)
+            result = run(url, args.workers, args.clients, args.orders, args.max_seconds, args.client)
+            lines += _report("pg", result, args.workers, args.clients, args.client)
         finally:
             _drop_pg(args.pg, schema)
     else:

@@ -81,14 +81,13 @@ def caller(request: Request, db: Annotated[Database, Depends(database)]) -> Call
     token, via_cookie = token_of(request)
     if not token:
         raise ExerciseError(401, "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/login)")
-    with db.read() as session:
-        found = auth.resolve(session, token)
+    found = auth.resolve_token(db, token)
     if found is None:
         raise ExerciseError(401, "the login token is unknown or expired; log in again")
-    user, login = found
-    if via_cookie and request.method in _UNSAFE and not auth.csrf_matches(login.csrf, request.headers.get(CSRF_HEADER)):
+    user, csrf = found
+    if via_cookie and request.method in _UNSAFE and not auth.csrf_matches(csrf, request.headers.get(CSRF_HEADER)):
         raise ExerciseError(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
-    return Caller(user, login.csrf, via_cookie)
+    return Caller(user, csrf, via_cookie)
 
 
 Db = Annotated[Database, Depends(database)]

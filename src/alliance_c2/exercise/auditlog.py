@@ -3,7 +3,8 @@
 Entry n stores `hash_n = SHA-256(hash_{n-1} || canonical JSON of the entry)`, where the entry is
 its exercise id, sequence number, wall time, game time, actor, act and data. The exercise row
 keeps the count and the newest hash, so removing entries at the end is detected as well.
-Appends happen inside the caller's write transaction after `store.lock_exercise`, which
+Appends happen inside the caller's write transaction after `store.lock_exercise` (or
+`store.load_seated` with `lock`), which
 serializes them per exercise on SQLite and PostgreSQL alike.
 """
 
@@ -14,12 +15,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .store import Exercise, LogEntry, utcnow
+from .store import Exercise, LogEntry, table_of, utcnow
 
 GENESIS = "0" * 64
+_PENDING_HEADS = "ac2_log_heads"  # Session.info key: exercise id -> (count, head) not yet written
 
 
 def canonical_json(value: Any) -> str:
@@ -43,27 +46,47 @@ def _content(exercise_id: int, seq: int, at: str, game_time: float, actor: str, 
     }
 
 
+_INSERT_ENTRY = insert(table_of(LogEntry))
+_ADVANCE_HEAD = (
+    update(table_of(Exercise))
+    .where(table_of(Exercise).c.id == bindparam("eid"))
+    .values(log_count=bindparam("count"), log_head=bindparam("head"))
+)
+
+
 def append(session: Session, exercise: Exercise, actor: str, act: str, data: dict[str, Any], game_time: float) -> LogEntry:
-    """Add one entry after the exercise's newest; the caller holds the exercise lock."""
+    """Add one entry after the exercise's newest; the caller holds the exercise lock.
+
+    The entry is inserted at once with a Core statement (no unit-of-work flush); the exercise object
+    takes the new count and head as if loaded with them, and the exercise row gets them once, just
+    before the transaction commits (`_write_heads`), still under the exercise lock.
+    """
     seq = exercise.log_count + 1
     at = utcnow().isoformat(timespec="microseconds")
     text = canonical_json(data)
     digest = entry_hash(exercise.log_head, _content(exercise.id, seq, at, game_time, actor, act, text))
-    entry = LogEntry(
-        exercise_id=exercise.id,
-        seq=seq,
-        at=at,
-        game_time=game_time,
-        actor=actor,
-        act=act,
-        data=text,
-        prev_hash=exercise.log_head,
-        hash=digest,
-    )
-    session.add(entry)
-    exercise.log_count = seq
-    exercise.log_head = digest
-    return entry
+    row = {"exercise_id": exercise.id, "seq": seq, "at": at, "game_time": game_time, "actor": actor, "act": act,
+           "data": text, "prev_hash": exercise.log_head, "hash": digest}
+    session.connection().execute(_INSERT_ENTRY, row)
+    set_committed_value(exercise, "log_count", seq)
+    set_committed_value(exercise, "log_head", digest)
+    session.info.setdefault(_PENDING_HEADS, {})[exercise.id] = (seq, digest)
+    return LogEntry(**row)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_heads(session: Session) -> None:
+    """Store each exercise's newest count and head once per transaction, just before it commits."""
+    heads: dict[int, tuple[int, str]] = session.info.pop(_PENDING_HEADS, None) or {}
+    if heads:
+        session.connection().execute(
+            _ADVANCE_HEAD, [{"eid": eid, "count": seq, "head": head} for eid, (seq, head) in heads.items()]
+        )
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_heads(session: Session) -> None:
+    session.info.pop(_PENDING_HEADS, None)
 
 
 @dataclass(frozen=True, slots=True)

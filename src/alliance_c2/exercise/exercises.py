@@ -15,7 +15,7 @@ from ..model import Architecture, bundled_architectures, load_architecture
 from . import auditlog, clock
 from .errors import ExerciseError, conflict, forbidden, invalid
 from .releasability import CLASSIFICATIONS, ROLES, clearance_rank
-from .store import Exercise, Seat, User, lock_exercise
+from .store import Exercise, Seat, User, load_seated
 
 CONTROL_ORG = "exercise-control"
 CONTROL_NATION = "CONTROL"
@@ -100,15 +100,14 @@ def create_exercise(
 
 
 def context(session: Session, exercise_id: int, user: User, lock: bool = False) -> Context:
-    """The user's seat in the exercise; 404 when the exercise does not exist or the user has no seat."""
-    exercise = lock_exercise(session, exercise_id) if lock else session.get(Exercise, exercise_id)
-    seat = None
-    if exercise is not None:
-        seat = session.execute(
-            select(Seat).where(Seat.exercise_id == exercise_id, Seat.user_id == user.id)
-        ).scalar_one_or_none()
-    if exercise is None or seat is None:
+    """The user's seat in the exercise; 404 when the exercise does not exist or the user has no seat.
+
+    One query reads the exercise (locked for the transaction when `lock`) together with the seat.
+    """
+    found = load_seated(session, exercise_id, user.id, lock)
+    if found is None:
         raise ExerciseError(404, "exercise not found (or you hold no seat in it)")
+    exercise, seat = found
     return Context(session, exercise, seat, user, arrangement(exercise.arrangement))
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, inspect, select, update
 
 from ..model import Architecture, UnknownIdError
 from .errors import ExerciseError, conflict, forbidden, invalid, not_found
 from .exercises import CONTROL_ORG, Context, require_control, require_sender, scenario_of
 from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, visible_to
-from .store import Message, Recipient, Release
+from .store import Message, Recipient, Release, table_of, utcnow
 
 Checker = Callable[..., Any]
 KINDS = ("order", "request", "report", "inject", "approval")
@@ -138,8 +138,7 @@ def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
             continue
         _task(ctx, order, step, "pending")
         return
-    order.status = "delivered"
-    order.decided_at_game = ctx.now()
+    _settle(ctx, order, "delivered")
     ctx.record("order.delivered", {"order": order.id, "to": _recipients(ctx, order.id)})
     for step in (s for s in plan_steps if s.phase == "after"):
         _task(ctx, order, step, "pending")
@@ -148,10 +147,10 @@ def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
 def _task(ctx: Context, order: Message, step: Step, status: str, note: str = "") -> Message:
     label = Label(CLASSIFICATIONS[order.classification], tuple(_releases(ctx, order.id)))
     subject = f"Approval {step.approval} for order #{order.id}: {order.action} by {order.unit}"
+    decided = ctx.now() if status == "granted" else None
     task = _store(ctx, "approval", status, order.sender_org, list(step.holders), label, subject[:300], note,
-                  action=order.action, unit=order.unit, approval=step.approval, parent_id=order.id)
-    if status == "granted":
-        task.decided_at_game = ctx.now()
+                  action=order.action, unit=order.unit, approval=step.approval, parent_id=order.id,
+                  decided_at_game=decided)
     ctx.record("approval.routed" if status == "pending" else "approval.granted", {
         "task": task.id, "order": order.id, "approval": step.approval, "holders": list(step.holders),
         "phase": step.phase, "note": note,
@@ -298,19 +297,45 @@ def _store(
     ctx: Context, kind: str, status: str, sender: str, recipients: Sequence[str], label: Label, subject: str,
     body: str, **fields: Any,
 ) -> Message:
-    message = Message(
-        exercise_id=ctx.exercise.id, kind=kind, status=status, sender_seat_id=ctx.seat.id, sender_org=sender,
-        classification=label.rank, subject=subject, body=body, situation=ctx.exercise.situation,
-        game_time=ctx.now(), **fields,
-    )
-    ctx.session.add(message)
-    ctx.session.flush()
+    """Insert a message, its recipients and REL TO with Core statements; the returned object is not in the session.
+
+    Later changes to it are written with `_settle`, not by a flush.
+    """
+    values = {
+        "exercise_id": ctx.exercise.id, "kind": kind, "status": status, "sender_seat_id": ctx.seat.id,
+        "sender_org": sender, "classification": label.rank, "subject": subject, "body": body,
+        "situation": ctx.exercise.situation, "game_time": ctx.now(), "created_at": utcnow(),
+        # unset columns stay SQL NULL (a None for the JSON verdict would be stored as JSON null)
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+    conn = ctx.session.connection()
+    message_id = int(conn.execute(_INSERT_MESSAGE, values).scalar_one())
     targets = list(dict.fromkeys(recipients))
     if targets:
-        ctx.session.execute(insert(Recipient), [{"message_id": message.id, "organization": o} for o in targets])
-    ctx.session.execute(insert(Release), [{"message_id": message.id, "nation": n} for n in label.rel_to])
-    ctx.known[message.id] = (sorted(targets), sorted(label.rel_to))
-    return message
+        conn.execute(_INSERT_RECIPIENT, [{"message_id": message_id, "organization": o} for o in targets])
+    conn.execute(_INSERT_RELEASE, [{"message_id": message_id, "nation": n} for n in label.rel_to])
+    ctx.known[message_id] = (sorted(targets), sorted(label.rel_to))
+    return Message(id=message_id, **values)
+
+
+def _settle(ctx: Context, message: Message, status: str) -> None:
+    """Give a message its decided status and game time (Core UPDATE for objects stored by `_store`)."""
+    message.status = status
+    message.decided_at_game = ctx.now()
+    if inspect(message).transient:
+        ctx.session.connection().execute(_SETTLE_MESSAGE, {
+            "mid": message.id, "status": message.status, "decided": message.decided_at_game,
+        })
+
+
+_MESSAGES = table_of(Message)
+_INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_INSERT_RECIPIENT = insert(table_of(Recipient))
+_INSERT_RELEASE = insert(table_of(Release))
+_SETTLE_MESSAGE = (
+    update(_MESSAGES).where(_MESSAGES.c.id == bindparam("mid"))
+    .values(status=bindparam("status"), decided_at_game=bindparam("decided"))
+)
 
 
 def _recipients(ctx: Context, message_id: int) -> list[str]:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the busy timeout alone queues processes
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import (
     JSON,
@@ -23,8 +29,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    and_,
+    bindparam,
     create_engine,
     event,
     select,
@@ -153,6 +162,13 @@ class LogEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class, for statements that skip the ORM unit of work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def default_db_url() -> str:
     """$ALLIANCE_C2_DB, or a SQLite file in the user's data directory."""
     if os.environ.get(DB_ENV):
@@ -164,6 +180,32 @@ def default_db_url() -> str:
     return f"sqlite:///{directory / 'exercise.db'}"
 
 
+class FairLock:
+    """A mutex handed to waiting threads in arrival order, so no writer starves behind newcomers."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def __enter__(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by the holder's __exit__: the lock passes straight to us
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
 class Database:
     """An engine plus read and write sessions; `write()` takes the SQLite write lock up front."""
 
@@ -171,8 +213,10 @@ class Database:
         self.url = url
         self.engine = _engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        # SQLite has one writer: threads of this process queue here instead of in its busy-wait loop.
-        self._write_lock = threading.Lock() if self.is_sqlite else None
+        # SQLite has one writer: threads of this process queue here instead of in its busy-wait loop,
+        # and server processes on the same file queue on an advisory file lock (woken at once on release).
+        self._write_lock = FairLock() if self.is_sqlite else None
+        self._lock_path = _sqlite_lock_path(self.engine) if self.is_sqlite else None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(ac2_write=True) if self.is_sqlite else self.engine,
@@ -191,7 +235,7 @@ class Database:
             with self._writer() as session, session.begin():
                 yield session
             return
-        with self._write_lock, self._writer() as session, session.begin():
+        with self._write_lock, _file_lock(self._lock_path), self._writer() as session, session.begin():
             yield session
 
     def migrate(self) -> None:
@@ -205,12 +249,50 @@ class Database:
         self.engine.dispose()
 
 
+def _sqlite_lock_path(engine: Engine) -> Path | None:
+    """`<database file>.writelock` for a file database (None for in-memory ones or without fcntl)."""
+    name = engine.url.database
+    if fcntl is None or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(f"{name}.writelock")
+
+
+@contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    """Hold an exclusive flock on `path` (nothing when None); the kernel queues waiting processes."""
+    if path is None or fcntl is None:
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def lock_exercise(session: Session, exercise_id: int) -> Exercise | None:
     """The exercise row, locked for this transaction (FOR UPDATE; SQLite holds the write lock already)."""
     stmt = select(Exercise).where(Exercise.id == exercise_id)
     if session.get_bind().dialect.name != "sqlite":
         stmt = stmt.with_for_update()
     return session.execute(stmt).scalar_one_or_none()
+
+
+def load_seated(session: Session, exercise_id: int, user_id: int, lock: bool) -> tuple[Exercise, Seat] | None:
+    """The exercise and the user's seat in it, in one query; with `lock` the exercise row is locked as by
+    `lock_exercise` (FOR UPDATE OF the exercise on PostgreSQL; SQLite holds the write lock already)."""
+    stmt = _SEATED_LOCKED if lock and session.get_bind().dialect.name != "sqlite" else _SEATED
+    row = session.execute(stmt, {"eid": exercise_id, "uid": user_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
+_SEATED = (
+    select(Exercise, Seat)
+    .join(Seat, and_(Seat.exercise_id == Exercise.id, Seat.user_id == bindparam("uid")))
+    .where(Exercise.id == bindparam("eid"))
+)
+_SEATED_LOCKED = _SEATED.with_for_update(of=Exercise)
 
 
 def open_database(url: str | None = None) -> Database:

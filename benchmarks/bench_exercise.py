@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from alliance_c2.exercise.pgschema import create_schema_url, drop_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "bench-password-123"
@@ -212,24 +213,11 @@ def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, k
 
 
 def _pg_url(base: str) -> tuple[str, str]:
-    import sqlalchemy as sa
-
-    schema = f"ac2_bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+    return create_schema_url(base, "ac2_bench")
 
 
 def _drop_pg(base: str, schema: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+    drop_schema(base, schema)
 
 
 def _report(tag: str, result: Result, workers: int, clients: int, kind: str) -> tuple[str, str]:

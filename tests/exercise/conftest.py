@@ -5,12 +5,13 @@ ALLIANCE_C2_TEST_PG_URL is set, each test in its own schema), the app, users and
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
+from alliance_c2.exercise.pgschema import create_schema_url, drop_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "correct-horse-battery"
@@ -38,24 +39,11 @@ def _cheap_password_hashing() -> None:
 
 def pg_schema_url(base: str) -> tuple[str, str]:
     """A fresh schema on the test PostgreSQL server and a URL whose search_path points at it."""
-    import sqlalchemy as sa
-
-    schema = f"ac2_test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+    return create_schema_url(base, "ac2_test")
 
 
 def drop_pg_schema(base: str, schema: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+    drop_schema(base, schema)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

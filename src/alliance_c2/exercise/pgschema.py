@@ -1,0 +1,28 @@
+"""Scratch schemas on a PostgreSQL server, so tests and benchmarks never touch each other's tables."""
+
+from __future__ import annotations
+
+import uuid
+
+
+def create_schema_url(base: str, prefix: str = "ac2_scratch") -> tuple[str, str]:
+    """Create a fresh schema; return a URL whose search_path points at it, and the schema name."""
+    import sqlalchemy as sa
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def drop_schema(base: str, schema: str) -> None:
+    """Drop a scratch schema and everything in it."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()

@@ -133,8 +133,7 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory, _cheap_password_h
     """One seeded SQLite world, built once; each test gets a copy of its file."""
     path = tmp_path_factory.mktemp("template") / "exercise.db"
     w = build_world(f"sqlite:///{path}")
-    w.client.close()
-    w.app.state.db.dispose()
+    close_world(w)
     return Template(path, w.headers, w.eid)
 
 
@@ -162,15 +161,20 @@ def _copy_world(template: Template, directory: Any) -> World:
 def world(db_url: str, _sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
     w = _copy_world(_sqlite_template, tmp_path) if db_url.startswith("sqlite") else build_world(db_url)
     yield w
-    w.client.close()
-    w.app.state.db.dispose()
+    close_world(w)
 
 
 @pytest.fixture
 def sqlite_world(_sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
     w = _copy_world(_sqlite_template, tmp_path)
     yield w
+    close_world(w)
+
+
+def close_world(w: World) -> None:
+    """Close the client, stop the app's write thread, release the database."""
     w.client.close()
+    w.app.state.writer.close()
     w.app.state.db.dispose()
 
 

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from conftest import build_world
+from conftest import build_world, close_world
 
 LOAD_SECONDS = 2.0
 WRITERS = 3
@@ -61,8 +61,7 @@ def _load(base: str, eid: int, headers: dict[str, str], acked: list[int], stop: 
 def test_acknowledged_orders_survive_sigkill(db_url):
     world = build_world(db_url, users={"jjoc": ("jpn-jjoc", "player", "SECRET")}, scenario=None)
     eid, jjoc, control = world.eid, world.h("jjoc"), world.h("control")
-    world.client.close()
-    world.app.state.db.dispose()
+    close_world(world)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start(db_url, port)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
-from conftest import build_world
+from conftest import build_world, close_world
 
 EXAMPLES_PER_OPERATION = 12
 
@@ -23,7 +23,7 @@ def test_no_server_errors(sqlite_url):
     assert len(operations) >= 15
     for operation in operations:
         _fuzz(operation, world)
-    world.app.state.db.dispose()
+    close_world(world)
 
 
 def _fuzz(operation, world):

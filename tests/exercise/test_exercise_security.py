@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from alliance_c2.exercise.app import create_app
 from alliance_c2.exercise.auth import AuthError, RateLimiter, add_user
-from conftest import PASSWORD, build_world
+from conftest import PASSWORD, build_world, close_world
 
 
 def test_bad_password_is_401_and_no_token(sqlite_world):
@@ -182,4 +182,4 @@ def test_no_route_reaches_another_exercise(sqlite_url):
         path = template.format(eid=other, mid=order["id"])
         r = getattr(world.client, method)(path, headers=world.h("jjoc"), **({"json": body} if body else {}))
         assert r.status_code == 404, (method, path, r.status_code)
-    world.app.state.db.dispose()
+    close_world(world)

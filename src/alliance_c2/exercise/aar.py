@@ -29,7 +29,7 @@ def report_data(ctx: Context) -> dict[str, Any]:
     for mid, org in session.execute(
         select(Recipient.message_id, Recipient.organization).join(Message, Message.id == Recipient.message_id)
         .where(Message.exercise_id == eid)
-    ).tuples():
+    ):
         recipients[mid].add(org)
     orders = [_order_row(m, messages, recipients) for m in messages if m.kind == "order"]
     log = session.execute(select(LogEntry).where(LogEntry.exercise_id == eid).order_by(LogEntry.seq)).scalars()

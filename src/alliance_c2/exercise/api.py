@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -40,6 +41,9 @@ from .schemas import (
     VerifyOut,
 )
 from .store import Database, Seat, User
+from .writer import Writer
+
+T = TypeVar("T")
 
 SESSION_COOKIE = "ac2_session"
 CSRF_HEADER = "x-csrf-token"
@@ -61,9 +65,34 @@ class Caller:
     via_cookie: bool
 
 
-def database(request: Request) -> Database:
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presents, before the database is asked: its login token and CSRF header."""
+
+    token: str
+    via_cookie: bool
+    unsafe: bool
+    csrf_given: str | None
+
+    def admit(self, found: tuple[User, str] | None) -> Caller:
+        """The caller behind a looked-up login; 401 when unknown or expired, 403 on a cookie without CSRF."""
+        if found is None:
+            raise ExerciseError(401, "the login token is unknown or expired; log in again")
+        user, csrf = found
+        if self.via_cookie and self.unsafe and not auth.csrf_matches(csrf, self.csrf_given):
+            raise ExerciseError(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
+        return Caller(user, csrf, self.via_cookie)
+
+
+async def database(request: Request) -> Database:
+    """Async (as is `exercise_writer`): FastAPI runs sync dependencies in its thread pool."""
     db: Database = request.app.state.db
     return db
+
+
+async def exercise_writer(request: Request) -> Writer:
+    writer: Writer = request.app.state.writer
+    return writer
 
 
 def token_of(request: Request) -> tuple[str | None, bool]:
@@ -76,22 +105,23 @@ def token_of(request: Request) -> tuple[str | None, bool]:
     return (cookie, True) if cookie else (None, False)
 
 
-def caller(request: Request, db: Annotated[Database, Depends(database)]) -> Caller:
-    """The logged-in user; 401 without a valid token, 403 when a cookie request lacks its CSRF token."""
+async def credentials(request: Request) -> Credentials:
+    """The request's login token (401 without one); checked later, inside the request's transaction."""
     token, via_cookie = token_of(request)
     if not token:
         raise ExerciseError(401, "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/login)")
-    found = auth.resolve_token(db, token)
-    if found is None:
-        raise ExerciseError(401, "the login token is unknown or expired; log in again")
-    user, csrf = found
-    if via_cookie and request.method in _UNSAFE and not auth.csrf_matches(csrf, request.headers.get(CSRF_HEADER)):
-        raise ExerciseError(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
-    return Caller(user, csrf, via_cookie)
+    return Credentials(token, via_cookie, request.method in _UNSAFE, request.headers.get(CSRF_HEADER))
+
+
+def caller(creds: Annotated[Credentials, Depends(credentials)], db: Annotated[Database, Depends(database)]) -> Caller:
+    """The logged-in user; 401 without a valid token, 403 when a cookie request lacks its CSRF token."""
+    return creds.admit(auth.resolve_token(db, creds.token))
 
 
 Db = Annotated[Database, Depends(database)]
 Who = Annotated[Caller, Depends(caller)]
+Creds = Annotated[Credentials, Depends(credentials)]
+Wr = Annotated[Writer, Depends(exercise_writer)]
 
 
 def _limited(request: Request, name: str) -> str:
@@ -148,32 +178,44 @@ def _exercise_out(ctx: Context) -> ExerciseOut:
 
 
 def _read(db: Database, eid: int, who: Caller) -> Any:
-    return _Scope(db, eid, who, write=False)
+    """`with _read(db, eid, who) as ctx:` the caller's seat context inside a read transaction."""
+    return _ReadScope(db, eid, who)
 
 
-def _write(db: Database, eid: int, who: Caller) -> Any:
-    return _Scope(db, eid, who, write=True)
-
-
-class _Scope:
-    """`with _write(db, eid, who) as ctx:` a seat context inside a read or a locked write transaction."""
-
-    def __init__(self, db: Database, eid: int, who: Caller, write: bool) -> None:
-        self._cm = db.write() if write else db.read()
+class _ReadScope:
+    def __init__(self, db: Database, eid: int, who: Caller) -> None:
+        self._cm = db.read()
         self._eid = eid
         self._who = who
-        self._write = write
 
     def __enter__(self) -> Context:
         session: Session = self._cm.__enter__()
         try:
-            return exercises.context(session, self._eid, self._who.user, lock=self._write)
+            return exercises.context(session, self._eid, self._who.user)
         except BaseException as exc:
             self._cm.__exit__(type(exc), exc, exc.__traceback__)
             raise
 
     def __exit__(self, *exc: Any) -> None:
         self._cm.__exit__(*exc)
+
+
+def seated_write(eid: int, creds: Credentials, work: Callable[[Context], T]) -> Callable[[Session], T]:
+    """A write for the exercise writer: log-in check, the caller's seat (exercise row locked), then `work`.
+
+    The login is looked up inside the write's own transaction, so the request needs no other.
+    """
+
+    def job(session: Session) -> T:
+        who = creds.admit(auth.resolve_in(session, creds.token))
+        return work(exercises.context(session, eid, who.user, lock=True))
+
+    return job
+
+
+async def _act(writer: Writer, eid: int, creds: Credentials, work: Callable[[Context], T]) -> T:
+    """Run `work` as the caller's seat in a write, answered once it has committed (group commit)."""
+    return await writer.run(eid, seated_write(eid, creds, work))
 
 
 @router.get("/exercises", response_model=list[ExerciseOut], tags=["exercises"])
@@ -206,27 +248,36 @@ def list_seats(eid: ExerciseId, who: Who, db: Db) -> list[SeatOut]:
 
 
 @router.post("/exercises/{eid}/seats", response_model=SeatOut, status_code=201, tags=["exercises"])
-def add_seat(eid: ExerciseId, body: SeatIn, who: Who, db: Db) -> SeatOut:
+async def add_seat(eid: ExerciseId, body: SeatIn, creds: Creds, writer: Wr) -> SeatOut:
     """Control seats a user: an organization of the arrangement (its nation follows), role, clearance."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> SeatOut:
         seat = exercises.add_seat(ctx, body.user, body.organization, body.role, body.clearance)
         return _seat_out(seat, body.user)
 
+    return await _act(writer, eid, creds, work)
+
 
 @router.post("/exercises/{eid}/clock", response_model=ClockOut, tags=["exercises"])
-def change_clock(eid: ExerciseId, body: ClockIn, who: Who, db: Db) -> ClockOut:
+async def change_clock(eid: ExerciseId, body: ClockIn, creds: Creds, writer: Wr) -> ClockOut:
     """Control starts, pauses or resumes the clock, or changes its speed (game seconds per second)."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> ClockOut:
         exercises.change_clock(ctx, body.action, body.speed)
         return ClockOut(**clock.state(ctx.exercise).to_dict())
 
+    return await _act(writer, eid, creds, work)
+
 
 @router.post("/exercises/{eid}/situation", response_model=ExerciseOut, tags=["exercises"])
-def change_situation(eid: ExerciseId, body: SituationIn, who: Who, db: Db) -> ExerciseOut:
+async def change_situation(eid: ExerciseId, body: SituationIn, creds: Creds, writer: Wr) -> ExerciseOut:
     """Control records a Cabinet decision or Diet approval that changes the legal situation."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> ExerciseOut:
         exercises.change_situation(ctx, body.situation, body.basis, body.note)
         return _exercise_out(ctx)
+
+    return await _act(writer, eid, creds, work)
 
 
 @router.get("/exercises/{eid}/messages", response_model=list[MessageOut], tags=["messages"])
@@ -248,23 +299,30 @@ def get_message(eid: ExerciseId, mid: MessageId, who: Who, db: Db) -> dict[str, 
 
 
 @router.post("/exercises/{eid}/messages", response_model=MessageOut, status_code=201, tags=["messages"])
-def send_message(eid: ExerciseId, body: MessageIn, who: Who, db: Db) -> dict[str, Any]:
+async def send_message(eid: ExerciseId, body: MessageIn, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Send a request or a report."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> dict[str, Any]:
         label = messages.label_for(ctx, body.classification, body.rel_to)
         m = messages.send(ctx, body.kind, body.recipients, body.subject, body.body, label, body.as_organization,
                           body.reply_to)
         return messages.view(ctx, m)
 
+    return await _act(writer, eid, creds, work)
+
 
 @router.post("/exercises/{eid}/orders", response_model=MessageOut, status_code=201, tags=["messages"])
-def issue_order(eid: ExerciseId, body: OrderIn, request: Request, who: Who, db: Db) -> dict[str, Any]:
+async def issue_order(eid: ExerciseId, body: OrderIn, request: Request, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Issue an order: refused (with reasons), waiting for approvals, or delivered down the chain."""
-    with _write(db, eid, who) as ctx:
+    checker = request.app.state.checker
+
+    def work(ctx: Context) -> dict[str, Any]:
         label = messages.label_for(ctx, body.classification, body.rel_to)
         m = messages.issue_order(ctx, body.action, body.unit, body.subject, body.body, label, body.as_organization,
-                                 body.reply_to, request.app.state.checker)
+                                 body.reply_to, checker)
         return messages.view(ctx, m)
+
+    return await _act(writer, eid, creds, work)
 
 
 @router.post("/exercises/{eid}/orders/preview", response_model=PreviewOut, tags=["messages"])
@@ -289,10 +347,13 @@ def pending_approvals(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]
 
 
 @router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageOut, tags=["messages"])
-def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, who: Who, db: Db) -> dict[str, Any]:
+async def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Grant or deny an approval task you hold (control may decide any)."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> dict[str, Any]:
         return messages.view(ctx, messages.decide(ctx, mid, body.decision == "grant", body.note))
+
+    return await _act(writer, eid, creds, work)
 
 
 @router.get("/exercises/{eid}/injects", tags=["control"])
@@ -303,14 +364,17 @@ def inject_timeline(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]:
 
 
 @router.post("/exercises/{eid}/injects", response_model=MessageOut, status_code=201, tags=["control"])
-def release_inject(eid: ExerciseId, body: InjectIn, who: Who, db: Db) -> dict[str, Any]:
+async def release_inject(eid: ExerciseId, body: InjectIn, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Control releases a scenario inject by id, or writes one."""
-    with _write(db, eid, who) as ctx:
+
+    def work(ctx: Context) -> dict[str, Any]:
         label = None
         if body.classification or body.rel_to:
             label = messages.label_for(ctx, body.classification or "UNCLASSIFIED", body.rel_to)
         m = messages.release_inject(ctx, body.inject_id, body.recipients, body.subject, body.body, label)
         return messages.view(ctx, m)
+
+    return await _act(writer, eid, creds, work)
 
 
 @router.get("/exercises/{eid}/log", response_model=list[LogEntryOut], tags=["control"])

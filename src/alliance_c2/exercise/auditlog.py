@@ -4,8 +4,7 @@ Entry n stores `hash_n = SHA-256(hash_{n-1} || canonical JSON of the entry)`, wh
 its exercise id, sequence number, wall time, game time, actor, act and data. The exercise row
 keeps the count and the newest hash, so removing entries at the end is detected as well.
 Appends happen inside the caller's write transaction after `store.lock_exercise` (or
-`store.load_seated` with `lock`), which
-serializes them per exercise on SQLite and PostgreSQL alike.
+`store.load_seated` with `lock`), which serializes them per exercise on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -74,9 +73,8 @@ def append(session: Session, exercise: Exercise, actor: str, act: str, data: dic
     return LogEntry(**row)
 
 
-@event.listens_for(Session, "before_commit")
-def _write_heads(session: Session) -> None:
-    """Store each exercise's newest count and head once per transaction, just before it commits."""
+def write_heads(session: Session) -> None:
+    """Store each exercise's newest count and head (those appended since the last call)."""
     heads: dict[int, tuple[int, str]] = session.info.pop(_PENDING_HEADS, None) or {}
     if heads:
         session.connection().execute(
@@ -84,9 +82,20 @@ def _write_heads(session: Session) -> None:
         )
 
 
+def discard_heads(session: Session) -> None:
+    """Forget heads not yet stored (their entries were rolled back)."""
+    session.info.pop(_PENDING_HEADS, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_heads(session: Session) -> None:
+    """Heads are stored once per transaction (or per write, see `writer`), just before it commits."""
+    write_heads(session)
+
+
 @event.listens_for(Session, "after_rollback")
 def _drop_heads(session: Session) -> None:
-    session.info.pop(_PENDING_HEADS, None)
+    discard_heads(session)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,7 +123,16 @@ def resolve_token(db: Database, token: str) -> tuple[User, str] | None:
     Gives the user (id and name only, not attached to a session) and the login's CSRF token.
     """
     with db.engine.connect() as conn:
-        row = conn.execute(_TOKEN_QUERY, {"digest": _digest(token)}).first()
+        return _lookup(conn, token)
+
+
+def resolve_in(session: Session, token: str) -> tuple[User, str] | None:
+    """`resolve_token` inside a transaction already open (a write's own, see `writer`)."""
+    return _lookup(session.connection(), token)
+
+
+def _lookup(conn: Connection, token: str) -> tuple[User, str] | None:
+    row = conn.execute(_TOKEN_QUERY, {"digest": _digest(token)}).first()
     if row is None or _aware(row.expires_at) < utcnow():
         return None
     return User(id=row.id, name=row.name), row.csrf

@@ -102,13 +102,23 @@ def create_exercise(
 def context(session: Session, exercise_id: int, user: User, lock: bool = False) -> Context:
     """The user's seat in the exercise; 404 when the exercise does not exist or the user has no seat.
 
-    One query reads the exercise (locked for the transaction when `lock`) together with the seat.
+    One query reads the exercise (locked for the transaction when `lock`) together with the seat;
+    a locked pair is remembered for the rest of the transaction (several writes share one, see
+    `writer`), which forgets it when a write is rolled back.
     """
-    found = load_seated(session, exercise_id, user.id, lock)
+    remembered: dict[tuple[int, int], tuple[Exercise, Seat]] = session.info.setdefault(_SEATED, {})
+    found = remembered.get((exercise_id, user.id)) if lock else None
     if found is None:
-        raise ExerciseError(404, "exercise not found (or you hold no seat in it)")
+        found = load_seated(session, exercise_id, user.id, lock)
+        if found is None:
+            raise ExerciseError(404, "exercise not found (or you hold no seat in it)")
+        if lock:
+            remembered[(exercise_id, user.id)] = found
     exercise, seat = found
     return Context(session, exercise, seat, user, arrangement(exercise.arrangement))
+
+
+_SEATED = "ac2_seated"  # Session.info key: (exercise id, user id) -> (exercise, seat), locked in this transaction
 
 
 def require_control(ctx: Context) -> None:
@@ -126,7 +136,7 @@ def exercises_of(session: Session, user: User) -> list[tuple[Exercise, Seat]]:
         select(Exercise, Seat).join(Seat, Seat.exercise_id == Exercise.id).where(Seat.user_id == user.id)
         .order_by(Exercise.id)
     )
-    return [(e, s) for e, s in rows.tuples()]
+    return [(e, s) for e, s in rows]
 
 
 def seats(ctx: Context) -> list[tuple[Seat, str]]:
@@ -134,7 +144,7 @@ def seats(ctx: Context) -> list[tuple[Seat, str]]:
         select(Seat, User.name).join(User, User.id == Seat.user_id)
         .where(Seat.exercise_id == ctx.exercise.id).order_by(Seat.id)
     )
-    return [(s, n) for s, n in rows.tuples()]
+    return [(s, n) for s, n in rows]
 
 
 def add_seat(ctx: Context, user_name: str, organization: str | None, role: str, clearance: str) -> Seat:

@@ -230,7 +230,7 @@ def timeline(ctx: Context) -> list[dict[str, Any]]:
         select(Message.inject_id, Message.id).where(
             Message.exercise_id == ctx.exercise.id, Message.kind == "inject", Message.inject_id.is_not(None)
         )
-    ).tuples().all())
+    ).all())
     return [
         {"id": i.id, "minute": i.time, "name_en": i.name_en, "name_ja": i.name_ja, "domain": i.domain,
          "place": i.place, "situation": i.situation, "nations": sorted({n for n, _ in i.detected_by}),

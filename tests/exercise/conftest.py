@@ -128,6 +128,23 @@ def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, 
     return world
 
 
+def without_scenario(world: World, situation: str = "peacetime") -> World:
+    """The world moved to a new exercise with no scenario (so no standing orders), the same users seated.
+
+    For tests of approval routing: the bundled scenarios' standing order for `bmd-intercept`
+    (SDF Act Art. 82-3(3)) would give its approvals in advance.
+    """
+    r = world.post("control", "/api/exercises", {"name": "plain", "arrangement": "2024-proposal",
+                                                 "situation": situation})
+    assert r.status_code == 201, r.text
+    world.eid = r.json()["id"]
+    for name, (org, role, clearance) in SEATS.items():
+        r = world.post("control", world.ex("/seats"), {"user": name, "organization": org, "role": role,
+                                                       "clearance": clearance})
+        assert r.status_code == 201, r.text
+    return world
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Template:
     """One seeded SQLite world, built once; each test gets a copy of its file."""

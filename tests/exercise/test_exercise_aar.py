@@ -4,27 +4,33 @@ from __future__ import annotations
 
 
 def _play(world):
+    """A refused order; a BMD intercept answering the inject, delivered at once under the scenario's standing
+    order; ISR waiting for the Defense Minister's order, which control (nobody sits there) then gives."""
     world.post("control", world.ex("/clock"), {"action": "start", "speed": 600})
     inject = world.post("control", world.ex("/injects"), {"inject_id": "missile-1"}).json()
     world.order("jjoc", "use-of-force", "usa-7th-fleet", ["JPN", "USA"])  # refused
     order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"], reply_to=inject["id"]).json()
-    for user in ("pm", "control"):
-        task = world.get(user, world.ex("/approvals")).json()[0]
-        world.post(user, world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
-    return inject, order
+    isr = world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]).json()
+    assert isr["status"] == "awaiting-approval"
+    task = next(t for t in world.get("control", world.ex("/approvals")).json() if t["parent_id"] == isr["id"])
+    world.post("control", world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    return inject, order, isr
 
 
 def test_aar_data_counts_outcomes_and_delays(world):
-    _, order = _play(world)
+    _, order, isr = _play(world)
     data = world.get("control", world.ex("/aar")).json()
-    assert data["totals"]["refused"] == 1 and data["totals"]["delivered"] == 1
+    assert data["totals"]["refused"] == 1 and data["totals"]["delivered"] == 2
     assert data["totals"]["delayed_by_approvals"] == 1
     row = next(o for o in data["orders"] if o["id"] == order["id"])
-    assert [a["approval"] for a in row["approvals"]] == ["pm-approval", "defense-minister-order", "diet-report"]
-    assert row["approval_delay_min"] > 0
+    assert [(a["approval"], a["status"]) for a in row["approvals"]] == [
+        ("pm-approval", "granted"), ("defense-minister-order", "granted"), ("diet-report", "pending")]
+    assert row["approval_delay_min"] is None  # the standing order gave both in advance
     assert row["inject"] == "missile-1" and row["inject_to_action_min"] >= 0
+    delayed = next(o for o in data["orders"] if o["id"] == isr["id"])
+    assert delayed["approval_delay_min"] > 0
     jjoc = next(s for s in data["seats"] if s["organization"] == "jpn-jjoc" and s["role"] == "player")
-    assert (jjoc["orders"], jjoc["refused"], jjoc["delivered"]) == (2, 1, 1)
+    assert (jjoc["orders"], jjoc["refused"], jjoc["delivered"]) == (3, 1, 2)
     assert jjoc["inject_to_action_mean_min"] is not None
     assert data["timeline"][0]["act"] == "exercise.created"
 

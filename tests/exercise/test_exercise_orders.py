@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import without_scenario
+
 
 def _pending(world, user):
     r = world.get(user, world.ex("/approvals"))
@@ -18,6 +20,7 @@ def test_unlawful_order_is_refused_with_reasons(world):
 
 
 def test_order_needing_approvals_waits_for_the_holders_in_order(world):
+    without_scenario(world)
     order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
     assert order["status"] == "awaiting-approval"
     tasks = _pending(world, "pm")
@@ -35,6 +38,7 @@ def test_order_needing_approvals_waits_for_the_holders_in_order(world):
 
 
 def test_after_action_approvals_do_not_hold_the_order(world):
+    without_scenario(world)
     order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
     for user in ("pm", "control"):
         task = _pending(world, user)[0]
@@ -44,6 +48,7 @@ def test_after_action_approvals_do_not_hold_the_order(world):
 
 
 def test_denied_approval_denies_the_order(world):
+    without_scenario(world)
     order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
     task = _pending(world, "pm")[0]
     world.post("pm", world.ex(f"/approvals/{task['id']}"), {"decision": "deny", "note": "not now"})
@@ -52,6 +57,7 @@ def test_denied_approval_denies_the_order(world):
 
 
 def test_only_the_holder_or_control_decides(world):
+    without_scenario(world)
     world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"])
     task = _pending(world, "pm")[0]
     r = world.post("jjoc", world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
@@ -63,6 +69,7 @@ def test_only_the_holder_or_control_decides(world):
 
 
 def test_approvals_held_by_the_sender_count_as_given(world):
+    without_scenario(world)
     order = world.order("pm", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
     assert [t["approval"] for t in _pending(world, "pm")] == []
     assert [t["approval"] for t in _pending(world, "control")] == ["defense-minister-order"]
@@ -146,3 +153,30 @@ def test_requests_and_reports_are_delivered(world):
                                                     "subject": "on station", "rel_to": ["JPN"]})
     assert r.status_code == 201 and r.json()["status"] == "delivered"
     assert [m["subject"] for m in world.get("jjoc", world.ex("/messages")).json()] == ["on station"]
+
+
+def test_scenario_standing_order_gives_pre_delegable_approvals_in_advance(world):
+    """bmd-salvo has a standing order for bmd-intercept (SDF Act Art. 82-3(3)): the PM's approval and the
+    Defense Minister's order count as given, the order is delivered at once, the Diet report still follows."""
+    preview = world.post("jjoc", world.ex("/orders/preview"), {"action": "bmd-intercept", "unit": "jpn-sdf-fleet"}).json()
+    assert [(a["approval"], a["standing"]) for a in preview["approvals"]] == [
+        ("pm-approval", True), ("defense-minister-order", True), ("diet-report", False)]
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    assert order["status"] == "delivered"
+    tasks = [m for m in world.get("control", world.ex("/messages"), params={"kind": "approval"}).json()
+             if m["parent_id"] == order["id"]]
+    assert [(t["approval"], t["status"]) for t in tasks] == [
+        ("pm-approval", "granted"), ("defense-minister-order", "granted"), ("diet-report", "pending")]
+    assert "standing order" in tasks[0]["body"]
+    # an action without a standing order still waits for its approvals
+    isr = world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]).json()
+    assert isr["status"] == "awaiting-approval"
+
+
+def test_refusal_reasons_come_in_both_languages(world):
+    order = world.order("jjoc", "use-of-force", "usa-7th-fleet", ["JPN", "USA"]).json()
+    assert order["status"] == "refused"
+    verdict = order["verdict"]
+    assert len(verdict["reasons"]) == len(verdict["reasons_ja"]) >= 1
+    assert verdict["reasons_ja"] != verdict["reasons"]
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in verdict["reasons_ja"][0])

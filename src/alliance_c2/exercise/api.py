@@ -332,8 +332,7 @@ def preview_order(eid: ExerciseId, body: PreviewIn, request: Request, who: Who, 
         sender = body.as_organization if ctx.is_control and body.as_organization else ctx.seat.organization
         if sender not in ctx.arch.organizations:
             raise invalid("control previews an order as an organization: set as_organization")
-        plan = messages.plan_order(ctx.arch, ctx.exercise.situation, ctx.exercise.reforms, body.action, body.unit,
-                                   sender, request.app.state.checker)
+        plan = messages.plan_for(ctx, body.action, body.unit, sender, request.app.state.checker)
         return plan.to_dict()
 
 

@@ -33,6 +33,7 @@ class Context:
     arch: Architecture
     # message id -> (recipients, REL TO) of messages stored in this transaction, so views need no re-read
     known: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
+    game_time: float | None = None  # the act's one instant, fixed at its first reading
 
     @property
     def actor(self) -> str:
@@ -43,7 +44,11 @@ class Context:
         return self.seat.role == "control"
 
     def now(self) -> float:
-        return clock.game_seconds(self.exercise)
+        """The game time of this act: read once, so everything one act stores carries the same instant
+        (an order delivered at once by a standing order shows no delay)."""
+        if self.game_time is None:
+            self.game_time = clock.game_seconds(self.exercise)
+        return self.game_time
 
     def record(self, act: str, data: dict[str, Any]) -> None:
         auditlog.append(self.session, self.exercise, self.actor, act, data, self.now())

@@ -31,14 +31,20 @@ MAX_RECIPIENTS = 64
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One approval of an order and the organizations that may give it (empty: control plays it)."""
+    """One approval of an order and the organizations that may give it (empty: control plays it).
+
+    `standing`: the scenario's standing order for the action covers this approval (the engine marks
+    it pre-delegable), so it counts as given when the order is issued instead of being routed.
+    """
 
     approval: str
     holders: tuple[str, ...]
     phase: str
+    standing: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"approval": self.approval, "holders": list(self.holders), "phase": self.phase}
+        return {"approval": self.approval, "holders": list(self.holders), "phase": self.phase,
+                "standing": self.standing}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,7 @@ class OrderPlan:
     steps: tuple[Step, ...]
     deliver_to: tuple[str, ...]
     verdict: dict[str, Any] = field(default_factory=dict)
+    reasons_ja: tuple[str, ...] = ()
 
     @property
     def before(self) -> tuple[Step, ...]:
@@ -63,6 +70,7 @@ class OrderPlan:
         return {
             "allowed": self.allowed,
             "reasons": list(self.reasons),
+            "reasons_ja": list(self.reasons_ja),
             "approvals": [s.to_dict() for s in self.steps],
             "deliver_to": list(self.deliver_to),
             "verdict": self.verdict,
@@ -77,22 +85,44 @@ def default_checker() -> Checker:
 
 def plan_order(
     arch: Architecture, situation: str, reforms: Iterable[str], action: str, unit: str, ordered_by: str,
-    checker: Checker,
+    checker: Checker, standing_orders: Iterable[str] = (),
 ) -> OrderPlan:
-    """The law engine's verdict on an order, turned into routing: pure, nothing is stored."""
+    """The law engine's verdict on an order, turned into routing: pure, nothing is stored.
+
+    `standing_orders`: actions the scenario has standing orders for (e.g. `bmd-intercept` under SDF
+    Act Art. 82-3(3)); their pre-delegable approvals are marked `standing`.
+    """
     if unit not in arch.organizations:
         raise invalid(f"unit {unit!r} not in {arch.id}; choose from: {', '.join(sorted(arch.organizations))}")
     try:
         verdict = checker(arch, situation, action, unit, ordered_by=ordered_by, reforms=tuple(reforms))
     except UnknownIdError as exc:
         raise invalid(str(exc)) from None
+    standing = action in set(standing_orders)
     steps = tuple(
-        Step(s.id, tuple(h for h in s.holders if h in arch.organizations), s.phase)
+        Step(s.id, tuple(h for h in s.holders if h in arch.organizations), s.phase,
+             standing and bool(getattr(s, "pre_delegable", False)))
         for s in getattr(verdict, "approval_steps", ())
     )
-    reasons = tuple(b.reason("en") if hasattr(b, "reason") else str(b) for b in verdict.blocked_by)
+    reasons = tuple(_reason(b, "en") for b in verdict.blocked_by)
+    reasons_ja = tuple(_reason(b, "ja") for b in verdict.blocked_by)
     return OrderPlan(bool(verdict.allowed), reasons, steps, _delivery(tuple(verdict.chain), ordered_by, unit),
-                     verdict.to_dict())
+                     verdict.to_dict(), reasons_ja)
+
+
+def _reason(block: Any, lang: str) -> str:
+    return str(block.reason(lang)) if hasattr(block, "reason") else str(block)
+
+
+def plan_for(ctx: Context, action: str, unit: str, sender: str, checker: Checker) -> OrderPlan:
+    """`plan_order` in the exercise's arrangement, situation, reforms and scenario standing orders."""
+    return plan_order(ctx.arch, ctx.exercise.situation, ctx.exercise.reforms, action, unit, sender, checker,
+                      standing_orders_of(ctx))
+
+
+def standing_orders_of(ctx: Context) -> frozenset[str]:
+    scenario = scenario_of(ctx.exercise)
+    return frozenset(scenario.standing_orders) if scenario is not None else frozenset()
 
 
 def _delivery(chain: tuple[str, ...], sender: str, unit: str) -> tuple[str, ...]:
@@ -110,7 +140,7 @@ def issue_order(
     """Check, store and route one order from the context's seat."""
     require_sender(ctx)
     sender = _sender_org(ctx, as_organization)
-    plan = plan_order(ctx.arch, ctx.exercise.situation, ctx.exercise.reforms, action, unit, sender, checker)
+    plan = plan_for(ctx, action, unit, sender, checker)
     _require_releasable(ctx.arch, (unit,), label)
     parent = _visible_parent(ctx, reply_to)
     status = "refused" if not plan.allowed else "awaiting-approval"
@@ -126,7 +156,8 @@ def issue_order(
 
 def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
     """Route the next outstanding approval, or deliver the order when none is left (`fresh`: no tasks yet)."""
-    plan_steps = [Step(s["approval"], tuple(s["holders"]), s["phase"]) for s in (order.verdict or {})["approvals"]]
+    plan_steps = [Step(s["approval"], tuple(s["holders"]), s["phase"], bool(s.get("standing")))
+                  for s in (order.verdict or {})["approvals"]]
     done: dict[str | None, str] = {} if fresh else {t.approval: t.status for t in _tasks(ctx, order.id)}
     for step in (s for s in plan_steps if s.phase != "after"):
         if done.get(step.approval) == "granted":
@@ -134,7 +165,10 @@ def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
         if step.approval in done:
             return
         if order.sender_org in step.holders:
-            _task(ctx, order, step, "granted", note="held by the sender")
+            _task(ctx, order, step, "granted", note="held by the sender / 発令者が保持")
+            continue
+        if step.standing:
+            _task(ctx, order, step, "granted", note="given in advance by the scenario's standing order / シナリオの事前命令により付与")
             continue
         _task(ctx, order, step, "pending")
         return

@@ -146,6 +146,7 @@ class MessageOut(BaseModel):
 class PreviewOut(BaseModel):
     allowed: bool
     reasons: list[str]
+    reasons_ja: list[str]
     approvals: list[dict[str, Any]]
     deliver_to: list[str]
     verdict: dict[str, Any]

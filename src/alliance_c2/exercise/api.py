@@ -20,11 +20,13 @@ from .errors import ExerciseError, invalid
 from .exercises import Context
 from .releasability import CLASSIFICATIONS
 from .schemas import (
+    AutoInjectsIn,
     ClockIn,
     ClockOut,
     DecisionIn,
     ExerciseIn,
     ExerciseOut,
+    GrantUnseatedIn,
     InjectIn,
     LogEntryOut,
     LoginIn,
@@ -173,7 +175,8 @@ def _seat_out(seat: Seat, user: str) -> SeatOut:
 def _exercise_out(ctx: Context) -> ExerciseOut:
     e = ctx.exercise
     return ExerciseOut(id=e.id, name=e.name, arrangement=e.arrangement, scenario=e.scenario, situation=e.situation,
-                       reforms=list(e.reforms), clock=ClockOut(**clock.state(e).to_dict()),
+                       reforms=list(e.reforms), auto_injects=bool(e.auto_injects),
+                       clock=ClockOut(**clock.state(e).to_dict()),
                        seat=_seat_out(ctx.seat, ctx.user.name))
 
 
@@ -231,7 +234,7 @@ def create_exercise(body: ExerciseIn, who: Who, db: Db) -> ExerciseOut:
     """Create an exercise from an arrangement and (optionally) a scenario; you hold its control seat."""
     with db.write() as session:
         ctx = exercises.create_exercise(session, who.user, body.name, body.arrangement, body.scenario,
-                                        body.situation, body.reforms)
+                                        body.situation, body.reforms, body.auto_injects)
         return _exercise_out(ctx)
 
 
@@ -345,12 +348,34 @@ def pending_approvals(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]
                 and (ctx.is_control or ctx.seat.organization in t["recipients"])]
 
 
+@router.post("/exercises/{eid}/approvals/grant-unseated", response_model=list[MessageOut], tags=["control"])
+async def grant_unseated(eid: ExerciseId, body: GrantUnseatedIn, creds: Creds, writer: Wr) -> list[dict[str, Any]]:
+    """Control grants every pending approval held by an organization nobody sits in (repeating as orders
+    move on to their next approval), so only seated holders are left to decide."""
+
+    def work(ctx: Context) -> list[dict[str, Any]]:
+        return [messages.view(ctx, m) for m in messages.grant_unseated(ctx, body.note)]
+
+    return await _act(writer, eid, creds, work)
+
+
 @router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageOut, tags=["messages"])
 async def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Grant or deny an approval task you hold (control may decide any)."""
 
     def work(ctx: Context) -> dict[str, Any]:
         return messages.view(ctx, messages.decide(ctx, mid, body.decision == "grant", body.note))
+
+    return await _act(writer, eid, creds, work)
+
+
+@router.post("/exercises/{eid}/injects/auto", response_model=ExerciseOut, tags=["control"])
+async def auto_injects(eid: ExerciseId, body: AutoInjectsIn, creds: Creds, writer: Wr) -> ExerciseOut:
+    """Control switches the release of the scenario's injects on the clock on or off."""
+
+    def work(ctx: Context) -> ExerciseOut:
+        exercises.set_auto_injects(ctx, body.enabled)
+        return _exercise_out(ctx)
 
     return await _act(writer, eid, creds, work)
 

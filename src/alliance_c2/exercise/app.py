@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import injector
 from .auth import RateLimiter
 from .errors import ExerciseError
 from .messages import Checker, default_checker
@@ -42,7 +45,11 @@ def create_app(
         # the collector's sight, full collections stop costing tens of milliseconds under load.
         gc.collect()
         gc.freeze()
+        releasing = asyncio.create_task(injector.run(db, writer))
         yield
+        releasing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await releasing
         writer.close()
         db.dispose()
 

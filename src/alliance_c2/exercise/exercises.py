@@ -34,10 +34,11 @@ class Context:
     # message id -> (recipients, REL TO) of messages stored in this transaction, so views need no re-read
     known: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
     game_time: float | None = None  # the act's one instant, fixed at its first reading
+    acting: str | None = None  # the actor the log names when not the user (the clock releasing injects)
 
     @property
     def actor(self) -> str:
-        return f"{self.user.name}@{self.seat.organization}"
+        return self.acting or f"{self.user.name}@{self.seat.organization}"
 
     @property
     def is_control(self) -> bool:
@@ -77,6 +78,7 @@ def create_exercise(
     scenario_id: str | None,
     situation: str | None,
     reforms: list[str],
+    auto_injects: bool = False,
 ) -> Context:
     """A new exercise whose creator holds its control seat."""
     arch = arrangement(arch_id)
@@ -86,7 +88,7 @@ def create_exercise(
     exercise = Exercise(
         name=name, arrangement=arch.id, scenario=scenario_id, situation=start, reforms=sorted(set(reforms)),
         created_by=user.id, clock_state="ready", clock_speed=1.0, clock_anchor_wall=0.0, clock_anchor_game=0.0,
-        log_count=0, log_head=auditlog.GENESIS,
+        log_count=0, log_head=auditlog.GENESIS, auto_injects=auto_injects and scenario_id is not None,
     )
     session.add(exercise)
     session.flush()
@@ -99,6 +101,7 @@ def create_exercise(
     ctx = Context(session, exercise, seat, user, arch)
     ctx.record("exercise.created", {
         "name": name, "arrangement": arch.id, "scenario": scenario_id, "situation": start, "reforms": exercise.reforms,
+        "auto_injects": exercise.auto_injects,
     })
     ctx.record("seat.added", _seat_data(seat, user.name))
     return ctx
@@ -184,6 +187,28 @@ def change_clock(ctx: Context, action: clock.ClockAction, speed: float | None) -
     except clock.ClockError as exc:
         raise conflict(str(exc)) from None
     ctx.record(f"clock.{action}", {"speed": ctx.exercise.clock_speed})
+
+
+def set_auto_injects(ctx: Context, enabled: bool) -> None:
+    """Control switches the release of scenario injects on the clock on or off."""
+    require_control(ctx)
+    if enabled and not ctx.exercise.scenario:
+        raise invalid("this exercise has no scenario, so there are no injects to release on the clock")
+    ctx.exercise.auto_injects = enabled
+    ctx.record("injects.auto", {"enabled": enabled})
+
+
+def control_context(session: Session, exercise_id: int, acting: str) -> Context | None:
+    """The exercise (locked) as its first control seat, with the log naming `acting`; None if it is gone."""
+    found = session.execute(
+        select(Seat, User).join(User, User.id == Seat.user_id)
+        .where(Seat.exercise_id == exercise_id, Seat.role == "control").order_by(Seat.id).limit(1)
+    ).first()
+    if found is None:
+        return None
+    ctx = context(session, exercise_id, found[1], lock=True)
+    ctx.acting = acting
+    return ctx
 
 
 def change_situation(ctx: Context, situation: str, basis: str, note: str) -> None:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy.orm import Session
 
 from ..model import Architecture, UnknownIdError
+from . import clock
 from .errors import ExerciseError, conflict, forbidden, invalid, not_found
-from .exercises import CONTROL_ORG, Context, require_control, require_sender, scenario_of
+from .exercises import CONTROL_ORG, Context, require_control, require_sender, scenario_of, seats
 from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, visible_to
-from .store import Message, Recipient, Release, table_of, utcnow
+from .store import Exercise, Message, Recipient, Release, table_of, utcnow
 
 Checker = Callable[..., Any]
 KINDS = ("order", "request", "report", "inject", "approval")
@@ -219,6 +221,57 @@ def decide(ctx: Context, task_id: int, grant: bool, note: str) -> Message:
     return task
 
 
+def grant_unseated(ctx: Context, note: str) -> list[Message]:
+    """Control grants every pending approval that no seat holds, again and again as granting routes the
+    next step of an order, until each order waits for a seated holder or is delivered."""
+    require_control(ctx)
+    seated = {s.organization for s, _ in seats(ctx) if s.role != "control"}
+    granted: list[Message] = []
+    for _ in range(_MAX_ROUNDS):
+        tasks = [t for t in _pending_tasks(ctx) if not seated.intersection(_recipients(ctx, t.id))]
+        if not tasks:
+            break
+        granted += [decide(ctx, t.id, True, note or "granted by control for an unseated holder") for t in tasks]
+    return granted
+
+
+_MAX_ROUNDS = 32  # more than the longest approval sequence in the catalog
+
+
+def _pending_tasks(ctx: Context) -> list[Message]:
+    return list(ctx.session.execute(
+        select(Message).where(Message.exercise_id == ctx.exercise.id, Message.kind == "approval",
+                              Message.status == "pending").order_by(Message.id)
+    ).scalars())
+
+
+def due_injects(session: Session, exercise: Exercise) -> list[Any]:
+    """Scenario injects whose minute the clock has reached and that nobody has released yet."""
+    scenario = scenario_of(exercise)
+    if scenario is None or exercise.clock_state != "running":
+        return []
+    released = set(session.execute(
+        select(Message.inject_id).where(Message.exercise_id == exercise.id, Message.kind == "inject",
+                                        Message.inject_id.is_not(None))
+    ).scalars())
+    now = clock.game_seconds(exercise)
+    return [i for i in scenario.injects if i.id not in released and i.time * 60.0 <= now]
+
+
+def release_due(ctx: Context) -> list[Message]:
+    """Release, as the clock, each due inject (to the seated organizations of the nations that detect it,
+    else to every seated player; one nobody could receive stays unreleased)."""
+    released = []
+    for inject in due_injects(ctx.session, ctx.exercise):
+        try:
+            targets = _default_inject_recipients(ctx, inject)
+        except ExerciseError:
+            targets = [s.organization for s, _ in seats(ctx) if s.role != "control"]
+        if targets:
+            released.append(release_inject(ctx, inject.id, targets, None, "", None, scheduled=inject.time))
+    return released
+
+
 def send(
     ctx: Context, kind: str, recipients: Sequence[str], subject: str, body: str, label: Label,
     as_organization: str | None, reply_to: int | None,
@@ -237,6 +290,7 @@ def send(
 
 def release_inject(
     ctx: Context, inject_id: str | None, recipients: Sequence[str], subject: str | None, body: str, label: Label | None,
+    scheduled: float | None = None,
 ) -> Message:
     """Control releases a scenario inject (by id) or writes one; defaults come from the scenario."""
     require_control(ctx)
@@ -250,7 +304,8 @@ def release_inject(
         raise invalid("subject: a written inject needs a subject")
     text = body or (_inject_text(scripted) if scripted else "")
     message = _store(ctx, "inject", "delivered", CONTROL_ORG, targets, chosen, title[:300], text, inject_id=inject_id)
-    ctx.record("inject.released", {**_summary(message, targets, chosen), "inject": inject_id})
+    extra = {} if scheduled is None else {"scheduled_minute": scheduled, "by": "clock"}
+    ctx.record("inject.released", {**_summary(message, targets, chosen), "inject": inject_id, **extra})
     return message
 
 
@@ -449,8 +504,6 @@ def _scripted(ctx: Context, inject_id: str) -> Any:
 
 def _default_inject_recipients(ctx: Context, scripted: Any) -> list[str]:
     """Seated player organizations of the nations whose sensors detect the inject (all, if unscripted)."""
-    from .exercises import seats
-
     nations = {n for n, _ in scripted.detected_by} if scripted else None
     orgs = [s.organization for s, _ in seats(ctx) if s.role != "control" and (nations is None or s.nation in nations)]
     if not orgs:

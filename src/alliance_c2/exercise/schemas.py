@@ -32,6 +32,15 @@ class ExerciseIn(_In):
     scenario: str | None = Field(default=None, max_length=100)
     situation: str | None = Field(default=None, max_length=64)
     reforms: list[str] = Field(default=[], max_length=20)
+    auto_injects: bool = Field(default=False, description="release the scenario's injects when the clock reaches them")
+
+
+class AutoInjectsIn(_In):
+    enabled: bool
+
+
+class GrantUnseatedIn(_In):
+    note: str = Field(default="", max_length=2000)
 
 
 class SeatIn(_In):
@@ -74,6 +83,7 @@ class ExerciseOut(BaseModel):
     scenario: str | None
     situation: str
     reforms: list[str]
+    auto_injects: bool
     clock: ClockOut
     seat: SeatOut
 

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - Windows: the busy timeout alone queues
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -96,6 +97,7 @@ class Exercise(Base):
     clock_anchor_game: Mapped[float] = mapped_column(Float, default=0.0)
     log_count: Mapped[int] = mapped_column(Integer, default=0)
     log_head: Mapped[str] = mapped_column(String(64))
+    auto_injects: Mapped[bool] = mapped_column(Boolean, default=False)  # release scenario injects on the clock
 
 
 class Seat(Base):

@@ -1,0 +1,115 @@
+"""Control's helpers: scenario injects released on the clock, and granting the approvals of unseated holders."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from alliance_c2.exercise import injector
+from alliance_c2.exercise.store import Exercise, LogEntry
+from conftest import without_scenario
+
+
+def _released(world) -> dict[str, dict]:
+    injects = world.get("control", world.ex("/messages"), params={"kind": "inject"}).json()
+    return {m["inject_id"]: m for m in injects}
+
+
+def _set_game_minutes(world, minutes: float) -> None:
+    """Move the running clock to `minutes` of game time (as if that much time had passed)."""
+    with world.app.state.db.write() as session:
+        exercise = session.get(Exercise, world.eid)
+        exercise.clock_anchor_game = minutes * 60.0
+        exercise.clock_anchor_wall = time.time()
+
+
+def _release_round(world) -> list[int]:
+    return world.app.state.writer.submit(world.eid, injector.release_job(world.eid)).result(30)
+
+
+def test_injects_are_released_when_the_clock_reaches_them(world):
+    r = world.post("control", world.ex("/injects/auto"), {"enabled": True})
+    assert r.status_code == 200 and r.json()["auto_injects"] is True
+    assert _release_round(world) == []  # the clock has not started
+    world.post("control", world.ex("/clock"), {"action": "start"})
+    assert injector.exercises_with_due_injects(world.app.state.db) == [world.eid]
+    first = _release_round(world)
+    assert list(_released(world)) == ["missile-1"] and len(first) == 1
+    assert _release_round(world) == []  # once only
+    _set_game_minutes(world, 10)
+    _release_round(world)
+    released = _released(world)
+    assert sorted(released) == ["missile-1", "missile-2", "missile-3"]  # missile-4 is due at minute 120
+    # to the seated organizations of the nations whose sensors detect it (JPN, USA); never the liaison officers
+    assert set(released["missile-2"]["recipients"]) == {"jpn-pm", "jpn-jjoc", "jpn-sdf-fleet", "usa-indopacom"}
+    assert world.get("jjoc", world.ex(f"/messages/{released['missile-2']['id']}")).status_code == 200
+    assert world.get("twn", world.ex(f"/messages/{released['missile-2']['id']}")).status_code == 404
+    with world.app.state.db.read() as session:
+        acts = session.execute(select(LogEntry.actor, LogEntry.data).where(
+            LogEntry.exercise_id == world.eid, LogEntry.act == "inject.released")).all()
+    assert {a for a, _ in acts} == {injector.CLOCK_ACTOR} and '"scheduled_minute":3' in acts[1][1]
+    assert world.get("control", world.ex("/log/verify")).json()["ok"] is True
+
+
+def test_nothing_is_released_while_paused_or_switched_off(world):
+    world.post("control", world.ex("/clock"), {"action": "start"})
+    assert _release_round(world) == []  # auto_injects is off by default
+    world.post("control", world.ex("/injects/auto"), {"enabled": True})
+    world.post("control", world.ex("/clock"), {"action": "pause"})
+    _set_game_minutes(world, 10)
+    with world.app.state.db.write() as session:
+        session.get(Exercise, world.eid).clock_state = "paused"
+    assert injector.exercises_with_due_injects(world.app.state.db) == []
+    assert _release_round(world) == [] and _released(world) == {}
+
+
+def test_only_control_switches_it_and_only_with_a_scenario(world):
+    assert world.post("jjoc", world.ex("/injects/auto"), {"enabled": True}).status_code == 403
+    without_scenario(world)
+    r = world.post("control", world.ex("/injects/auto"), {"enabled": True})
+    assert r.status_code == 422 and "no scenario" in r.json()["detail"]
+
+
+def test_the_server_loop_delivers_to_seated_players(sqlite_url):
+    """The app's lifespan runs the loop: with a running clock the first inject arrives unreleased by hand."""
+    from fastapi.testclient import TestClient
+
+    from alliance_c2.exercise.app import create_app
+    from alliance_c2.exercise.auth import add_user
+    from conftest import PASSWORD, login
+
+    app = create_app(sqlite_url)
+    for name in ("control", "jjoc"):
+        add_user(app.state.db, name, PASSWORD)
+    with TestClient(app) as client:
+        headers = login(client, "control")
+        jjoc = login(client, "jjoc")
+        eid = client.post("/api/exercises", json={"name": "auto", "arrangement": "2024-proposal",
+                                                   "scenario": "bmd-salvo", "auto_injects": True},
+                          headers=headers).json()["id"]
+        client.post(f"/api/exercises/{eid}/seats", json={"user": "jjoc", "organization": "jpn-jjoc"}, headers=headers)
+        client.post(f"/api/exercises/{eid}/clock", json={"action": "start"}, headers=headers)
+        deadline = time.monotonic() + 10
+        found: list[dict] = []
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = client.get(f"/api/exercises/{eid}/messages", params={"kind": "inject"}, headers=jjoc).json()
+    assert [m["inject_id"] for m in found] == ["missile-1"]
+    assert found[0]["recipients"] == ["jpn-jjoc"]
+    app.state.db.dispose()
+
+
+def test_control_grants_what_unseated_holders_hold_until_a_seated_holder_is_next(world):
+    without_scenario(world, situation="armed-attack")
+    order = world.order("jjoc", "use-of-force", "jpn-sdf-fleet", ["JPN"]).json()
+    assert order["status"] == "awaiting-approval"
+    assert world.post("jjoc", world.ex("/approvals/grant-unseated"), {}).status_code == 403
+    granted = world.post("control", world.ex("/approvals/grant-unseated"), {"note": "played by control"}).json()
+    # NSC, Cabinet and Diet are unseated; the PM sits, so the PM's order waits for the PM
+    assert [(t["approval"], t["status"]) for t in granted] == [
+        ("nsc-deliberation", "granted"), ("cabinet-decision", "granted"), ("diet-approval", "granted")]
+    assert [t["approval"] for t in world.get("pm", world.ex("/approvals")).json()] == ["pm-order"]
+    assert world.post("control", world.ex("/approvals/grant-unseated"), {}).json() == []
+    assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()["status"] == "awaiting-approval"
+    assert world.get("control", world.ex("/log/verify")).json()["ok"] is True

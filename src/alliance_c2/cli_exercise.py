@@ -35,12 +35,26 @@ def serve(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. / 待受アドレス。"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on. / 待受ポート。"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64,
+        help="Server processes sharing the database (SQLite file or PostgreSQL). / 同じデータベースを共有するサーバープロセス数。",
+    ),
 ) -> None:
     """Run the exercise web service (migrates the database first). / 演習Webサービスを起動する。"""
+    import os
+
     import uvicorn
 
-    app = _app(db)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    from .exercise.store import DB_ENV, default_db_url
+
+    if workers == 1:
+        uvicorn.run(_app(db), host=host, port=port, log_level="info")
+        return
+    url = db or default_db_url()
+    _database(url).dispose()  # migrate once, before the workers start
+    os.environ[DB_ENV] = url  # each worker builds its app from it
+    uvicorn.run("alliance_c2.exercise.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @users_app.command("add")

@@ -121,11 +121,16 @@ def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, 
     r = world.post("control", "/api/exercises", body)
     assert r.status_code == 201, r.text
     world.eid = r.json()["id"]
+    seat_all(world, seats)
+    return world
+
+
+def seat_all(world: World, seats: dict[str, tuple[str, str, str]]) -> None:
+    """Control seats each user at (organization, role, clearance) in the world's exercise."""
     for name, (org, role, clearance) in seats.items():
         r = world.post("control", world.ex("/seats"), {"user": name, "organization": org, "role": role,
                                                        "clearance": clearance})
         assert r.status_code == 201, r.text
-    return world
 
 
 def without_scenario(world: World, situation: str = "peacetime") -> World:
@@ -138,10 +143,7 @@ def without_scenario(world: World, situation: str = "peacetime") -> World:
                                                  "situation": situation})
     assert r.status_code == 201, r.text
     world.eid = r.json()["id"]
-    for name, (org, role, clearance) in SEATS.items():
-        r = world.post("control", world.ex("/seats"), {"user": name, "organization": org, "role": role,
-                                                       "clearance": clearance})
-        assert r.status_code == 201, r.text
+    seat_all(world, SEATS)
     return world
 
 
@@ -212,3 +214,22 @@ def ex_cli():
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+def wait_until_serving(proc: Any, port: int, what: str, seconds: float = 30) -> None:
+    """Return once the server process answers /healthz on 127.0.0.1:`port`; fail if it exits or is late."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError(f"{what} did not come up within {seconds:g} s")

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from conftest import build_world, close_world
+from conftest import build_world, close_world, wait_until_serving
 
 LOAD_SECONDS = 2.0
 WRITERS = 3
@@ -31,17 +31,8 @@ def _start(url: str, port: int) -> subprocess.Popen[bytes]:
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not come up within 20 s")
+    wait_until_serving(proc, port, "the server", 20)
+    return proc
 
 
 def _load(base: str, eid: int, headers: dict[str, str], acked: list[int], stop: threading.Event) -> None:

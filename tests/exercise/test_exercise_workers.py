@@ -6,13 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
 from test_exercise_crash import _free_port
 
-from conftest import build_world, close_world
+from conftest import build_world, close_world, wait_until_serving
 
 CLIENTS = 6
 ORDERS_EACH = 15
@@ -22,17 +21,8 @@ CLI = str(Path(sys.executable).with_name("alliance-c2"))
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([CLI, "serve", "--db", url, "--port", str(port), "--workers", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("serve --workers 2 did not come up within 30 s")
+    wait_until_serving(proc, port, "serve --workers 2")
+    return proc
 
 
 def _children(parent: int) -> set[int]:

@@ -1,5 +1,7 @@
-"""A real browser against a real server: control sets up and runs an exercise, an inject and an
-order's status arrive live, the Prime Minister's seat approves, the Taiwanese liaison sees nothing.
+"""A real browser against a real server: control sets up and runs an exercise, injects (one released
+on the clock, one by hand) and an order's status arrive live, REL TO follows the ordered unit, control
+grants the unseated approvals with one click, the Prime Minister's seat approves in Japanese, the
+Taiwanese liaison sees nothing.
 
 Debian's chromium driven by Playwright (one browser context per seat); a uvicorn subprocess on
 127.0.0.1 with a SQLite file in tmp. Screenshots go to test-artifacts/ at the repository root.
@@ -20,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
+from alliance_c2.exercise.exercises import arrangement
+from alliance_c2.sim.catalog import load_scenario
 from conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,44 +98,64 @@ def test_an_exercise_in_the_browser(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    first, second = load_scenario("bmd-salvo").injects[:2]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             control = _login(browser, server, "control")
             eid = _set_up(control, server)
+            # the clock runs and injects are released on it: the first (minute 0) goes out by itself
+            expect(control.locator(f'#timeline tr[data-inject="{first.id}"] td.released')).to_have_text(
+                re.compile(r"^#\d+$"))
             seats = {name: _login(browser, server, name) for name in SEATS}
             for name, page in seats.items():
                 page.goto(f"{server}/exercises/{eid}" + ("?lang=ja" if name == "pm" else ""))
                 expect(page.locator("#live")).to_have_class("online")
 
-            # control releases the first inject; it appears on the JJOC page without a reload
-            control.click('button[data-release="missile-1"]')
-            jjoc = seats["jjoc"]
-            expect(jjoc.locator("#list-injects li.kind-inject")).to_have_count(1)
+            # control releases the second inject by hand; it appears on the JJOC page without a reload,
+            # and on the PM's page under the scenario's Japanese name
+            control.click(f'button[data-release="{second.id}"]')
+            expect(control.locator(f'#timeline tr[data-inject="{second.id}"] td.released')).to_have_text(
+                re.compile(r"^#\d+$"))
+            jjoc, pm = seats["jjoc"], seats["pm"]
+            expect(jjoc.locator("#list-injects li.kind-inject")).to_have_count(2)
+            expect(pm.locator("#list-injects li.kind-inject", has_text=second.name_ja)).to_have_count(1)
+            expect(pm.locator("#list-injects")).not_to_contain_text(second.name_en)
 
-            order_id = _order_from_jjoc(jjoc)
+            _rel_to_follows_the_unit(jjoc)
+            _standing_order_delivers_at_once(jjoc)
+
+            # in an armed attack a use of force needs the NSC, the Cabinet and the Diet first (nobody sits
+            # there): control grants them with one click, then the order waits for the PM's seat
+            control.select_option("#situation-form select[name=situation]", "armed-attack")
+            control.click("#situation-form button")
+            expect(jjoc.locator("#situation")).not_to_have_text(re.compile("^$"))
+            order_id = _order_from_jjoc(jjoc, "use-of-force", "jpn-gcc")
             _shot(jjoc, "seat-jjoc-order-awaiting-approval.png")
+            expect(control.locator("#list-approvals li.kind-approval", has_text="nobody sits here")).not_to_have_count(0)
+            control.click("#grant-unseated")
+            expect(control.locator("#grant-unseated-result")).to_have_text(re.compile(r"^[1-9]\d* approval"))
 
-            # the PM's seat (in Japanese) gets the pm-approval task live and grants it
-            pm = seats["pm"]
+            # the PM's seat (in Japanese) gets the pm-order task live, named in Japanese, and grants it
             task = pm.locator("#list-approvals li.kind-approval")
             expect(task).to_have_count(1)
+            expect(task.locator(".subject")).to_contain_text(f"#{order_id}")
+            expect(task).not_to_contain_text("Approval")
             _shot(pm, "seat-pm-ja-approval.png")
+            _shot(control, "control-dashboard.png")
             task.locator('button[data-decide="grant"]').click()
             expect(task).to_have_count(0)
 
-            # nobody sits at the Defense Minister: control decides defense-minister-order
-            control_task = control.locator("#list-approvals li.kind-approval", has_text="nobody sits here")
-            expect(control_task).to_have_count(1)
-            _shot(control, "control-dashboard.png")
-            control_task.locator('button[data-decide="grant"]').click()
-
-            # the sender's page shows the order delivered, live
+            # the sender's page shows the order delivered, live, where it was
             expect(jjoc.locator(f'#list-outbox li.kind-order[data-id="{order_id}"]')).to_have_class(
                 re.compile("status-delivered"))
             _shot(jjoc, "seat-jjoc-order-delivered.png")
+            for page, selector in ((jjoc, "#list-outbox"), (control, "#list-traffic")):
+                ids = [int(str(i)) for i in page.locator(f"{selector} > li.message").evaluate_all(
+                    "items => items.map((li) => li.dataset.id)")]
+                assert ids == sorted(ids, reverse=True), f"{selector}: a changed message moved ({ids})"
 
-            # the Taiwanese liaison officer sees neither the inject nor the order
+            # the Taiwanese liaison officer sees neither the injects nor the orders
             twn = seats["twn"]
             twn.reload()
             expect(twn.locator("li.message")).to_have_count(0)
@@ -142,14 +166,17 @@ def test_an_exercise_in_the_browser(server: str) -> None:
 
 
 def _set_up(control: Any, base: str) -> int:
-    """Control creates the exercise (2024-proposal, bmd-salvo), seats the players, starts the clock."""
+    """Control creates the exercise (2024-proposal, bmd-salvo; injects on the clock, the form's default),
+    seats the players, starts the clock."""
     from playwright.sync_api import expect
 
     control.fill("#create-exercise input[name=name]", "Browser exercise")
     control.select_option("#create-exercise select[name=arrangement]", "2024-proposal")
     control.select_option("#create-exercise select[name=scenario]", "bmd-salvo")
+    expect(control.locator("#create-exercise input[name=auto_injects]")).to_be_checked()
     control.click("#create-exercise button")
     control.wait_for_url("**/control")
+    expect(control.locator("#auto-injects")).to_be_checked()
     eid = int(control.url.rstrip("/").split("/")[-2])
     for user, organization in SEATS.items():
         control.fill("#seat-form input[name=user]", user)
@@ -163,17 +190,58 @@ def _set_up(control: Any, base: str) -> int:
     return eid
 
 
-def _order_from_jjoc(jjoc: Any) -> str:
-    """JJOC orders a BMD intercept; the preview names the approvals first."""
+def _rel_to_follows_the_unit(jjoc: Any) -> None:
+    """A JPN seat ordering a U.S. unit: REL TO preselects JPN and USA; a change by hand is kept until the
+    unit changes."""
+    from playwright.sync_api import expect
+
+    def checked() -> set[str]:
+        return set(jjoc.locator("#order-form input[name=rel_to]").evaluate_all(
+            "boxes => boxes.filter((b) => b.checked).map((b) => b.value)"))
+
+    jjoc.select_option("#order-form select[name=action]", "bmd-intercept")
+    jjoc.select_option("#order-form select[name=unit]", "usa-7th-fleet")
+    fleet = arrangement("2024-proposal").organizations["usa-7th-fleet"].name("en")
+    expect(jjoc.locator("#preview .deliver")).to_contain_text(fleet)
+    expect(jjoc.locator('#order-form input[name=rel_to][value="USA"]')).to_be_checked()
+    assert checked() == {"JPN", "USA"}
+    _shot(jjoc, "seat-jjoc-rel-to-usa.png")
+    jjoc.uncheck('#order-form input[name=rel_to][value="USA"]')
+    jjoc.select_option("#order-form select[name=action]", "isr")
+    expect(jjoc.locator("#preview .verdict")).to_be_visible()
+    jjoc.wait_for_timeout(300)
+    assert checked() == {"JPN"}  # changed by hand: kept
+    jjoc.select_option("#order-form select[name=unit]", "jpn-sdf-fleet")
+    jjoc.select_option("#order-form select[name=unit]", "usa-7th-fleet")
+    expect(jjoc.locator('#order-form input[name=rel_to][value="USA"]')).to_be_checked()
+    assert checked() == {"JPN", "USA"}
+
+
+def _standing_order_delivers_at_once(jjoc: Any) -> None:
+    """bmd-salvo's standing order covers a BMD intercept: the preview says so, the order goes at once."""
     from playwright.sync_api import expect
 
     jjoc.select_option("#order-form select[name=action]", "bmd-intercept")
     jjoc.select_option("#order-form select[name=unit]", "jpn-sdf-fleet")
-    expect(jjoc.locator("#preview .verdict")).to_have_class(re.compile("allowed"))
-    expect(jjoc.locator("#preview ol.approvals li")).not_to_have_count(0)
+    expect(jjoc.locator("#preview ol.approvals li.standing")).not_to_have_count(0)
+    expect(jjoc.locator("#preview ol.approvals li.standing").first).to_contain_text("standing order")
+    _shot(jjoc, "seat-jjoc-preview-standing.png")
     jjoc.fill("#order-form input[name=subject]", "Intercept the second missile")
     jjoc.click("#order-form button")
-    expect(jjoc.locator("#order-form .result")).to_contain_text("#")
+    expect(jjoc.locator("#order-form .result")).to_contain_text("delivered")
+
+
+def _order_from_jjoc(jjoc: Any, action: str, unit: str) -> str:
+    """JJOC orders `action` by `unit`; the preview names the approvals first."""
+    from playwright.sync_api import expect
+
+    jjoc.select_option("#order-form select[name=action]", action)
+    jjoc.select_option("#order-form select[name=unit]", unit)
+    expect(jjoc.locator("#preview .verdict")).to_have_class(re.compile("allowed"))
+    expect(jjoc.locator("#preview ol.approvals li")).not_to_have_count(0)
+    jjoc.fill("#order-form input[name=subject]", f"{action} by {unit}")
+    jjoc.click("#order-form button")
+    expect(jjoc.locator("#order-form .result")).to_contain_text("awaiting approval")
     order = jjoc.locator("#list-outbox li.kind-order").first
     expect(order).to_have_class(re.compile("status-awaiting-approval"))
     return str(order.get_attribute("data-id"))

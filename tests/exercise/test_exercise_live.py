@@ -8,6 +8,7 @@ import pytest
 
 from alliance_c2.exercise.events import Cursor
 from alliance_c2.exercise.i18n import STRINGS
+from conftest import without_scenario
 
 
 def _events(world, user: str, since: str = "0.0") -> list[tuple[str, dict]]:
@@ -35,6 +36,7 @@ def test_stream_carries_only_what_the_seat_may_see(world):
 
 
 def test_stream_sends_status_changes_after_the_cursor(world):
+    without_scenario(world)
     order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
     task = world.get("pm", world.ex("/approvals")).json()[0]
     r = world.get("jjoc", world.ex("/events"), params={"max_seconds": 0.5, "since": "0.0"})

@@ -254,7 +254,9 @@ def _check_reforms(reforms: list[str]) -> None:
         raise invalid(f"reform(s) {', '.join(unknown)} unknown; choose from: {', '.join(known)}")
 
 
+@lru_cache(maxsize=32)
 def _scenario(scenario_id: str) -> Any:
+    """A bundled scenario (files shipped with the package, so read once per process)."""
     from ..sim.catalog import load_scenario, scenario_ids
 
     if scenario_id not in scenario_ids():

@@ -1,8 +1,10 @@
 """Page strings in English and Japanese, and the choice between them (`?lang=` or a cookie).
 
-Every string a page shows comes from `STRINGS`; catalog names (organizations, actions,
-situations, approvals) come from the catalog's own `name_en`/`name_ja`. The few strings the
-page script needs are handed to it as JSON (`script_strings`).
+Every string a page shows comes from `STRINGS` (a few carry `{name}` fields, filled by `fill` here
+and by its twin in static/exercise.js); catalog names (organizations, actions, situations,
+approvals, the scenario's injects) come from the catalog's own `name_en`/`name_ja`. Stored text
+written in English (an approval task's subject) is not shown as such: pages compose it from the
+message's fields. The strings the page script needs are handed to it as JSON (`script_strings`).
 """
 
 from __future__ import annotations
@@ -131,6 +133,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sent": ("sent", "送信済み"),
     "language": ("日本語", "English"),
     "seat_page": ("seat page", "席の画面"),
+    "approval_subject": ("{approval} — order #{order}: {action} by {unit}",
+                         "命令 #{order}（{unit}の{action}）に対する{approval}"),
+    "standing": ("standing order — counted as given", "事前の命令により付与済みとみなす"),
+    "grant_unseated": ("Grant all approvals held by unseated organizations", "空席組織の承認をすべて付与"),
+    "granted_count": ("{n} approval(s) granted", "{n}件の承認を付与しました"),
+    "auto_injects": ("Release scenario injects when the clock reaches them",
+                     "時計に合わせてシナリオの状況付与を自動配布"),
+    "auto_injects_on": ("Injects are released automatically", "状況付与を自動配布します"),
+    "auto_injects_off": ("Injects are released by hand", "状況付与は手動で配布します"),
+    "control_org": ("Exercise control", "演習統制"),
 }
 
 
@@ -159,13 +171,23 @@ def script_strings(lang: str) -> dict[str, str]:
     return {key: t(key) for key in STRINGS}
 
 
-def catalog_names(lang: str, arch: Any) -> dict[str, dict[str, str]]:
-    """Names of the arrangement's organizations and of the law catalog's actions, situations, approvals."""
+def fill(template: str, **values: Any) -> str:
+    """A string from `STRINGS` with its `{name}` fields filled (static/exercise.js has the same `fill`)."""
+    return template.format(**values)
+
+
+def catalog_names(lang: str, arch: Any, scenario: Any = None) -> dict[str, dict[str, str]]:
+    """Names of the arrangement's organizations, the law catalog's actions, situations, approvals and
+    constraints, and the scenario's injects (by inject id; empty without a scenario)."""
     from ..law import default_catalog
+    from .exercises import CONTROL_ORG
 
     catalog = default_catalog()
+    injects = scenario.injects if scenario is not None else ()
     return {
-        "org": {o: arch.organizations[o].name(lang) for o in arch.organizations},
+        "org": {CONTROL_ORG: translator(lang)("control_org"),
+                **{o: arch.organizations[o].name(lang) for o in arch.organizations}},
+        "inject": {i.id: (i.name_ja if lang == "ja" and i.name_ja else i.name_en) for i in injects},
         "action": {a: catalog.actions[a].name(lang) for a in catalog.actions},
         "situation": {s: catalog.situations[s].name(lang) for s in catalog.situations},
         "approval": {a: catalog.approvals[a].name(lang) for a in catalog.approvals},

@@ -131,11 +131,12 @@ def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Re
         lang = i18n.pick_lang(request)
         items = [messages.view(ctx, m) for m in messages.visible_messages(ctx, None, 0, 500)]
         svg = highlight(architecture_svg(ctx.arch, lang, ctx.exercise.situation), ctx.seat.organization)
+        names = _names(ctx, lang)
         return _page(
             request, "seat.html", user=user.name, csrf=csrf, exercise=ctx.exercise, seat=ctx.seat,
-            lists=_seat_lists(ctx, items), svg=svg, names=i18n.catalog_names(lang, ctx.arch),
+            lists=_seat_lists(ctx, items), svg=svg, names=names,
             classifications=CLASSIFICATIONS, nations=ctx.arch.nations, units=_units(ctx),
-            actions=sorted(default_catalog().actions), live=_live(ctx, lang), notice=notice[:300],
+            actions=sorted(default_catalog().actions), live=_live(ctx, lang, names), notice=notice[:300],
         )
 
 
@@ -163,15 +164,25 @@ def _units(ctx: exercises.Context) -> list[str]:
     return sorted(ctx.arch.organizations, key=lambda o: (o not in military, o))
 
 
-def _live(ctx: exercises.Context, lang: str) -> dict[str, Any]:
-    """What the page script starts from: the seat, the event cursor, the clock, names and strings."""
+def _names(ctx: exercises.Context, lang: str) -> dict[str, dict[str, str]]:
+    """Catalog names in `lang`, with the injects of the exercise's scenario."""
+    return i18n.catalog_names(lang, ctx.arch, exercises.scenario_of(ctx.exercise))
+
+
+def _live(ctx: exercises.Context, lang: str, names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What the page script starts from: the seat, the event cursor, the clock, names and strings.
+
+    `nations` maps each organization of the arrangement to its nation (the order form preselects
+    REL TO from the organizations an order passes through).
+    """
     from .clock import state
 
     return {
-        "exercise": ctx.exercise.id, "organization": ctx.seat.organization, "control": ctx.is_control,
-        "role": ctx.seat.role, "cursor": events.start_cursor(ctx, None).encode(),
+        "exercise": ctx.exercise.id, "organization": ctx.seat.organization, "nation": ctx.seat.nation,
+        "control": ctx.is_control, "role": ctx.seat.role, "cursor": events.start_cursor(ctx, None).encode(),
         "clock": state(ctx.exercise).to_dict(), "situation": ctx.exercise.situation, "lang": lang,
-        "names": i18n.catalog_names(lang, ctx.arch), "strings": i18n.script_strings(lang),
+        "names": names, "strings": i18n.script_strings(lang),
+        "nations": {o: org.nation for o, org in ctx.arch.organizations.items()},
     }
 
 
@@ -199,10 +210,12 @@ def order_form(
         return _page(request, "error.html", status=403, message="missing or wrong CSRF token; reload the page")
     checker = request.app.state.checker
 
+    t = i18n.translator(i18n.pick_lang(request))
+
     def work(ctx: exercises.Context) -> str:
         label = messages.label_for(ctx, classification, rel_to.replace(",", " ").split())
         order = messages.issue_order(ctx, action, unit, subject, body, label, None, None, checker)
-        return f"Order #{order.id}: {order.status}"
+        return f"{t('order_result')} #{order.id}: {t('status_' + order.status)}"
 
     token, _ = token_of(request)
     creds = Credentials(token or "", via_cookie=False, unsafe=True, csrf_given=None)  # CSRF checked above
@@ -226,6 +239,7 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
         except ExerciseError as exc:
             return _page(request, "error.html", status=exc.status, message=exc.message)
         lang = i18n.pick_lang(request)
+        names = _names(ctx, lang)
         seats = exercises.seats(ctx)
         seated = {s.organization for s, _ in seats}
         pending = [messages.view(ctx, m) for m in messages.visible_messages(ctx, "approval", 0, 500)]
@@ -235,8 +249,9 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             timeline=messages.timeline(ctx), pending=[p for p in pending if p["status"] == "pending"],
             seated=seated, traffic=traffic, verify=auditlog.verify(session, ctx.exercise),
             situations=list(default_catalog().situations), bases=exercises.SITUATION_BASES,
-            organizations=_units(ctx), names=i18n.catalog_names(lang, ctx.arch),
-            classifications=CLASSIFICATIONS, live={**_live(ctx, lang), "seated": sorted(seated)},
+            organizations=_units(ctx), names=names, classifications=CLASSIFICATIONS,
+            auto_injects=bool(getattr(ctx.exercise, "auto_injects", False)),
+            live={**_live(ctx, lang, names), "seated": sorted(seated)},
         )
 
 

@@ -7,7 +7,8 @@
   const liveNode = document.getElementById("live-data");
   const live = liveNode ? JSON.parse(liveNode.textContent) : null;
   const S = live ? live.strings : {};
-  const N = live ? live.names : {org: {}, action: {}, situation: {}, approval: {}, constraint: {}};
+  const N = Object.assign({org: {}, inject: {}, action: {}, situation: {}, approval: {}, constraint: {}},
+    live ? live.names : {});
   const base = live ? "/api/exercises/" + live.exercise : "";
 
   async function api(path, method, body) {
@@ -27,6 +28,10 @@
     if (cls) node.className = cls;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
+  }
+
+  function fill(template, values) { // mirrors i18n.fill: "{name}" fields
+    return String(template).replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
   }
 
   function say(form, text, bad) {
@@ -58,17 +63,36 @@
     return m.sender === live.organization ? "outbox" : "inbox";
   }
 
+  function subjectOf(m) { // mirrors the `subject` macro in templates/_macros.html
+    if (m.kind === "approval" && m.approval) {
+      return fill(S.approval_subject, {
+        approval: N.approval[m.approval] || m.approval, order: m.parent_id,
+        action: N.action[m.action] || m.action, unit: N.org[m.unit] || m.unit,
+      });
+    }
+    if (m.inject_id && N.inject[m.inject_id]) return N.inject[m.inject_id];
+    return m.subject;
+  }
+
+  function reasonsOf(found) { // refusal reasons in the page's language (`reasons_ja` runs beside `reasons`)
+    if (!found) return [];
+    if (live.lang === "ja" && found.reasons_ja && found.reasons_ja.length) return found.reasons_ja;
+    return found.reasons || [];
+  }
+
   function messageItem(m, decide) {
     const li = el("li", "message kind-" + m.kind + " status-" + m.status);
     li.dataset.id = m.id;
     li.append(el("span", "marking", m.marking), " ", el("strong", "kind", S["kind_" + m.kind] || m.kind), " #" + m.id + " ");
     li.append(el("span", "route", (N.org[m.sender] || m.sender) + " → " + m.recipients.map((r) => N.org[r] || r).join(", ")), " ");
-    li.append(el("span", "subject", m.subject), " ");
-    if (m.action) li.append(el("span", "what", (N.action[m.action] || m.action) + " · " + (N.org[m.unit] || m.unit)), " ");
-    if (m.approval) li.append(el("span", "what", N.approval[m.approval] || m.approval), " ");
+    li.append(el("span", "subject", subjectOf(m)), " ");
+    if (m.kind !== "approval") {
+      if (m.action) li.append(el("span", "what", (N.action[m.action] || m.action) + " · " + (N.org[m.unit] || m.unit)), " ");
+      if (m.approval) li.append(el("span", "what", N.approval[m.approval] || m.approval), " ");
+    }
     li.append(el("em", "status", S["status_" + m.status] || m.status));
-    const reasons = m.verdict && m.verdict.reasons;
-    if (reasons && reasons.length) {
+    const reasons = reasonsOf(m.verdict);
+    if (reasons.length) {
       const ul = el("ul", "reasons");
       reasons.forEach((r) => ul.append(el("li", null, r)));
       li.append(ul);
@@ -90,16 +114,34 @@
     return li;
   }
 
+  // A new or changed message: a list that already shows it gets the new version in the same place;
+  // a list it newly belongs in gets it on top (traffic, inbox, outbox: newest first) or at the end.
   function upsert(m) {
-    document.querySelectorAll('li.message[data-id="' + m.id + '"]').forEach((node) => node.remove());
     const traffic = document.getElementById("list-traffic");
-    if (traffic) traffic.prepend(messageItem(m, false));
     const place = placeOf(m);
-    const list = document.getElementById("list-" + place);
-    if (!list || (traffic && place !== "approvals")) return;
-    const item = messageItem(m, place === "approvals");
-    item.classList.add("fresh");
-    if (place === "inbox" || place === "outbox") list.prepend(item); else list.append(item);
+    const lists = ["traffic", "approvals", "injects", "inbox", "outbox"];
+    for (const name of lists) {
+      const list = document.getElementById("list-" + name);
+      if (!list) continue;
+      // the control page shows everything under traffic and only pending approvals besides
+      const belongs = name === "traffic" || (name === place && (!traffic || place === "approvals"));
+      const old = list.querySelector(':scope > li.message[data-id="' + m.id + '"]');
+      if (!belongs) {
+        if (old) old.remove();
+        continue;
+      }
+      const item = messageItem(m, name === "approvals");
+      item.classList.add("fresh");
+      if (old) old.replaceWith(item);
+      else if (name === "approvals" || name === "injects") list.append(item);
+      else list.prepend(item);
+    }
+    if (m.kind === "inject" && m.inject_id) markReleased(m.inject_id, m.id);
+  }
+
+  function markReleased(injectId, messageId) { // the control page's timeline row of a released inject
+    const row = document.querySelector('#timeline tr[data-inject="' + CSS.escape(injectId) + '"] td.released');
+    if (row) row.textContent = "#" + messageId;
   }
 
   document.addEventListener("click", async (event) => {
@@ -119,6 +161,10 @@
   let clock = live ? Object.assign({receivedAt: Date.now()}, live.clock) : null;
 
   function showExercise(state) {
+    if (state.auto_injects !== undefined) {
+      const box = document.getElementById("auto-injects");
+      if (box) box.checked = !!state.auto_injects;
+    }
     if (state.situation) {
       const node = document.getElementById("situation");
       if (node) node.textContent = N.situation[state.situation] || state.situation;
@@ -168,10 +214,11 @@
   function renderPreview(box, plan) {
     box.replaceChildren();
     box.append(el("p", plan.allowed ? "verdict allowed" : "verdict refused", plan.allowed ? S.allowed : S.not_allowed));
-    if (plan.reasons.length) {
+    const reasons = reasonsOf(plan);
+    if (reasons.length) {
       box.append(el("h4", null, S.reasons));
       const ul = el("ul", "reasons");
-      plan.reasons.forEach((r) => ul.append(el("li", null, r)));
+      reasons.forEach((r) => ul.append(el("li", null, r)));
       box.append(ul);
     }
     if (plan.approvals.length) {
@@ -179,7 +226,10 @@
       const ol = el("ol", "approvals");
       plan.approvals.forEach((a) => {
         const holders = a.holders.length ? a.holders.map((h) => N.org[h] || h).join(", ") : S.control_plays;
-        ol.append(el("li", "phase-" + a.phase, (N.approval[a.approval] || a.approval) + " — " + S.held_by + ": " + holders + " (" + (a.phase === "after" ? S.after : S.before) + ")"));
+        const item = el("li", "phase-" + a.phase + (a.standing ? " standing" : ""),
+          (N.approval[a.approval] || a.approval) + " — " + S.held_by + ": " + holders + " (" + (a.phase === "after" ? S.after : S.before) + ")");
+        if (a.standing) item.append(" ", el("span", "standing-note", "(" + S.standing + ")"));
+        ol.append(item);
       });
       box.append(ol);
     }
@@ -196,22 +246,37 @@
     if (plan.deliver_to.length) box.append(el("p", "deliver", S.delivered_to + ": " + plan.deliver_to.map((o) => N.org[o] || o).join(" → ")));
   }
 
+  // REL TO follows the order: the seat's nation and the nations of the unit and of every organization
+  // the order passes through, until the player changes it by hand (a new unit starts over).
+  function preselectRelTo(form, plan, unit) {
+    const wanted = new Set([live.nation]);
+    [...plan.deliver_to, unit].forEach((o) => { if (live.nations && live.nations[o]) wanted.add(live.nations[o]); });
+    form.querySelectorAll('input[name="rel_to"]').forEach((box) => { box.checked = wanted.has(box.value); });
+  }
+
   function orderForm(form) {
     const box = document.getElementById("preview");
     let asked = 0;
+    let relToByHand = false;
     const preview = async () => {
       const data = fields(form);
       if (!data.action || !data.unit) return;
       const mine = ++asked;
       try {
         const plan = await api(base + "/orders/preview", "POST", {action: data.action, unit: data.unit});
-        if (mine === asked) renderPreview(box, plan);
+        if (mine !== asked) return;
+        renderPreview(box, plan);
+        if (!relToByHand) preselectRelTo(form, plan, data.unit);
       } catch (error) {
         if (mine === asked) box.replaceChildren(el("p", "error", error.message));
       }
     };
     form.action.addEventListener("change", preview);
-    form.unit.addEventListener("change", preview);
+    form.unit.addEventListener("change", () => { relToByHand = false; preview(); });
+    form.querySelectorAll('input[name="rel_to"]').forEach((check) => {
+      check.addEventListener("change", () => { relToByHand = true; });
+    });
+    preview(); // the browser may have kept the choices of an earlier visit
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = fields(form);
@@ -244,7 +309,10 @@
   }
 
   jsonForm("create-exercise", async (data) => {
-    const created = await api("/api/exercises", "POST", {name: data.name, arrangement: data.arrangement, scenario: data.scenario || null});
+    const created = await api("/api/exercises", "POST", {
+      name: data.name, arrangement: data.arrangement, scenario: data.scenario || null,
+      auto_injects: (data.auto_injects || []).length > 0,
+    });
     window.location.href = "/exercises/" + created.id + "/control";
     return "#" + created.id;
   });
@@ -310,14 +378,57 @@
       button.disabled = true;
       try {
         const m = await api(base + "/injects", "POST", {inject_id: button.dataset.release});
-        button.parentElement.textContent = "#" + m.id;
-        upsert(m);
+        upsert(m); // marks the timeline row released
       } catch (error) {
         button.disabled = false;
         alert(error.message);
       }
     });
     document.getElementById("verify-log").addEventListener("click", refreshLogStatus);
+    grantUnseated();
+    autoInjects();
+  }
+
+  function grantUnseated() { // control decides every pending approval whose holders nobody sits in
+    const button = document.getElementById("grant-unseated");
+    if (!button) return;
+    const out = document.getElementById("grant-unseated-result");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const granted = await api(base + "/approvals/grant-unseated", "POST", {note: ""});
+        granted.forEach(upsert);
+        out.textContent = fill(S.granted_count, {n: granted.length});
+        out.classList.remove("error");
+      } catch (error) {
+        out.textContent = error.message;
+        out.classList.add("error");
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  function autoInjects() { // release the scenario's injects when game time reaches them
+    const box = document.getElementById("auto-injects");
+    if (!box) return;
+    const out = document.getElementById("auto-injects-result");
+    box.addEventListener("change", async () => {
+      const wanted = box.checked;
+      box.disabled = true;
+      try {
+        const state = await api(base + "/injects/auto", "POST", {enabled: wanted});
+        box.checked = !!state.auto_injects;
+        out.textContent = box.checked ? S.auto_injects_on : S.auto_injects_off;
+        out.classList.remove("error");
+      } catch (error) {
+        box.checked = !wanted;
+        out.textContent = error.message;
+        out.classList.add("error");
+      } finally {
+        box.disabled = false;
+      }
+    });
   }
 
   if (live) {

@@ -8,7 +8,7 @@ connection issuing orders one after another with a bearer token, for a bounded c
 per-request cost saturates a core near 100 orders/s on a 2-CPU machine and so caps what it can measure.
 
 Run: .venv/bin/python benchmarks/bench_exercise.py [--clients 50] [--orders 6000] [--workers 1] [--pg URL]
-     [--client raw|httpx]
+     [--client raw|httpx] [--rate 300]
 Last lines: orders_per_second_sqlite: N, p99_ms_sqlite: N (and _pg).
 """
 
@@ -137,18 +137,29 @@ def _order_body(k: int) -> dict[str, Any]:
 
 
 async def _raw_client(base: str, eid: int, token: str, n: int, start: int, deadline: float,
-                      out: list[float], errors: list[int]) -> None:
-    """One keep-alive HTTP/1.1 connection written by hand: far cheaper per request than httpx's pool."""
+                      out: list[float], errors: list[int], interval: float = 0.0, offset: float = 0.0) -> None:
+    """One keep-alive HTTP/1.1 connection written by hand: far cheaper per request than httpx's pool.
+
+    With `interval` > 0 the client sends on a fixed schedule (first at `offset`, then every `interval`
+    seconds) and measures each latency from the scheduled moment, so a slow answer that delays the
+    next request is counted against the server (no coordinated omission).
+    """
     host, port = base.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     head = (f"POST /api/exercises/{eid}/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
             "Content-Type: application/json\r\n")
+    begin = time.perf_counter() + offset
     try:
         for i in range(n):
             if time.monotonic() > deadline:
                 return
             payload = json.dumps(_order_body(start + i)).encode()
             t0 = time.perf_counter()
+            if interval > 0:
+                scheduled = begin + i * interval
+                if scheduled > t0:
+                    await asyncio.sleep(scheduled - t0)
+                t0 = scheduled
             writer.write(f"{head}Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
             status = await _read_response(reader)
             out.append((time.perf_counter() - t0) * 1000)
@@ -170,7 +181,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float,
-                kind: str = "raw") -> Result:
+                kind: str = "raw", rate: float = 0.0) -> Result:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     latencies: list[float] = []
     errors: list[int] = []
@@ -179,8 +190,10 @@ async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: in
         per_client = orders // clients
         deadline = time.monotonic() + max_seconds
         t0 = time.perf_counter()
+        interval = clients / rate if rate > 0 else 0.0  # each client's share of the offered rate
         await asyncio.gather(*(
-            _raw_client(base, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors)
+            _raw_client(base, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors,
+                        interval, k * interval / clients)
             if kind == "raw" else
             _client(c, eid, tokens[k % len(tokens)], per_client, k * per_client, deadline, latencies, errors)
             for k in range(clients)
@@ -190,11 +203,12 @@ async def _load(base: str, eid: int, tokens: list[str], clients: int, orders: in
 
 
 def _load_process(base: str, eid: int, tokens: list[str], clients: int, orders: int, max_seconds: float,
-                  kind: str, queue: Any) -> None:
-    queue.put(asyncio.run(_load(base, eid, tokens, clients, orders, max_seconds, kind)))
+                  kind: str, rate: float, queue: Any) -> None:
+    queue.put(asyncio.run(_load(base, eid, tokens, clients, orders, max_seconds, kind, rate)))
 
 
-def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, kind: str = "raw") -> Result:
+def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, kind: str = "raw",
+        rate: float = 0.0) -> Result:
     """Seed, start the server, drive it from a separate process, stop it."""
     _seed(url)
     proc, base = _start_server(url, workers)
@@ -202,7 +216,7 @@ def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, k
         eid, tokens = _setup_exercise(base)
         queue: Any = multiprocessing.get_context("spawn").Queue()
         loader = multiprocessing.get_context("spawn").Process(
-            target=_load_process, args=(base, eid, tokens, clients, orders, max_seconds, kind, queue))
+            target=_load_process, args=(base, eid, tokens, clients, orders, max_seconds, kind, rate, queue))
         loader.start()
         result: Result = queue.get(timeout=max_seconds + 120)
         loader.join(timeout=30)
@@ -220,10 +234,11 @@ def _drop_pg(base: str, schema: str) -> None:
     drop_schema(base, schema)
 
 
-def _report(tag: str, result: Result, workers: int, clients: int, kind: str) -> tuple[str, str]:
+def _report(tag: str, result: Result, workers: int, clients: int, kind: str, rate: float) -> tuple[str, str]:
     lat = result.latencies_ms
-    print(f"[{tag}] workers={workers} clients={clients} client={kind} orders={result.orders} errors={result.errors} "
-          f"seconds={result.seconds:.2f}")
+    offered = f"offered={rate:g}/s (open loop)" if rate > 0 else "offered=as fast as answered (closed loop)"
+    print(f"[{tag}] workers={workers} clients={clients} client={kind} {offered} orders={result.orders} "
+          f"errors={result.errors} seconds={result.seconds:.2f}")
     if lat:
         print(f"[{tag}] latency ms: p50={result.percentile(0.50):.1f} p90={result.percentile(0.90):.1f} "
               f"p99={result.percentile(0.99):.1f} max={max(lat):.1f} mean={statistics.fmean(lat):.1f}")
@@ -236,23 +251,29 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=6000, help="total orders per database (bounded)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop issuing after this long")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="offered orders per second, spread over the clients on a fixed schedule, latency "
+                             "measured from each scheduled moment (default 0: each client sends as soon as "
+                             "answered, which measures the ceiling)")
     parser.add_argument("--pg", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (default: ${PG_ENV})")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="load generator: hand-written HTTP/1.1 (default) or httpx.AsyncClient, which "
                              "needs about a CPU core for ~100 requests/s and so caps the measurement")
     args = parser.parse_args()
+    if args.rate and args.client != "raw":
+        parser.error("--rate needs --client raw")
     lines: list[str] = []
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             result = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.workers, args.clients, args.orders,
-                         args.max_seconds, args.client)
-            lines += _report("sqlite", result, args.workers, args.clients, args.client)
+                         args.max_seconds, args.client, args.rate)
+            lines += _report("sqlite", result, args.workers, args.clients, args.client, args.rate)
     if args.pg:
         url, schema = _pg_url(args.pg)
         try:
-            result = run(url, args.workers, args.clients, args.orders, args.max_seconds, args.client)
-            lines += _report("pg", result, args.workers, args.clients, args.client)
+            result = run(url, args.workers, args.clients, args.orders, args.max_seconds, args.client, args.rate)
+            lines += _report("pg", result, args.workers, args.clients, args.client, args.rate)
         finally:
             _drop_pg(args.pg, schema)
     else:

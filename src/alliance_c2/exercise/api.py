@@ -206,14 +206,21 @@ class _ReadScope:
 def seated_write(eid: int, creds: Credentials, work: Callable[[Context], T]) -> Callable[[Session], T]:
     """A write for the exercise writer: log-in check, the caller's seat (exercise row locked), then `work`.
 
-    The login is looked up inside the write's own transaction, so the request needs no other.
+    The login is looked up inside the write's own transaction, so the request needs no other, and
+    remembered for the other writes of that transaction (a logout is seen by the next one).
     """
 
     def job(session: Session) -> T:
-        who = creds.admit(auth.resolve_in(session, creds.token))
+        logins: dict[str, tuple[User, str] | None] = session.info.setdefault(_LOGINS, {})
+        if creds.token not in logins:
+            logins[creds.token] = auth.resolve_in(session, creds.token)
+        who = creds.admit(logins[creds.token])
         return work(exercises.context(session, eid, who.user, lock=True))
 
     return job
+
+
+_LOGINS = "ac2_logins"  # Session.info key: token -> the login found for it in this transaction
 
 
 async def _act(writer: Writer, eid: int, creds: Credentials, work: Callable[[Context], T]) -> T:

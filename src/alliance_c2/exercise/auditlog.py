@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .store import Exercise, LogEntry, table_of, utcnow
+from .store import Exercise, LogEntry, defer_insert, flush_inserts, table_of, utcnow
 
 GENESIS = "0" * 64
 _PENDING_HEADS = "ac2_log_heads"  # Session.info key: exercise id -> (count, head) not yet written
@@ -45,7 +45,7 @@ def _content(exercise_id: int, seq: int, at: str, game_time: float, actor: str, 
     }
 
 
-_INSERT_ENTRY = insert(table_of(LogEntry))
+_ENTRIES = table_of(LogEntry)
 _ADVANCE_HEAD = (
     update(table_of(Exercise))
     .where(table_of(Exercise).c.id == bindparam("eid"))
@@ -56,9 +56,11 @@ _ADVANCE_HEAD = (
 def append(session: Session, exercise: Exercise, actor: str, act: str, data: dict[str, Any], game_time: float) -> LogEntry:
     """Add one entry after the exercise's newest; the caller holds the exercise lock.
 
-    The entry is inserted at once with a Core statement (no unit-of-work flush); the exercise object
-    takes the new count and head as if loaded with them, and the exercise row gets them once, just
-    before the transaction commits (`_write_heads`), still under the exercise lock.
+    The entry is queued (`store.defer_insert`) and the exercise object takes the new count and head as
+    if loaded with them; `flush` writes the queued entries and the exercise row's count and head before
+    the transaction commits, still under the exercise lock. (The exercise row is updated once per
+    transaction: on PostgreSQL every further update of it in one transaction lengthens the chain of row
+    versions that each foreign-key check on it walks.)
     """
     seq = exercise.log_count + 1
     at = utcnow().isoformat(timespec="microseconds")
@@ -66,15 +68,17 @@ def append(session: Session, exercise: Exercise, actor: str, act: str, data: dic
     digest = entry_hash(exercise.log_head, _content(exercise.id, seq, at, game_time, actor, act, text))
     row = {"exercise_id": exercise.id, "seq": seq, "at": at, "game_time": game_time, "actor": actor, "act": act,
            "data": text, "prev_hash": exercise.log_head, "hash": digest}
-    session.connection().execute(_INSERT_ENTRY, row)
+    defer_insert(session, _ENTRIES, [row])
     set_committed_value(exercise, "log_count", seq)
     set_committed_value(exercise, "log_head", digest)
     session.info.setdefault(_PENDING_HEADS, {})[exercise.id] = (seq, digest)
     return LogEntry(**row)
 
 
-def write_heads(session: Session) -> None:
-    """Store each exercise's newest count and head (those appended since the last call)."""
+def flush(session: Session) -> None:
+    """Write what is queued (messages' recipients and REL TO, log entries), then each exercise's newest
+    count and head (those appended since the last call)."""
+    flush_inserts(session)
     heads: dict[int, tuple[int, str]] = session.info.pop(_PENDING_HEADS, None) or {}
     if heads:
         session.connection().execute(
@@ -82,20 +86,34 @@ def write_heads(session: Session) -> None:
         )
 
 
-def discard_heads(session: Session) -> None:
-    """Forget heads not yet stored (their entries were rolled back)."""
-    session.info.pop(_PENDING_HEADS, None)
+def pending_heads(session: Session) -> dict[int, tuple[int, str]]:
+    """A copy of the heads appended in this transaction but not yet stored (see `restore_heads`)."""
+    return dict(session.info.get(_PENDING_HEADS) or {})
+
+
+def restore_heads(session: Session, heads: dict[int, tuple[int, str]]) -> None:
+    """After a rolled-back write (a SAVEPOINT): the heads as they were before it, in the session and on
+    the exercise objects, which the rollback may have expired back to the row's stored values."""
+    session.info[_PENDING_HEADS] = dict(heads)
+    for eid, (seq, head) in heads.items():
+        exercise = session.get(Exercise, eid)
+        if exercise is not None:
+            set_committed_value(exercise, "log_count", seq)
+            set_committed_value(exercise, "log_head", head)
 
 
 @event.listens_for(Session, "before_commit")
-def _write_heads(session: Session) -> None:
-    """Heads are stored once per transaction (or per write, see `writer`), just before it commits."""
-    write_heads(session)
+def _flush_before_commit(session: Session) -> None:
+    """Entries and heads reach the database before the transaction commits (not at each SAVEPOINT's
+    release, for which SQLAlchemy fires this event too)."""
+    if not session.in_nested_transaction():
+        flush(session)
 
 
 @event.listens_for(Session, "after_rollback")
-def _drop_heads(session: Session) -> None:
-    discard_heads(session)
+def _forget(session: Session) -> None:
+    """Nothing queued outlives a rolled-back transaction."""
+    session.info.clear()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from . import clock
 from .errors import ExerciseError, conflict, forbidden, invalid, not_found
 from .exercises import CONTROL_ORG, Context, require_control, require_sender, scenario_of, seats
 from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, visible_to
-from .store import Exercise, Message, Recipient, Release, table_of, utcnow
+from .store import Exercise, Message, Recipient, Release, defer_insert, flush_inserts, table_of, utcnow
 
 Checker = Callable[..., Any]
 KINDS = ("order", "request", "report", "inject", "approval")
@@ -332,6 +332,7 @@ def visible_messages(
     ctx: Context, kind: str | None = None, after: int = 0, limit: int = 200, newest_first: bool = False
 ) -> list[Message]:
     """Messages the seat may read, oldest first (or newest first), with id above `after`."""
+    flush_inserts(ctx.session)
     stmt = select(Message).where(visible_to(ctx.seat), Message.id > after)
     if kind:
         stmt = stmt.where(Message.kind == kind)
@@ -344,11 +345,13 @@ def visible_by_ids(ctx: Context, ids: Iterable[int]) -> list[Message]:
     wanted = sorted(set(ids))
     if not wanted:
         return []
+    flush_inserts(ctx.session)
     stmt = select(Message).where(visible_to(ctx.seat), Message.id.in_(wanted)).order_by(Message.id)
     return list(ctx.session.execute(stmt).scalars())
 
 
 def _visible(ctx: Context, message_id: int) -> Message:
+    flush_inserts(ctx.session)
     found = ctx.session.execute(
         select(Message).where(visible_to(ctx.seat), Message.id == message_id)
     ).scalar_one_or_none()
@@ -397,12 +400,10 @@ def _store(
         # unset columns stay SQL NULL (a None for the JSON verdict would be stored as JSON null)
         **{k: v for k, v in fields.items() if v is not None},
     }
-    conn = ctx.session.connection()
-    message_id = int(conn.execute(_INSERT_MESSAGE, values).scalar_one())
+    message_id = int(ctx.session.connection().execute(_INSERT_MESSAGE, values).scalar_one())
     targets = list(dict.fromkeys(recipients))
-    if targets:
-        conn.execute(_INSERT_RECIPIENT, [{"message_id": message_id, "organization": o} for o in targets])
-    conn.execute(_INSERT_RELEASE, [{"message_id": message_id, "nation": n} for n in label.rel_to])
+    defer_insert(ctx.session, _RECIPIENTS, [{"message_id": message_id, "organization": o} for o in targets])
+    defer_insert(ctx.session, _RELEASES, [{"message_id": message_id, "nation": n} for n in label.rel_to])
     ctx.known[message_id] = (sorted(targets), sorted(label.rel_to))
     return Message(id=message_id, **values)
 
@@ -419,8 +420,8 @@ def _settle(ctx: Context, message: Message, status: str) -> None:
 
 _MESSAGES = table_of(Message)
 _INSERT_MESSAGE = insert(_MESSAGES).returning(_MESSAGES.c.id)
-_INSERT_RECIPIENT = insert(table_of(Recipient))
-_INSERT_RELEASE = insert(table_of(Release))
+_RECIPIENTS = table_of(Recipient)
+_RELEASES = table_of(Release)
 _SETTLE_MESSAGE = (
     update(_MESSAGES).where(_MESSAGES.c.id == bindparam("mid"))
     .values(status=bindparam("status"), decided_at_game=bindparam("decided"))
@@ -430,6 +431,7 @@ _SETTLE_MESSAGE = (
 def _recipients(ctx: Context, message_id: int) -> list[str]:
     if message_id in ctx.known:
         return ctx.known[message_id][0]
+    flush_inserts(ctx.session)
     return list(ctx.session.execute(
         select(Recipient.organization).where(Recipient.message_id == message_id).order_by(Recipient.organization)
     ).scalars())
@@ -438,6 +440,7 @@ def _recipients(ctx: Context, message_id: int) -> list[str]:
 def _releases(ctx: Context, message_id: int) -> list[str]:
     if message_id in ctx.known:
         return ctx.known[message_id][1]
+    flush_inserts(ctx.session)
     return list(ctx.session.execute(
         select(Release.nation).where(Release.message_id == message_id).order_by(Release.nation)
     ).scalars())

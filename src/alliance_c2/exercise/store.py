@@ -37,6 +37,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    insert,
     select,
     text,
 )
@@ -169,6 +170,28 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+_DEFERRED = "ac2_deferred"  # Session.info key: table -> rows to insert before the next read of them
+
+
+def defer_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Queue rows for `table`, inserted by `flush_inserts` in one statement per table (fewer round trips).
+
+    Whoever reads such a table inside the same transaction calls `flush_inserts` first; the audit log's
+    `flush` does at the end of every write and before every commit.
+    """
+    if rows:
+        session.info.setdefault(_DEFERRED, {}).setdefault(table, []).extend(rows)
+
+
+def flush_inserts(session: Session) -> None:
+    """Insert every queued row, table by table in the order the tables were first queued."""
+    pending: dict[Table, list[dict[str, Any]]] = session.info.pop(_DEFERRED, None) or {}
+    if pending:
+        conn = session.connection()
+        for table, rows in pending.items():
+            conn.execute(insert(table), rows)
 
 
 def default_db_url() -> str:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from . import auditlog
-from .store import Database
+from .store import Database, flush_inserts
 
 T = TypeVar("T")
 MAX_GROUP = 64  # writes per transaction: bounds the wait of the first write in a group
@@ -123,16 +123,23 @@ class Writer:
 
 
 def _attempt(session: Session, work: Callable[[Session], Any]) -> tuple[Any, Exception | None]:
-    """One write in its own SAVEPOINT; when it raises, it is undone and the session forgets its state."""
+    """One write in its own SAVEPOINT; when it raises, it is undone and the session forgets its state.
+
+    The write's queued rows (log entries, recipients, REL TO) are inserted inside its SAVEPOINT; the
+    exercise's log head is stored once, when the group commits (`auditlog.flush`).
+    """
+    heads = auditlog.pending_heads(session)
     try:
         with session.begin_nested():
             value = work(session)
-            auditlog.write_heads(session)
+            flush_inserts(session)
     except Exception as exc:
-        # Forget what the rolled-back write left in memory: heads not stored, seats remembered under a
-        # row lock that the rollback released (PostgreSQL), attribute values the ORM must reload.
+        # Forget what the rolled-back write left in memory (rows queued, seats remembered under a row
+        # lock the rollback released on PostgreSQL, attribute values the ORM must reload) and put back
+        # the log heads of the writes before it.
         session.info.clear()
         session.expire_all()
+        auditlog.restore_heads(session, heads)
         return None, exc
     return value, None
 

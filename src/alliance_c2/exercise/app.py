@@ -41,8 +41,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # What start-up loaded (catalog, arrangements, law) lives as long as the process: moved out of
-        # the collector's sight, full collections stop costing tens of milliseconds under load.
+        # What start-up loads (catalog, arrangements, law, scenarios) lives as long as the process: loaded
+        # now rather than by the first requests, and moved out of the collector's sight, so that full
+        # collections stop costing tens of milliseconds under load.
+        _warm_up()
         gc.collect()
         gc.freeze()
         releasing = asyncio.create_task(injector.run(db, writer))
@@ -83,6 +85,19 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
+
+
+def _warm_up() -> None:
+    """Load the bundled catalogs the requests use (law, arrangements, scenarios)."""
+    from ..model import bundled_architectures
+    from ..sim.catalog import scenario_ids
+    from . import exercises
+
+    exercises.situations()
+    for arch_id in bundled_architectures():
+        exercises.arrangement(arch_id)
+    for scenario_id in scenario_ids():
+        exercises.scenario_of_id(scenario_id)
 
 
 def _no_telemetry() -> dict[str, Any]:

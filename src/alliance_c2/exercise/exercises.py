@@ -264,6 +264,11 @@ def _scenario(scenario_id: str) -> Any:
     return load_scenario(scenario_id)
 
 
+def scenario_of_id(scenario_id: str) -> Any:
+    """A bundled scenario by id (sim.catalog.Scenario); 422 when unknown."""
+    return _scenario(scenario_id)
+
+
 def scenario_of(exercise: Exercise) -> Any:
     """The exercise's scenario (sim.catalog.Scenario), or None."""
     return _scenario(exercise.scenario) if exercise.scenario else None

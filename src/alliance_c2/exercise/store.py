@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,12 @@ def flush_inserts(session: Session) -> None:
     if pending:
         conn = session.connection()
         for table, rows in pending.items():
-            conn.execute(insert(table), rows)
+            conn.execute(_insert_into(table), rows)
+
+
+@lru_cache(maxsize=16)
+def _insert_into(table: Table) -> Any:
+    return insert(table)
 
 
 def default_db_url() -> str:

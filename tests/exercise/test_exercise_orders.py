@@ -180,3 +180,23 @@ def test_refusal_reasons_come_in_both_languages(world):
     assert len(verdict["reasons"]) == len(verdict["reasons_ja"]) >= 1
     assert verdict["reasons_ja"] != verdict["reasons"]
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in verdict["reasons_ja"][0])
+
+
+def test_an_order_reaches_its_chain_only_once_delivered(world):
+    without_scenario(world)
+    order = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    assert order["status"] == "awaiting-approval" and order["recipients"] == []
+    assert world.get("fleet", world.ex(f"/messages/{order['id']}")).status_code == 404
+    for user in ("pm", "control"):
+        task = _pending(world, user)[0]
+        world.post(user, world.ex(f"/approvals/{task['id']}"), {"decision": "grant"})
+    delivered = world.get("fleet", world.ex(f"/messages/{order['id']}"))
+    assert delivered.status_code == 200 and delivered.json()["status"] == "delivered"
+    assert "jpn-sdf-fleet" in delivered.json()["recipients"]
+
+
+def test_a_refused_order_stays_with_its_sender(world):
+    order = world.order("jjoc", "use-of-force", "jpn-sdf-fleet", ["JPN"]).json()
+    assert order["status"] == "refused" and order["recipients"] == []
+    assert world.get("fleet", world.ex(f"/messages/{order['id']}")).status_code == 404
+    assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).status_code == 200

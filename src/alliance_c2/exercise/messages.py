@@ -1,7 +1,9 @@
 """Messages and order routing: the law engine decides, approvals are routed, orders wait or go.
 
 An order is checked with `alliance_c2.law.check` against the exercise's arrangement, current
-situation and reforms. Not allowed: it is stored as `refused` with the reasons. Approvals needed
+situation and reforms. Not allowed: it is stored as `refused` with the reasons. An order is addressed
+to its delivery chain only once delivered: until then (refused, waiting, denied) only its sender,
+the holders of its approval tasks (through the tasks) and control see it. Approvals needed
 before acting: one approval task at a time (in the engine's order) goes to the organizations that
 hold it, and the order is `awaiting-approval`; approvals the sender holds itself count as given.
 When the last is granted the order is `delivered` down the chain of command; approvals due after
@@ -146,11 +148,12 @@ def issue_order(
     _require_releasable(ctx.arch, (unit,), label)
     parent = _visible_parent(ctx, reply_to)
     status = "refused" if not plan.allowed else "awaiting-approval"
-    deliver = [o for o in plan.deliver_to if label.releasable_to(ctx.arch.organizations[o].nation)]
-    order = _store(ctx, "order", status, sender, deliver, label, subject, body,
+    # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
+    order = _store(ctx, "order", status, sender, [], label, subject, body,
                    action=action, unit=unit, verdict=plan.to_dict(), parent_id=parent)
-    ctx.record("order.issued", {**_summary(order, deliver, label), "allowed": plan.allowed,
-                                "reasons": list(plan.reasons), "approvals": [s.approval for s in plan.steps]})
+    ctx.record("order.issued", {**_summary(order, [], label), "deliver_to": _deliverable(ctx, plan.deliver_to, label),
+                                "allowed": plan.allowed, "reasons": list(plan.reasons),
+                                "approvals": [s.approval for s in plan.steps]})
     if plan.allowed:
         _advance(ctx, order, fresh=True)
     return order
@@ -175,9 +178,18 @@ def _advance(ctx: Context, order: Message, fresh: bool = False) -> None:
         _task(ctx, order, step, "pending")
         return
     _settle(ctx, order, "delivered")
-    ctx.record("order.delivered", {"order": order.id, "to": _recipients(ctx, order.id)})
+    label = Label(CLASSIFICATIONS[order.classification], tuple(_releases(ctx, order.id)))
+    targets = _deliverable(ctx, (order.verdict or {}).get("deliver_to", ()), label)
+    defer_insert(ctx.session, _RECIPIENTS, [{"message_id": order.id, "organization": o} for o in targets])
+    ctx.known[order.id] = (sorted(targets), list(label.rel_to))
+    ctx.record("order.delivered", {"order": order.id, "to": targets})
     for step in (s for s in plan_steps if s.phase == "after"):
         _task(ctx, order, step, "pending")
+
+
+def _deliverable(ctx: Context, chain: Iterable[str], label: Label) -> list[str]:
+    """The organizations of an order's delivery chain whose nation its label releases it to."""
+    return [o for o in chain if label.releasable_to(ctx.arch.organizations[o].nation)]
 
 
 def _task(ctx: Context, order: Message, step: Step, status: str, note: str = "") -> Message:

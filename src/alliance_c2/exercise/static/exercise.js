@@ -133,10 +133,22 @@
       const item = messageItem(m, name === "approvals");
       item.classList.add("fresh");
       if (old) old.replaceWith(item);
-      else if (name === "approvals" || name === "injects") list.append(item);
-      else list.prepend(item);
+      else insertById(list, item, m.id, name === "approvals" || name === "injects");
     }
     if (m.kind === "inject" && m.inject_id) markReleased(m.inject_id, m.id);
+  }
+
+  // A new item goes where its id puts it (oldest first or newest first), whichever of the stream and
+  // the answer to the sender's own request brings it first.
+  function insertById(list, item, id, oldestFirst) {
+    for (const other of list.querySelectorAll(":scope > li.message")) {
+      const otherId = Number(other.dataset.id);
+      if (oldestFirst ? otherId > id : otherId < id) {
+        other.before(item);
+        return;
+      }
+    }
+    list.append(item);
   }
 
   function markReleased(injectId, messageId) { // the control page's timeline row of a released inject

@@ -42,6 +42,26 @@ def test_aar_html_page(world):
     assert "bmd-intercept" in html and "refused" in html
 
 
+def test_aar_html_page_in_japanese(world):
+    from markupsafe import escape
+
+    from alliance_c2.exercise.i18n import STRINGS
+    from alliance_c2.law import default_catalog
+
+    _play(world)
+    data = world.get("control", world.ex("/aar")).json()
+    refused = next(o for o in data["orders"] if o["status"] == "refused")
+    html = world.client.get(f"/exercises/{world.eid}/aar", params={"lang": "ja"}, headers=world.h("control")).text
+    catalog = default_catalog()
+    assert catalog.actions["bmd-intercept"].name("ja") in html
+    assert catalog.approvals["pm-approval"].name("ja") in html
+    assert STRINGS["status_refused"][1] in html and STRINGS["act_order.issued"][1] in html
+    assert refused["reasons_ja"] and str(escape(refused["reasons_ja"][0])) in html
+    assert str(escape(refused["reasons"][0])) not in html  # the English reason is not shown on the Japanese page
+    english = world.client.get(f"/exercises/{world.eid}/aar", params={"lang": "en"}, headers=world.h("control")).text
+    assert str(escape(refused["reasons"][0])) in english
+
+
 def test_aar_is_control_only(world):
     assert world.get("jjoc", world.ex("/aar")).status_code == 403
     assert world.client.get(f"/exercises/{world.eid}/aar", headers=world.h("jjoc")).status_code == 403

@@ -64,6 +64,7 @@ def _order_row(order: Message, messages: list[Message], recipients: dict[int, se
         "approvals": [{"approval": t.approval, "status": t.status} for t in tasks],
         "approval_delay_min": _minutes(delay) if tasks and delay else None,
         "reasons": list((order.verdict or {}).get("reasons", [])),
+        "reasons_ja": list((order.verdict or {}).get("reasons_ja", [])),
         "inject": inject.inject_id or inject.id if inject else None,
         "inject_to_action_min": _minutes(order.game_time - inject.game_time) if inject else None,
     }
@@ -94,8 +95,18 @@ def _per_seat(ctx: Context, orders: list[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def render_html(data: dict[str, Any], lang: str = "en") -> str:
-    """The report as one self-contained HTML page."""
+def render_html(data: dict[str, Any], lang: str = "en", names: dict[str, dict[str, str]] | None = None) -> str:
+    """The report as one self-contained HTML page: headings in both languages, names, outcomes, reasons
+    and acts in `lang` (`names`: `i18n.catalog_names` of the exercise; ids are shown without them)."""
+    from .i18n import translator
     from .pages import templates
 
-    return templates().get_template("aar.html").render(data=data, lang=lang)
+    t = translator(lang)
+
+    def say(key: str, fallback: str) -> str:
+        try:
+            return t(key)
+        except KeyError:
+            return fallback
+
+    return templates().get_template("aar.html").render(data=data, lang=lang, names=names or {}, say=say)

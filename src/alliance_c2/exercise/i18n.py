@@ -143,6 +143,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auto_injects_on": ("Injects are released automatically", "状況付与を自動配布します"),
     "auto_injects_off": ("Injects are released by hand", "状況付与は手動で配布します"),
     "control_org": ("Exercise control", "演習統制"),
+    # audit-log acts (the after-action report's timeline)
+    "act_exercise.created": ("exercise created", "演習作成"),
+    "act_seat.added": ("seat added", "席の追加"),
+    "act_clock.start": ("clock started", "時計開始"),
+    "act_clock.pause": ("clock paused", "時計一時停止"),
+    "act_clock.resume": ("clock resumed", "時計再開"),
+    "act_clock.speed": ("clock speed set", "時計速度変更"),
+    "act_situation.changed": ("situation changed", "事態の変更"),
+    "act_order.issued": ("order issued", "命令発出"),
+    "act_order.delivered": ("order delivered", "命令伝達"),
+    "act_order.denied": ("order denied", "命令不承認"),
+    "act_approval.routed": ("approval requested", "承認依頼"),
+    "act_approval.granted": ("approval granted", "承認"),
+    "act_approval.denied": ("approval denied", "不承認"),
+    "act_message.sent": ("message sent", "通報送信"),
+    "act_inject.released": ("inject released", "状況付与"),
+    "act_injects.auto": ("injects on the clock switched", "状況付与の自動配布切替"),
 }
 
 

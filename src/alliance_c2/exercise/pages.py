@@ -266,7 +266,9 @@ def aar_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             exercises.require_control(ctx)
         except ExerciseError as exc:
             return _page(request, "error.html", status=exc.status, message=exc.message)
-        return HTMLResponse(aar.render_html(aar.report_data(ctx)))
+        lang = i18n.pick_lang(request)
+        names = i18n.catalog_names(lang, ctx.arch, exercises.scenario_of(ctx.exercise))
+        return HTMLResponse(aar.render_html(aar.report_data(ctx), lang, names))
 
 
 def highlight(svg: str, organization: str) -> str:

@@ -130,6 +130,8 @@ def test_an_exercise_in_the_browser(server: str) -> None:
             control.select_option("#situation-form select[name=situation]", "armed-attack")
             control.click("#situation-form button")
             expect(jjoc.locator("#situation")).not_to_have_text(re.compile("^$"))
+            expect(jjoc.locator("#diagram")).to_have_attribute("data-situation", "armed-attack")
+            expect(jjoc.locator("#diagram svg .seat-highlight")).to_have_count(1)
             order_id = _order_from_jjoc(jjoc, "use-of-force", "jpn-gcc")
             _shot(jjoc, "seat-jjoc-order-awaiting-approval.png")
             expect(control.locator("#list-approvals li.kind-approval", has_text="nobody sits here")).not_to_have_count(0)

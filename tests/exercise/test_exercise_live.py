@@ -76,3 +76,21 @@ def test_seat_page_pickers_come_from_the_catalog(sqlite_world):
     html = sqlite_world.client.get(f"/exercises/{sqlite_world.eid}", headers=sqlite_world.h("jjoc")).text
     assert 'value="bmd-intercept"' in html and 'value="usa-7th-fleet"' in html
     assert 'name="rel_to" value="TWN"' in html and 'id="preview"' in html
+
+
+def test_diagram_follows_the_situation(world):
+    from fastapi.testclient import TestClient
+
+    browser = TestClient(world.app, cookies={"ac2_session": world.h("jjoc")["Authorization"].split()[1]})
+
+    def svg():
+        r = browser.get(f"/exercises/{world.eid}/diagram.svg")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+        return r.text
+
+    before = svg()
+    assert 'class="node seat-highlight" data-org="jpn-jjoc"' in before
+    world.post("control", world.ex("/situation"), {"situation": "armed-attack", "basis": "cabinet-decision"})
+    after = svg()
+    assert "Situation: armed-attack" in after and "Situation: armed-attack" not in before
+    assert world.client.get(f"/exercises/{world.eid}/diagram.svg").status_code == 401

@@ -153,6 +153,7 @@ ROUTES = [
     ("get", "/exercises/{eid}", None),
     ("get", "/exercises/{eid}/control", None),
     ("get", "/exercises/{eid}/aar", None),
+    ("get", "/exercises/{eid}/diagram.svg", None),
 ]
 
 

@@ -271,6 +271,24 @@ def aar_page(eid: ExerciseId, request: Request, db: Db) -> Response:
         return HTMLResponse(aar.render_html(aar.report_data(ctx), lang, names))
 
 
+@router.get("/exercises/{eid}/diagram.svg")
+def diagram(eid: ExerciseId, request: Request, db: Db) -> Response:
+    """The arrangement's diagram in the exercise's current situation, the seat's organization outlined
+    (the seat page reloads it when the situation changes)."""
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return Response(status_code=401)
+    from ..report.diagram import architecture_svg
+
+    with db.read() as session:
+        try:
+            ctx = exercises.context(session, eid, viewer[0])
+        except ExerciseError as exc:
+            return Response(exc.message, status_code=exc.status, media_type="text/plain")
+        svg = architecture_svg(ctx.arch, i18n.pick_lang(request), ctx.exercise.situation)
+        return Response(highlight(svg, ctx.seat.organization), media_type="image/svg+xml")
+
+
 def highlight(svg: str, organization: str) -> str:
     """Mark the seat's organization in the diagram (styled by static/exercise.css)."""
     marker = f'<g class="node" data-org="{organization}"'

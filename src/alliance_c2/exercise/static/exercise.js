@@ -180,6 +180,7 @@
     if (state.situation) {
       const node = document.getElementById("situation");
       if (node) node.textContent = N.situation[state.situation] || state.situation;
+      refreshDiagram(state.situation);
     }
     if (state.clock) {
       clock = Object.assign({receivedAt: Date.now()}, state.clock);
@@ -189,6 +190,16 @@
       if (speedNode) speedNode.textContent = clock.speed;
     }
     if (live && live.control) refreshLogStatus();
+  }
+
+  // The seat page's diagram shows the arrangement in one situation (links inactive in peacetime are
+  // faded): redrawn by the server when the situation changes.
+  async function refreshDiagram(situation) {
+    const box = document.getElementById("diagram");
+    if (!box || box.dataset.situation === situation) return;
+    box.dataset.situation = situation;
+    const response = await fetch(base.replace("/api", "") + "/diagram.svg?lang=" + live.lang, {credentials: "same-origin"});
+    if (response.ok && box.dataset.situation === situation) box.innerHTML = await response.text();
   }
 
   function tick() {

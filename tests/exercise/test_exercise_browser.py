@@ -143,10 +143,12 @@ def test_an_exercise_in_the_browser(server: str) -> None:
             expect(task).to_have_count(1)
             expect(task.locator(".subject")).to_contain_text(f"#{order_id}")
             expect(task).not_to_contain_text("Approval")
+            expect(pm).to_have_title(re.compile(r"^\(1\) "))  # the tab shows that something waits
             _shot(pm, "seat-pm-ja-approval.png")
             _shot(control, "control-dashboard.png")
             task.locator('button[data-decide="grant"]').click()
             expect(task).to_have_count(0)
+            expect(pm).not_to_have_title(re.compile(r"^\("))
 
             # the sender's page shows the order delivered, live, where it was
             expect(jjoc.locator(f'#list-outbox li.kind-order[data-id="{order_id}"]')).to_have_class(

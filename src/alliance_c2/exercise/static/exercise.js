@@ -136,6 +136,16 @@
       else insertById(list, item, m.id, name === "approvals" || name === "injects");
     }
     if (m.kind === "inject" && m.inject_id) markReleased(m.inject_id, m.id);
+    cueApprovals();
+  }
+
+  // The tab's title counts the approvals waiting for this seat, so a player busy elsewhere sees one arrive.
+  const baseTitle = document.title;
+  function cueApprovals() {
+    const list = document.getElementById("list-approvals");
+    if (!list) return;
+    const waiting = list.querySelectorAll(":scope > li.message").length;
+    document.title = (waiting ? "(" + waiting + ") " : "") + baseTitle;
   }
 
   // A new item goes where its id puts it (oldest first or newest first), whichever of the stream and
@@ -455,6 +465,7 @@
   }
 
   if (live) {
+    cueApprovals();
     const form = document.getElementById("order-form");
     if (form) orderForm(form);
     controlDashboard();

@@ -139,8 +139,15 @@ def without_scenario(world: World, situation: str = "peacetime") -> World:
     For tests of approval routing: the bundled scenarios' standing order for `bmd-intercept`
     (SDF Act Art. 82-3(3)) would give its approvals in advance.
     """
-    r = world.post("control", "/api/exercises", {"name": "plain", "arrangement": "2024-proposal",
-                                                 "situation": situation})
+    return another_exercise(world, None, situation)
+
+
+def another_exercise(world: World, scenario: str | None, situation: str | None = None) -> World:
+    """The world moved to a new exercise (2024-proposal) with `scenario`, the users of SEATS seated."""
+    body: dict[str, Any] = {"name": scenario or "plain", "arrangement": "2024-proposal", "scenario": scenario}
+    if situation:
+        body["situation"] = situation
+    r = world.post("control", "/api/exercises", body)
     assert r.status_code == 201, r.text
     world.eid = r.json()["id"]
     seat_all(world, SEATS)

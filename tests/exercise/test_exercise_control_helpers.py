@@ -113,3 +113,17 @@ def test_control_grants_what_unseated_holders_hold_until_a_seated_holder_is_next
     assert world.post("control", world.ex("/approvals/grant-unseated"), {}).json() == []
     assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()["status"] == "awaiting-approval"
     assert world.get("control", world.ex("/log/verify")).json()["ok"] is True
+
+
+def test_an_inject_nobody_of_the_detecting_nations_could_receive_goes_to_every_player(sqlite_url):
+    from conftest import build_world, close_world
+
+    world = build_world(sqlite_url, users={"jjoc": ("jpn-jjoc", "player", "SECRET")}, scenario="taiwan-strait")
+    try:
+        # the blockade is detected by U.S. maritime forces; no U.S. seat is taken
+        r = world.post("control", world.ex("/injects"), {"inject_id": "blockade"})
+        assert r.status_code == 201, r.text
+        assert r.json()["recipients"] == ["jpn-jjoc"]
+        assert world.get("jjoc", world.ex(f"/messages/{r.json()['id']}")).status_code == 200
+    finally:
+        close_world(world)

@@ -278,9 +278,8 @@ def release_due(ctx: Context) -> list[Message]:
         try:
             targets = _default_inject_recipients(ctx, inject)
         except ExerciseError:
-            targets = [s.organization for s, _ in seats(ctx) if s.role != "control"]
-        if targets:
-            released.append(release_inject(ctx, inject.id, targets, None, "", None, scheduled=inject.time))
+            continue  # nobody seated: it waits
+        released.append(release_inject(ctx, inject.id, targets, None, "", None, scheduled=inject.time))
     return released
 
 
@@ -518,12 +517,15 @@ def _scripted(ctx: Context, inject_id: str) -> Any:
 
 
 def _default_inject_recipients(ctx: Context, scripted: Any) -> list[str]:
-    """Seated player organizations of the nations whose sensors detect the inject (all, if unscripted)."""
-    nations = {n for n, _ in scripted.detected_by} if scripted else None
-    orgs = [s.organization for s, _ in seats(ctx) if s.role != "control" and (nations is None or s.nation in nations)]
+    """Seated player organizations of the nations whose sensors detect the inject; when none of them is
+    seated (or the inject is written by control), every seated player organization."""
+    players = [s for s, _ in seats(ctx) if s.role != "control"]
+    nations = {n for n, _ in scripted.detected_by} if scripted else set()
+    detecting = [s.organization for s in players if s.nation in nations]
+    orgs = detecting or [s.organization for s in players]
     if not orgs:
-        raise invalid("recipients: nobody of the detecting nations is seated; name the recipients")
-    return orgs
+        raise invalid("recipients: nobody is seated yet; seat players or name the recipients")
+    return list(dict.fromkeys(orgs))
 
 
 def _inject_text(inject: Any) -> str:

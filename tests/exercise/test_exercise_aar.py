@@ -45,7 +45,8 @@ def test_aar_html_page(world):
 def test_aar_html_page_in_japanese(world):
     from markupsafe import escape
 
-    from alliance_c2.exercise.i18n import STRINGS
+    from alliance_c2.exercise.exercises import arrangement
+    from alliance_c2.exercise.i18n import STRINGS, catalog_names, name_ids
     from alliance_c2.law import default_catalog
 
     _play(world)
@@ -56,10 +57,14 @@ def test_aar_html_page_in_japanese(world):
     assert catalog.actions["bmd-intercept"].name("ja") in html
     assert catalog.approvals["pm-approval"].name("ja") in html
     assert STRINGS["status_refused"][1] in html and STRINGS["act_order.issued"][1] in html
-    assert refused["reasons_ja"] and str(escape(refused["reasons_ja"][0])) in html
-    assert str(escape(refused["reasons"][0])) not in html  # the English reason is not shown on the Japanese page
+    arch = arrangement("2024-proposal")
+    reason_ja = name_ids(refused["reasons_ja"][0], catalog_names("ja", arch)["org"])
+    reason_en = name_ids(refused["reasons"][0], catalog_names("en", arch)["org"])
+    assert reason_ja != refused["reasons_ja"][0]  # organizations named, not given by id
+    assert str(escape(reason_ja)) in html
+    assert str(escape(reason_en)) not in html  # the English reason is not shown on the Japanese page
     english = world.client.get(f"/exercises/{world.eid}/aar", params={"lang": "en"}, headers=world.h("control")).text
-    assert str(escape(refused["reasons"][0])) in english
+    assert str(escape(reason_en)) in english
 
 
 def test_aar_is_control_only(world):

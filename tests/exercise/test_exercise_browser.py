@@ -219,6 +219,11 @@ def _rel_to_follows_the_unit(jjoc: Any) -> None:
     jjoc.select_option("#order-form select[name=unit]", "usa-7th-fleet")
     expect(jjoc.locator('#order-form input[name=rel_to][value="USA"]')).to_be_checked()
     assert checked() == {"JPN", "USA"}
+    # in peacetime JJOC may not order a U.S. use of force: the reasons name the fleet, not its id
+    jjoc.select_option("#order-form select[name=action]", "use-of-force")
+    expect(jjoc.locator("#preview .verdict.refused")).to_be_visible()
+    expect(jjoc.locator("#preview ul.reasons")).to_contain_text(fleet)
+    expect(jjoc.locator("#preview ul.reasons")).not_to_contain_text("usa-7th-fleet")
 
 
 def _standing_order_delivers_at_once(jjoc: Any) -> None:

@@ -144,12 +144,21 @@ def test_refused_order_shows_its_reasons_in_the_page_language(world):
     verdict = order["verdict"]
     assert verdict["reasons"] and len(verdict["reasons_ja"]) == len(verdict["reasons"])
     assert set(verdict["reasons_ja"]).isdisjoint(verdict["reasons"])
+    from alliance_c2.exercise.exercises import arrangement
+    from alliance_c2.exercise.i18n import catalog_names, name_ids
+
+    arch = arrangement("2024-proposal")
+    org_ja, org_en = catalog_names("ja", arch)["org"], catalog_names("en", arch)["org"]
+    assert any("usa-7th-fleet" in r for r in verdict["reasons"])  # the engine names organizations by id
     for user, path in (("jjoc", ""), ("control", "/control")):
         japanese = _texts(_page(world, user, path))[order["id"]]
         english = _texts(_page(world, user, path, "en"))[order["id"]]
         for ja, en in zip(verdict["reasons_ja"], verdict["reasons"], strict=True):
-            assert " ".join(ja.split()) in japanese and " ".join(en.split()) not in japanese
-            assert " ".join(en.split()) in english
+            shown_ja, shown_en = name_ids(ja, org_ja), name_ids(en, org_en)
+            assert " ".join(shown_ja.split()) in japanese and " ".join(shown_en.split()) not in japanese
+            assert " ".join(shown_en.split()) in english
+        reasons_part = english.split(org_en["usa-7th-fleet"], 1)[1]  # after the order's own unit name
+        assert "usa-7th-fleet" not in reasons_part
 
 
 def test_order_form_notice_is_in_the_page_language(sqlite_world):
@@ -211,3 +220,13 @@ def test_live_data_carries_nations_and_inject_names(sqlite_world):
                                            for i in scenario.injects}
         assert live["strings"]["standing"] == STRINGS["standing"][(EN, JA)[lang == "ja"]]
     assert _live(_page(w, "control", "/control"))["names"]["inject"].keys() == {i.id for i in scenario.injects}
+
+
+def test_name_ids_replaces_whole_ids_only():
+    from alliance_c2.exercise.i18n import name_ids
+
+    names = {"usa-7th-fleet": "U.S. Seventh Fleet", "jpn-sdf-fleet": "Self-Defense Fleet", "jpn-sdf": "SDF"}
+    text = "OPCON jpn-sdf-fleet → usa-7th-fleet; jpn-sdf-fleets and xjpn-sdf stay"
+    assert name_ids(text, names) == "OPCON Self-Defense Fleet → U.S. Seventh Fleet; jpn-sdf-fleets and xjpn-sdf stay"
+    assert name_ids("jpn-sdf-fleet→usa-7th-fleetのOPCON", names) == "Self-Defense Fleet→U.S. Seventh FleetのOPCON"
+    assert name_ids("", names) == "" and name_ids("no ids", {}) == "no ids"

@@ -9,7 +9,9 @@ message's fields. The strings the page script needs are handed to it as JSON (`s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import Request
@@ -210,3 +212,17 @@ def catalog_names(lang: str, arch: Any, scenario: Any = None) -> dict[str, dict[
         "approval": {a: catalog.approvals[a].name(lang) for a in catalog.approvals},
         "constraint": {c: catalog.constraints[c].name(lang) for c in catalog.constraints},
     }
+
+
+def name_ids(text: str, names: dict[str, str]) -> str:
+    """`text` with every organization id in `names` replaced by its name (the law engine's reasons and
+    findings name organizations by id). static/exercise.js has the same `nameIds`."""
+    if not names or not text:
+        return text
+    return _id_pattern(tuple(sorted(names, key=len, reverse=True))).sub(lambda m: names[m.group(0)], text)
+
+
+@lru_cache(maxsize=16)
+def _id_pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
+    # ASCII boundaries: Japanese text runs straight on from an id ("usa-7th-fleetのOPCON")
+    return re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![A-Za-z0-9_-])")

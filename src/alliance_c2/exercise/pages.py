@@ -33,7 +33,9 @@ Db = Annotated[Database, Depends(database)]
 
 @lru_cache(maxsize=1)
 def templates() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]))
+    env.filters["named"] = lambda text, names: i18n.name_ids(str(text), (names or {}).get("org", {}))
+    return env
 
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -74,10 +74,19 @@
     return m.subject;
   }
 
+  // The law engine names organizations by id; pages show their names (mirrors i18n.name_ids).
+  const orgIds = Object.keys(N.org || {}).sort((a, b) => b.length - a.length);
+  const idPattern = orgIds.length
+    ? new RegExp("(?<![A-Za-z0-9_-])(?:" + orgIds.map((i) => i.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")(?![A-Za-z0-9_-])", "g")
+    : null;
+  function nameIds(text) {
+    return idPattern && text ? String(text).replace(idPattern, (id) => N.org[id]) : text;
+  }
+
   function reasonsOf(found) { // refusal reasons in the page's language (`reasons_ja` runs beside `reasons`)
     if (!found) return [];
-    if (live.lang === "ja" && found.reasons_ja && found.reasons_ja.length) return found.reasons_ja;
-    return found.reasons || [];
+    if (live.lang === "ja" && found.reasons_ja && found.reasons_ja.length) return found.reasons_ja.map(nameIds);
+    return (found.reasons || []).map(nameIds);
   }
 
   function messageItem(m, decide) {
@@ -272,7 +281,7 @@
       const ul = el("ul", "findings");
       findings.forEach((f) => {
         const text = live.lang === "ja" && f.message_ja ? f.message_ja : f.message;
-        ul.append(el("li", "severity-" + f.severity, f.constraint + " [" + f.severity + "] " + text));
+        ul.append(el("li", "severity-" + f.severity, f.constraint + " [" + f.severity + "] " + nameIds(text)));
       });
       box.append(ul);
     }

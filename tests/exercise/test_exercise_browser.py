@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from alliance_c2.exercise.exercises import arrangement
+from alliance_c2.exercise.i18n import STRINGS
 from alliance_c2.sim.catalog import load_scenario
 from conftest import PASSWORD
 
@@ -158,6 +159,12 @@ def test_an_exercise_in_the_browser(server: str) -> None:
                 ids = [int(str(i)) for i in page.locator(f"{selector} > li.message").evaluate_all(
                     "items => items.map((li) => li.dataset.id)")]
                 assert ids == sorted(ids, reverse=True), f"{selector}: a changed message moved ({ids})"
+
+            # control switches unseated approvals on the clock on and off
+            control.check("#auto-approvals")
+            expect(control.locator("#auto-approvals-result")).to_have_text(STRINGS["auto_approvals_on"][0])
+            control.uncheck("#auto-approvals")
+            expect(control.locator("#auto-approvals-result")).to_have_text(STRINGS["auto_approvals_off"][0])
 
             # the Taiwanese liaison officer sees neither the injects nor the orders
             twn = seats["twn"]

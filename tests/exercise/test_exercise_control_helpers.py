@@ -33,7 +33,7 @@ def test_injects_are_released_when_the_clock_reaches_them(world):
     assert r.status_code == 200 and r.json()["auto_injects"] is True
     assert _release_round(world) == []  # the clock has not started
     world.post("control", world.ex("/clock"), {"action": "start"})
-    assert injector.exercises_with_due_injects(world.app.state.db) == [world.eid]
+    assert injector.exercises_with_due_work(world.app.state.db) == [world.eid]
     first = _release_round(world)
     assert list(_released(world)) == ["missile-1"] and len(first) == 1
     assert _release_round(world) == []  # once only
@@ -60,7 +60,7 @@ def test_nothing_is_released_while_paused_or_switched_off(world):
     _set_game_minutes(world, 10)
     with world.app.state.db.write() as session:
         session.get(Exercise, world.eid).clock_state = "paused"
-    assert injector.exercises_with_due_injects(world.app.state.db) == []
+    assert injector.exercises_with_due_work(world.app.state.db) == []
     assert _release_round(world) == [] and _released(world) == {}
 
 
@@ -127,3 +127,43 @@ def test_an_inject_nobody_of_the_detecting_nations_could_receive_goes_to_every_p
         assert world.get("jjoc", world.ex(f"/messages/{r.json()['id']}")).status_code == 200
     finally:
         close_world(world)
+
+
+def test_unseated_approvals_are_granted_on_the_clock_after_their_typical_duration(world):
+    """ISR from JJOC needs the Defense Minister's order (nobody sits there; typical 10 min in approvals.yaml);
+    a BMD intercept without a standing order needs the PM first (seated: never granted by the clock)."""
+    from alliance_c2.exercise.messages import typical_minutes
+
+    without_scenario(world)
+    r = world.post("control", world.ex("/approvals/auto"), {"enabled": True})
+    assert r.status_code == 200 and r.json()["auto_approvals"] is True
+    world.post("control", world.ex("/clock"), {"action": "start"})
+    isr = world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]).json()
+    bmd = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    minutes = typical_minutes("defense-minister-order")
+    assert minutes == 10
+    assert _release_round(world) == []  # not yet: the typical time has not passed
+    _set_game_minutes(world, minutes + 0.5)
+    granted = _release_round(world)
+    assert len(granted) == 1
+    task = world.get("control", world.ex(f"/messages/{granted[0]}")).json()
+    assert (task["approval"], task["parent_id"], task["status"]) == ("defense-minister-order", isr["id"], "granted")
+    assert "typical 10 min" in task["body"]
+    assert world.get("jjoc", world.ex(f"/messages/{isr['id']}")).json()["status"] == "delivered"
+    assert world.get("jjoc", world.ex(f"/messages/{bmd['id']}")).json()["status"] == "awaiting-approval"
+    assert [t["approval"] for t in world.get("pm", world.ex("/approvals")).json()] == ["pm-approval"]
+    with world.app.state.db.read() as session:
+        actors = set(session.execute(select(LogEntry.actor).where(
+            LogEntry.exercise_id == world.eid, LogEntry.act == "approval.granted")).scalars())
+    assert actors == {injector.CLOCK_ACTOR}
+    assert world.get("control", world.ex("/log/verify")).json()["ok"] is True
+
+
+def test_unseated_approvals_wait_for_control_when_switched_off(world):
+    without_scenario(world)
+    world.post("control", world.ex("/clock"), {"action": "start"})
+    world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"])
+    _set_game_minutes(world, 600)
+    assert injector.exercises_with_due_work(world.app.state.db) == []
+    assert _release_round(world) == []
+    assert world.post("jjoc", world.ex("/approvals/auto"), {"enabled": True}).status_code == 403

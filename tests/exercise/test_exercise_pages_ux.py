@@ -230,3 +230,16 @@ def test_name_ids_replaces_whole_ids_only():
     assert name_ids(text, names) == "OPCON Self-Defense Fleet → U.S. Seventh Fleet; jpn-sdf-fleets and xjpn-sdf stay"
     assert name_ids("jpn-sdf-fleet→usa-7th-fleetのOPCON", names) == "Self-Defense Fleet→U.S. Seventh FleetのOPCON"
     assert name_ids("", names) == "" and name_ids("no ids", {}) == "no ids"
+
+
+def test_control_page_switches_unseated_approvals_on_the_clock(world):
+    for lang, index in (("en", EN), ("ja", JA)):
+        html = _page(world, "control", "/control", lang)
+        assert STRINGS["auto_approvals"][index] in html
+        panel = html.split(STRINGS["pending_approvals"][index])[1].split("</section>")[0]
+        assert 'id="auto-approvals"' in panel
+    assert "checked" not in _parse(_page(world, "control", "/control")).by_id["auto-approvals"]
+    r = world.post("control", world.ex("/approvals/auto"), {"enabled": True})
+    assert r.status_code == 200 and r.json()["auto_approvals"] is True
+    assert "checked" in _parse(_page(world, "control", "/control")).by_id["auto-approvals"]
+    assert "auto-approvals" not in _parse(_page(world, "jjoc")).by_id

@@ -144,6 +144,7 @@ ROUTES = [
     ("post", "/api/exercises/{eid}/approvals/{mid}", {"decision": "grant"}),
     ("post", "/api/exercises/{eid}/approvals/grant-unseated", {"note": ""}),
     ("post", "/api/exercises/{eid}/injects/auto", {"enabled": True}),
+    ("post", "/api/exercises/{eid}/approvals/auto", {"enabled": True}),
     ("get", "/api/exercises/{eid}/injects", None),
     ("post", "/api/exercises/{eid}/injects", {"subject": "s", "recipients": ["jpn-jjoc"]}),
     ("get", "/api/exercises/{eid}/log", None),

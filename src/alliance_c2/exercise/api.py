@@ -20,7 +20,6 @@ from .errors import ExerciseError, invalid
 from .exercises import Context
 from .releasability import CLASSIFICATIONS
 from .schemas import (
-    AutoInjectsIn,
     ClockIn,
     ClockOut,
     DecisionIn,
@@ -40,6 +39,7 @@ from .schemas import (
     SeatIn,
     SeatOut,
     SituationIn,
+    SwitchIn,
     VerifyOut,
 )
 from .store import Database, Seat, User
@@ -176,6 +176,7 @@ def _exercise_out(ctx: Context) -> ExerciseOut:
     e = ctx.exercise
     return ExerciseOut(id=e.id, name=e.name, arrangement=e.arrangement, scenario=e.scenario, situation=e.situation,
                        reforms=list(e.reforms), auto_injects=bool(e.auto_injects),
+                       auto_approvals=bool(e.auto_approvals),
                        clock=ClockOut(**clock.state(e).to_dict()),
                        seat=_seat_out(ctx.seat, ctx.user.name))
 
@@ -241,7 +242,7 @@ def create_exercise(body: ExerciseIn, who: Who, db: Db) -> ExerciseOut:
     """Create an exercise from an arrangement and (optionally) a scenario; you hold its control seat."""
     with db.write() as session:
         ctx = exercises.create_exercise(session, who.user, body.name, body.arrangement, body.scenario,
-                                        body.situation, body.reforms, body.auto_injects)
+                                        body.situation, body.reforms, body.auto_injects, body.auto_approvals)
         return _exercise_out(ctx)
 
 
@@ -366,6 +367,18 @@ async def grant_unseated(eid: ExerciseId, body: GrantUnseatedIn, creds: Creds, w
     return await _act(writer, eid, creds, work)
 
 
+@router.post("/exercises/{eid}/approvals/auto", response_model=ExerciseOut, tags=["control"])
+async def auto_approvals(eid: ExerciseId, body: SwitchIn, creds: Creds, writer: Wr) -> ExerciseOut:
+    """Control switches on or off the granting of approvals that no seat holds once each approval's typical
+    duration (law catalog, `typical_minutes`) has passed in game time."""
+
+    def work(ctx: Context) -> ExerciseOut:
+        exercises.set_auto_approvals(ctx, body.enabled)
+        return _exercise_out(ctx)
+
+    return await _act(writer, eid, creds, work)
+
+
 @router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageOut, tags=["messages"])
 async def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, creds: Creds, writer: Wr) -> dict[str, Any]:
     """Grant or deny an approval task you hold (control may decide any)."""
@@ -377,7 +390,7 @@ async def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, cre
 
 
 @router.post("/exercises/{eid}/injects/auto", response_model=ExerciseOut, tags=["control"])
-async def auto_injects(eid: ExerciseId, body: AutoInjectsIn, creds: Creds, writer: Wr) -> ExerciseOut:
+async def auto_injects(eid: ExerciseId, body: SwitchIn, creds: Creds, writer: Wr) -> ExerciseOut:
     """Control switches the release of the scenario's injects on the clock on or off."""
 
     def work(ctx: Context) -> ExerciseOut:

@@ -79,6 +79,7 @@ def create_exercise(
     situation: str | None,
     reforms: list[str],
     auto_injects: bool = False,
+    auto_approvals: bool = False,
 ) -> Context:
     """A new exercise whose creator holds its control seat."""
     arch = arrangement(arch_id)
@@ -89,6 +90,7 @@ def create_exercise(
         name=name, arrangement=arch.id, scenario=scenario_id, situation=start, reforms=sorted(set(reforms)),
         created_by=user.id, clock_state="ready", clock_speed=1.0, clock_anchor_wall=0.0, clock_anchor_game=0.0,
         log_count=0, log_head=auditlog.GENESIS, auto_injects=auto_injects and scenario_id is not None,
+        auto_approvals=auto_approvals,
     )
     session.add(exercise)
     session.flush()
@@ -101,7 +103,7 @@ def create_exercise(
     ctx = Context(session, exercise, seat, user, arch)
     ctx.record("exercise.created", {
         "name": name, "arrangement": arch.id, "scenario": scenario_id, "situation": start, "reforms": exercise.reforms,
-        "auto_injects": exercise.auto_injects,
+        "auto_injects": exercise.auto_injects, "auto_approvals": auto_approvals,
     })
     ctx.record("seat.added", _seat_data(seat, user.name))
     return ctx
@@ -196,6 +198,13 @@ def set_auto_injects(ctx: Context, enabled: bool) -> None:
         raise invalid("this exercise has no scenario, so there are no injects to release on the clock")
     ctx.exercise.auto_injects = enabled
     ctx.record("injects.auto", {"enabled": enabled})
+
+
+def set_auto_approvals(ctx: Context, enabled: bool) -> None:
+    """Control switches on or off the granting, on the clock, of approvals that no seat holds."""
+    require_control(ctx)
+    ctx.exercise.auto_approvals = enabled
+    ctx.record("approvals.auto", {"enabled": enabled})
 
 
 def control_context(session: Session, exercise_id: int, acting: str) -> Context | None:

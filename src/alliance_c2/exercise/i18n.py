@@ -144,6 +144,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "時計に合わせてシナリオの状況付与を自動配布"),
     "auto_injects_on": ("Injects are released automatically", "状況付与を自動配布します"),
     "auto_injects_off": ("Injects are released by hand", "状況付与は手動で配布します"),
+    "auto_approvals": ("Control grants approvals nobody sits for once their typical duration has passed",
+                       "空席の権限者の承認を標準所要時間の経過後に統制が自動付与"),
+    "auto_approvals_on": ("Unseated holders decide on the clock", "空席の権限者は時計に合わせて自動承認します"),
+    "auto_approvals_off": ("Control decides for unseated holders by hand", "空席の権限者の承認は統制が手動で行います"),
     "control_org": ("Exercise control", "演習統制"),
     # audit-log acts (the after-action report's timeline)
     "act_exercise.created": ("exercise created", "演習作成"),

@@ -25,7 +25,7 @@ from . import clock
 from .errors import ExerciseError, conflict, forbidden, invalid, not_found
 from .exercises import CONTROL_ORG, Context, require_control, require_sender, scenario_of, seats
 from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, visible_to
-from .store import Exercise, Message, Recipient, Release, defer_insert, flush_inserts, table_of, utcnow
+from .store import Exercise, Message, Recipient, Release, Seat, defer_insert, flush_inserts, table_of, utcnow
 
 Checker = Callable[..., Any]
 KINDS = ("order", "request", "report", "inject", "approval")
@@ -255,6 +255,51 @@ def _pending_tasks(ctx: Context) -> list[Message]:
         select(Message).where(Message.exercise_id == ctx.exercise.id, Message.kind == "approval",
                               Message.status == "pending").order_by(Message.id)
     ).scalars())
+
+
+def due_approvals(session: Session, exercise: Exercise) -> list[Message]:
+    """With `auto_approvals`: pending approval tasks that no seat holds and whose typical duration (the law
+    catalog's `typical_minutes`, an assumption there unless sourced) has passed in game time since routed."""
+    if not exercise.auto_approvals or exercise.clock_state != "running":
+        return []
+    flush_inserts(session)
+    seated = set(session.execute(
+        select(Seat.organization).where(Seat.exercise_id == exercise.id, Seat.role != "control")
+    ).scalars())
+    tasks = list(session.execute(
+        select(Message).where(Message.exercise_id == exercise.id, Message.kind == "approval",
+                              Message.status == "pending").order_by(Message.id)
+    ).scalars())
+    if not tasks:
+        return []
+    held: dict[int, set[str]] = {}
+    for mid, org in session.execute(
+        select(Recipient.message_id, Recipient.organization).where(Recipient.message_id.in_([t.id for t in tasks]))
+    ):
+        held.setdefault(mid, set()).add(org)
+    now = clock.game_seconds(exercise)
+    return [t for t in tasks if not seated & held.get(t.id, set())
+            and (minutes := typical_minutes(t.approval)) is not None and t.game_time + minutes * 60.0 <= now]
+
+
+def typical_minutes(approval: str | None) -> int | None:
+    """How long an approval typically takes (law catalog), or None when the catalog gives no figure."""
+    from ..law import default_catalog
+
+    found = default_catalog().approvals.get(approval or "")
+    return found.typical_minutes if found is not None else None
+
+
+def grant_due_approvals(ctx: Context) -> list[Message]:
+    """Grant, as control on the clock, each approval `due_approvals` finds (a granted step may route the
+    order's next one, which then takes its own typical time)."""
+    granted = []
+    for task in due_approvals(ctx.session, ctx.exercise):
+        minutes = typical_minutes(task.approval)
+        note = (f"granted on the clock for an unseated holder after the typical {minutes} min "
+                f"(approvals.yaml) / 空席の権限者に代わり標準所要時間（{minutes}分）経過後に自動承認")
+        granted.append(decide(ctx, task.id, True, note))
+    return granted
 
 
 def due_injects(session: Session, exercise: Exercise) -> list[Any]:

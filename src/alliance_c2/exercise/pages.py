@@ -252,7 +252,7 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             seated=seated, traffic=traffic, verify=auditlog.verify(session, ctx.exercise),
             situations=list(default_catalog().situations), bases=exercises.SITUATION_BASES,
             organizations=_units(ctx), names=names, classifications=CLASSIFICATIONS,
-            auto_injects=bool(getattr(ctx.exercise, "auto_injects", False)),
+            auto_injects=bool(ctx.exercise.auto_injects), auto_approvals=bool(ctx.exercise.auto_approvals),
             live={**_live(ctx, lang, names), "seated": sorted(seated)},
         )
 

@@ -33,9 +33,13 @@ class ExerciseIn(_In):
     situation: str | None = Field(default=None, max_length=64)
     reforms: list[str] = Field(default=[], max_length=20)
     auto_injects: bool = Field(default=False, description="release the scenario's injects when the clock reaches them")
+    auto_approvals: bool = Field(
+        default=False,
+        description="grant approvals that no seat holds once the approval's typical duration has passed in game time",
+    )
 
 
-class AutoInjectsIn(_In):
+class SwitchIn(_In):
     enabled: bool
 
 
@@ -84,6 +88,7 @@ class ExerciseOut(BaseModel):
     situation: str
     reforms: list[str]
     auto_injects: bool
+    auto_approvals: bool
     clock: ClockOut
     seat: SeatOut
 

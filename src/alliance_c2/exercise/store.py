@@ -100,6 +100,7 @@ class Exercise(Base):
     log_count: Mapped[int] = mapped_column(Integer, default=0)
     log_head: Mapped[str] = mapped_column(String(64))
     auto_injects: Mapped[bool] = mapped_column(Boolean, default=False)  # release scenario injects on the clock
+    auto_approvals: Mapped[bool] = mapped_column(Boolean, default=False)  # unseated holders decide on the clock
 
 
 class Seat(Base):

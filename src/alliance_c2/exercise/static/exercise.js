@@ -354,6 +354,7 @@
     const created = await api("/api/exercises", "POST", {
       name: data.name, arrangement: data.arrangement, scenario: data.scenario || null,
       auto_injects: (data.auto_injects || []).length > 0,
+      auto_approvals: (data.auto_approvals || []).length > 0,
     });
     window.location.href = "/exercises/" + created.id + "/control";
     return "#" + created.id;
@@ -428,7 +429,8 @@
     });
     document.getElementById("verify-log").addEventListener("click", refreshLogStatus);
     grantUnseated();
-    autoInjects();
+    autoSwitch("auto-injects", "/injects/auto", "auto_injects");
+    autoSwitch("auto-approvals", "/approvals/auto", "auto_approvals");
   }
 
   function grantUnseated() { // control decides every pending approval whose holders nobody sits in
@@ -451,17 +453,18 @@
     });
   }
 
-  function autoInjects() { // release the scenario's injects when game time reaches them
-    const box = document.getElementById("auto-injects");
+  // A control switch for what the clock does by itself: injects released, unseated approvals granted.
+  function autoSwitch(id, path, field) {
+    const box = document.getElementById(id);
     if (!box) return;
-    const out = document.getElementById("auto-injects-result");
+    const out = document.getElementById(id + "-result");
     box.addEventListener("change", async () => {
       const wanted = box.checked;
       box.disabled = true;
       try {
-        const state = await api(base + "/injects/auto", "POST", {enabled: wanted});
-        box.checked = !!state.auto_injects;
-        out.textContent = box.checked ? S.auto_injects_on : S.auto_injects_off;
+        const state = await api(base + path, "POST", {enabled: wanted});
+        box.checked = !!state[field];
+        out.textContent = box.checked ? S[field + "_on"] : S[field + "_off"];
         out.classList.remove("error");
       } catch (error) {
         box.checked = !wanted;

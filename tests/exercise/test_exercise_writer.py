@@ -149,3 +149,20 @@ def test_closed_writer_refuses_new_writes(sqlite_url):
     with pytest.raises(RuntimeError, match="closed"):
         writer.submit(1, lambda session: None)
     db.dispose()
+
+
+def test_a_write_that_fails_hard_fails_its_group_and_the_thread_lives_on(sqlite_url):
+    from alliance_c2.exercise.store import open_database
+
+    db = open_database(sqlite_url)
+    writer = Writer(db)
+    try:
+        def hard(_session):
+            raise SystemExit("stop")
+
+        with pytest.raises(SystemExit):
+            writer.submit(1, hard).result(10)
+        assert writer.submit(1, lambda session: "still writing").result(10) == "still writing"
+    finally:
+        writer.close()
+        db.dispose()

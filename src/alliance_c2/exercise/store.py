@@ -29,6 +29,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -119,6 +120,7 @@ class Message(Base):
     """Orders, requests, reports, injects and approval tasks: one table, one visibility filter."""
 
     __tablename__ = "ac2_messages"
+    __table_args__ = (Index("ix_ac2_messages_exercise_kind_status", "exercise_id", "kind", "status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))

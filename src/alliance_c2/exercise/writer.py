@@ -51,11 +51,14 @@ class Writer:
 
     def submit(self, key: Hashable, work: Callable[[Session], T]) -> Future[T]:
         """Queue `work`; the future holds its result (or exception) once its transaction has ended."""
-        if self._closed:
-            raise RuntimeError("the exercise writer is closed")
-        self._ensure_thread()
         job = _Job(key, work)
-        self._queue.put(job)
+        with self._start:  # one lock with `close`: nothing is queued behind the stop marker
+            if self._closed:
+                raise RuntimeError("the exercise writer is closed")
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="ac2-exercise-writer", daemon=True)
+                self._thread.start()
+            self._queue.put(job)
         return job.future
 
     async def run(self, key: Hashable, work: Callable[[Session], T]) -> T:
@@ -65,18 +68,13 @@ class Writer:
 
     def close(self) -> None:
         """Finish what is queued, then stop the thread."""
-        self._closed = True
         with self._start:
+            self._closed = True
             thread = self._thread
+            if thread is not None:
+                self._queue.put(None)
         if thread is not None:
-            self._queue.put(None)
             thread.join()
-
-    def _ensure_thread(self) -> None:
-        with self._start:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="ac2-exercise-writer", daemon=True)
-                self._thread.start()
 
     def _loop(self) -> None:
         while True:
@@ -109,11 +107,9 @@ class Writer:
             with self._db.write() as session:
                 for job in jobs:
                     outcomes.append((job, *_attempt(session, job.work)))
-        except BaseException as exc:  # BEGIN or COMMIT failed: none of the group's writes stand
+        except BaseException as exc:  # BEGIN, COMMIT or a job failed hard: none of the group stands
             for job in jobs:
-                job.future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
+                job.future.set_exception(exc)  # and the thread lives on for the next group
             return
         for job, value, error in outcomes:
             if error is None:

@@ -167,3 +167,36 @@ def test_unseated_approvals_wait_for_control_when_switched_off(world):
     assert injector.exercises_with_due_work(world.app.state.db) == []
     assert _release_round(world) == []
     assert world.post("jjoc", world.ex("/approvals/auto"), {"enabled": True}).status_code == 403
+
+
+def test_a_liaison_officer_is_never_the_fallback_for_an_inject(sqlite_url):
+    from conftest import build_world, close_world
+
+    world = build_world(sqlite_url, users={"twn": ("lno-taiwan", "player", "SECRET")}, scenario="taiwan-strait")
+    try:
+        r = world.post("control", world.ex("/injects"), {"inject_id": "blockade"})
+        assert r.status_code == 422 and "name the recipients" in r.json()["detail"]
+        world.post("control", world.ex("/injects/auto"), {"enabled": True})
+        world.post("control", world.ex("/clock"), {"action": "start"})
+        assert injector.exercises_with_due_work(world.app.state.db) == []  # it waits, and costs no write
+        assert _release_round(world) == [] and world.get("twn", world.ex("/messages")).json() == []
+    finally:
+        close_world(world)
+
+
+def test_a_scripted_inject_is_released_once(world):
+    assert world.post("control", world.ex("/injects"), {"inject_id": "missile-1"}).status_code == 201
+    again = world.post("control", world.ex("/injects"), {"inject_id": "missile-1"})
+    assert again.status_code == 409 and "already been released" in again.json()["detail"]
+    assert len(_released(world)) == 1
+
+
+def test_an_approval_held_where_only_an_observer_sits_is_played_by_control(world):
+    without_scenario(world)
+    r = world.post("control", world.ex("/seats"), {"user": "outsider", "organization": "jpn-defense-minister",
+                                                   "role": "observer", "clearance": "SECRET"})
+    assert r.status_code == 201, r.text
+    order = world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]).json()
+    granted = world.post("control", world.ex("/approvals/grant-unseated"), {}).json()
+    assert [(t["approval"], t["parent_id"]) for t in granted] == [("defense-minister-order", order["id"])]
+    assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).json()["status"] == "delivered"

@@ -35,7 +35,7 @@ def exercises_with_due_work(db: Database) -> list[int]:
                                    Exercise.clock_state == "running")
         ).scalars().all()
         return [e.id for e in candidates
-                if (e.auto_injects and messages.due_injects(session, e)) or messages.due_approvals(session, e)]
+                if (e.auto_injects and messages.waiting_injects(session, e)) or messages.due_approvals(session, e)]
 
 
 def release_job(exercise_id: int) -> Callable[[Session], list[int]]:
@@ -53,14 +53,17 @@ def release_job(exercise_id: int) -> Callable[[Session], list[int]]:
 
 
 async def run(db: Database, writer: Writer, poll: float = POLL_SECONDS) -> None:
-    """Release due injects until cancelled; a failing round is logged and the next one tried."""
+    """Do what is due until cancelled; a failing exercise is logged and tried again at the next round,
+    without holding up the others."""
     while True:
         try:
             due = await asyncio.to_thread(exercises_with_due_work, db)
-            for eid in due:
-                await writer.run(eid, release_job(eid))
-        except asyncio.CancelledError:
-            raise
         except Exception:
-            log.exception("releasing scenario injects on the clock failed; trying again")
+            log.exception("reading what the exercise clocks have due failed; trying again")
+            due = []
+        for eid in due:
+            try:
+                await writer.run(eid, release_job(eid))
+            except Exception:
+                log.exception("exercise %s: releasing injects or granting approvals on the clock failed", eid)
         await asyncio.sleep(poll)

@@ -237,7 +237,7 @@ def grant_unseated(ctx: Context, note: str) -> list[Message]:
     """Control grants every pending approval that no seat holds, again and again as granting routes the
     next step of an order, until each order waits for a seated holder or is delivered."""
     require_control(ctx)
-    seated = {s.organization for s, _ in seats(ctx) if s.role != "control"}
+    seated = {s.organization for s, _ in seats(ctx) if s.role == "player"}  # observers cannot decide
     granted: list[Message] = []
     for _ in range(_MAX_ROUNDS):
         tasks = [t for t in _pending_tasks(ctx) if not seated.intersection(_recipients(ctx, t.id))]
@@ -264,7 +264,7 @@ def due_approvals(session: Session, exercise: Exercise) -> list[Message]:
         return []
     flush_inserts(session)
     seated = set(session.execute(
-        select(Seat.organization).where(Seat.exercise_id == exercise.id, Seat.role != "control")
+        select(Seat.organization).where(Seat.exercise_id == exercise.id, Seat.role == "player")
     ).scalars())
     tasks = list(session.execute(
         select(Message).where(Message.exercise_id == exercise.id, Message.kind == "approval",
@@ -307,25 +307,38 @@ def due_injects(session: Session, exercise: Exercise) -> list[Any]:
     scenario = scenario_of(exercise)
     if scenario is None or exercise.clock_state != "running":
         return []
-    released = set(session.execute(
+    now = clock.game_seconds(exercise)
+    due = [i for i in scenario.injects if i.time * 60.0 <= now]
+    if not due:
+        return []
+    released = _released_injects(session, exercise)
+    return [i for i in due if i.id not in released]
+
+
+def waiting_injects(session: Session, exercise: Exercise) -> list[Any]:
+    """`due_injects` that someone of a detecting nation is seated to receive (what the clock releases)."""
+    due = due_injects(session, exercise)
+    if not due:
+        return []
+    nations = set(session.execute(
+        select(Seat.nation).where(Seat.exercise_id == exercise.id, Seat.role != "control")
+    ).scalars())
+    return [i for i in due if nations & {n for n, _ in i.detected_by}]
+
+
+def _released_injects(session: Session, exercise: Exercise) -> set[str | None]:
+    return set(session.execute(
         select(Message.inject_id).where(Message.exercise_id == exercise.id, Message.kind == "inject",
                                         Message.inject_id.is_not(None))
     ).scalars())
-    now = clock.game_seconds(exercise)
-    return [i for i in scenario.injects if i.id not in released and i.time * 60.0 <= now]
 
 
 def release_due(ctx: Context) -> list[Message]:
-    """Release, as the clock, each due inject (to the seated organizations of the nations that detect it,
-    else to every seated player; one nobody could receive stays unreleased)."""
-    released = []
-    for inject in due_injects(ctx.session, ctx.exercise):
-        try:
-            targets = _default_inject_recipients(ctx, inject)
-        except ExerciseError:
-            continue  # nobody seated: it waits
-        released.append(release_inject(ctx, inject.id, targets, None, "", None, scheduled=inject.time))
-    return released
+    """Release, as the clock, each due inject to the seated organizations of the nations that detect it
+    (one that nobody of those nations is seated to receive waits)."""
+    return [release_inject(ctx, inject.id, _default_inject_recipients(ctx, inject, fall_back=False), None, "",
+                           None, scheduled=inject.time)
+            for inject in waiting_injects(ctx.session, ctx.exercise)]
 
 
 def send(
@@ -351,6 +364,8 @@ def release_inject(
     """Control releases a scenario inject (by id) or writes one; defaults come from the scenario."""
     require_control(ctx)
     scripted = _scripted(ctx, inject_id) if inject_id else None
+    if scripted is not None and inject_id in _released_injects(ctx.session, ctx.exercise):
+        raise conflict(f"inject {inject_id!r} has already been released")
     targets = _check_recipients(ctx.arch, recipients or _default_inject_recipients(ctx, scripted))
     chosen = label or make_label("UNCLASSIFIED", sorted({ctx.arch.organizations[o].nation for o in targets}),
                                  ctx.arch.nations)
@@ -561,15 +576,18 @@ def _scripted(ctx: Context, inject_id: str) -> Any:
                   f"{', '.join(i.id for i in scenario.injects)}")
 
 
-def _default_inject_recipients(ctx: Context, scripted: Any) -> list[str]:
-    """Seated player organizations of the nations whose sensors detect the inject; when none of them is
-    seated (or the inject is written by control), every seated player organization."""
-    players = [s for s, _ in seats(ctx) if s.role != "control"]
-    nations = {n for n, _ in scripted.detected_by} if scripted else set()
-    detecting = [s.organization for s in players if s.nation in nations]
-    orgs = detecting or [s.organization for s in players]
+def _default_inject_recipients(ctx: Context, scripted: Any, fall_back: bool = True) -> list[str]:
+    """Seated organizations of the nations whose sensors detect the inject. When none of them is seated
+    (or control writes the inject) and `fall_back`: the seated organizations of the nations with forces
+    in the arrangement (never a liaison officer's nation that has none, e.g. TWN or UN)."""
+    seated = [s for s, _ in seats(ctx) if s.role != "control"]
+    detecting = {n for n, _ in scripted.detected_by} if scripted else set()
+    orgs = [s.organization for s in seated if s.nation in detecting]
+    if not orgs and fall_back:
+        forces = {o.nation for o in ctx.arch.military()}
+        orgs = [s.organization for s in seated if s.nation in forces]
     if not orgs:
-        raise invalid("recipients: nobody is seated yet; seat players or name the recipients")
+        raise invalid("recipients: nobody of the nations that detect this inject is seated; name the recipients")
     return list(dict.fromkeys(orgs))
 
 

@@ -109,3 +109,25 @@ def test_concurrent_writers_keep_one_chain(world):
 @pytest.mark.parametrize("value", [{"b": 1, "a": [1, 2]}, {"a": [1, 2], "b": 1}])
 def test_canonical_json_ignores_key_order(value):
     assert auditlog.canonical_json(value) == '{"a":[1,2],"b":1}'
+
+
+def test_verify_while_the_exercise_is_being_played(world):
+    """Entries committed between reading the exercise's head and reading the entries (PostgreSQL reads the
+    newest commits statement by statement) are not reported as tampering."""
+    with world.app.state.db.read() as session:
+        exercise = session.get(Exercise, world.eid)
+        before = exercise.log_count
+        assert world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]).status_code == 201  # commits meanwhile
+        result = auditlog.verify(session, exercise)
+    assert result.ok, result.reason
+    assert result.entries >= before
+
+
+def test_verify_still_names_a_deleted_last_entry_after_reading_again(world):
+    _acts(world)
+    with world.app.state.db.read() as session:
+        last = session.execute(select(LogEntry).where(LogEntry.exercise_id == world.eid)
+                               .order_by(LogEntry.seq.desc())).scalars().first()
+    _tamper(world, delete(LogEntry).where(LogEntry.id == last.id))
+    result = _verify(world)
+    assert not result.ok and result.bad_seq == last.seq and "missing" in result.reason

@@ -94,3 +94,11 @@ def test_diagram_follows_the_situation(world):
     after = svg()
     assert "Situation: armed-attack" in after and "Situation: armed-attack" not in before
     assert world.client.get(f"/exercises/{world.eid}/diagram.svg").status_code == 401
+
+
+def test_control_stream_carries_the_clock_switches(world):
+    world.post("control", world.ex("/approvals/auto"), {"enabled": True})
+    control = [d for n, d in _events(world, "control") if n == "exercise"]
+    assert control and control[-1]["auto_approvals"] is True and control[-1]["auto_injects"] is False
+    player = [d for n, d in _events(world, "jjoc") if n == "exercise"]
+    assert player and "auto_approvals" not in player[-1] and "log_count" not in player[-1]

@@ -187,3 +187,18 @@ def test_no_route_reaches_another_exercise(sqlite_url):
         r = getattr(world.client, method)(path, headers=world.h("jjoc"), **({"json": body} if body else {}))
         assert r.status_code == 404, (method, path, r.status_code)
     close_world(world)
+
+
+def test_a_made_up_token_is_refused_without_a_write(sqlite_world, monkeypatch):
+    """Unknown tokens stop at a read: they never queue for the write lock (a cheap way to stall writers)."""
+    world = sqlite_world
+    calls = []
+    monkeypatch.setattr(world.app.state.writer, "submit", lambda *a, **k: calls.append(a) or 1 / 0)
+    r = world.client.post(world.ex("/orders"), headers={"Authorization": "Bearer made-up"},
+                          json={"action": "isr", "unit": "jpn-sdf-fleet", "subject": "s", "rel_to": ["JPN"]})
+    assert r.status_code == 401 and calls == []
+    # a real login still reaches the writer (here the stand-in, which fails)
+    with pytest.raises(ZeroDivisionError):
+        world.client.post(world.ex("/orders"), headers=world.h("jjoc"),
+                          json={"action": "isr", "unit": "jpn-sdf-fleet", "subject": "s", "rel_to": ["JPN"]})
+    assert len(calls) == 1

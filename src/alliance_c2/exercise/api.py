@@ -6,8 +6,10 @@ none), and every message read goes through `releasability.visible_to` via `messa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
@@ -108,11 +110,43 @@ def token_of(request: Request) -> tuple[str | None, bool]:
 
 
 async def credentials(request: Request) -> Credentials:
-    """The request's login token (401 without one); checked later, inside the request's transaction."""
+    """The request's login token (401 without one, or with one no login has); checked again, with the
+    CSRF token, inside the request's transaction."""
     token, via_cookie = token_of(request)
     if not token:
         raise ExerciseError(401, "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/login)")
+    gate: LoginGate = request.app.state.login_gate
+    if not await gate.known(token):
+        raise ExerciseError(401, "the login token is unknown or expired; log in again")
     return Credentials(token, via_cookie, request.method in _UNSAFE, request.headers.get(CSRF_HEADER))
+
+
+class LoginGate:
+    """Tokens seen to belong to a login in the last `ttl` seconds (per process, bounded), so that a request
+    with a made-up token is refused by a read instead of queueing for a write transaction.
+
+    Only a filter: every write checks its login again inside its own transaction, so a logout takes
+    effect at once; a token forgotten here costs one read.
+    """
+
+    def __init__(self, db: Database, ttl: float = 30.0, size: int = 10_000) -> None:
+        self._db = db
+        self._ttl = ttl
+        self._size = size
+        self._seen: dict[str, float] = {}
+
+    async def known(self, token: str) -> bool:
+        now = time.monotonic()
+        if self._seen.get(token, 0.0) > now:
+            return True
+        if await asyncio.to_thread(auth.resolve_token, self._db, token) is None:
+            return False
+        if len(self._seen) >= self._size:
+            self._seen = {t: until for t, until in self._seen.items() if until > now}
+            while len(self._seen) >= self._size:
+                self._seen.pop(next(iter(self._seen)))
+        self._seen[token] = now + self._ttl
+        return True
 
 
 def caller(creds: Annotated[Credentials, Depends(credentials)], db: Annotated[Database, Depends(database)]) -> Caller:

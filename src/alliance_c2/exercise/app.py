@@ -66,6 +66,9 @@ def create_app(
     app.state.writer = writer
     app.state.checker = checker or default_checker()
     app.state.login_limiter = RateLimiter(limit=login_limit)
+    from .api import LoginGate
+
+    app.state.login_gate = LoginGate(db)
     _handlers(app)
     from . import api, events, pages
 

@@ -127,8 +127,24 @@ class Verification:
         return {"ok": self.ok, "entries": self.entries, "bad_seq": self.bad_seq, "reason": self.reason}
 
 
-def verify(session: Session, exercise: Exercise) -> Verification:
-    """Walk the chain; the first edited, missing or reordered entry is named by its position."""
+def verify(session: Session, exercise: Exercise, attempts: int = 3) -> Verification:
+    """Walk the chain; the first edited, missing or reordered entry is named by its position.
+
+    Where each statement sees the newest commits (PostgreSQL's READ COMMITTED), an exercise that is
+    being played may commit entries between reading its head and reading its entries; a count or head
+    that differs only in that way is read again (up to `attempts` times) before it is reported.
+    """
+    result, at_head = _walk(session, exercise)
+    for _ in range(attempts - 1):
+        if not at_head:
+            return result  # intact, or an entry inside the chain is wrong: not a matter of timing
+        session.refresh(exercise)
+        result, at_head = _walk(session, exercise)
+    return result
+
+
+def _walk(session: Session, exercise: Exercise) -> tuple[Verification, bool]:
+    """The verification, and whether it failed only where the entries meet the exercise's recorded head."""
     rows = session.execute(
         select(LogEntry).where(LogEntry.exercise_id == exercise.id).order_by(LogEntry.seq, LogEntry.id)
     ).scalars()
@@ -138,13 +154,14 @@ def verify(session: Session, exercise: Exercise) -> Verification:
         count = expected
         problem = _check_row(exercise.id, expected, prev, row)
         if problem:
-            return Verification(False, count, expected, problem)
+            return Verification(False, count, expected, problem), False
         prev = row.hash
     if count != exercise.log_count:
-        return Verification(False, count, count + 1, f"entry {count + 1} missing: the exercise records {exercise.log_count}")
+        missing = f"entry {count + 1} missing: the exercise records {exercise.log_count}"
+        return Verification(False, count, count + 1, missing), True
     if prev != exercise.log_head:
-        return Verification(False, count, count, "the newest entry does not match the exercise's recorded head")
-    return Verification(True, count)
+        return Verification(False, count, count, "the newest entry does not match the exercise's recorded head"), True
+    return Verification(True, count), False
 
 
 def _check_row(exercise_id: int, expected: int, prev: str, row: LogEntry) -> str:

@@ -68,6 +68,8 @@ def exercise_state(ctx: Context) -> dict[str, Any]:
     state: dict[str, Any] = {"situation": ctx.exercise.situation, "clock": clock.state(ctx.exercise).to_dict()}
     if ctx.is_control:
         state["log_count"] = ctx.exercise.log_count
+        state["auto_injects"] = bool(ctx.exercise.auto_injects)
+        state["auto_approvals"] = bool(ctx.exercise.auto_approvals)
     return state
 
 

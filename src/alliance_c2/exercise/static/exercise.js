@@ -76,11 +76,12 @@
 
   // The law engine names organizations by id; pages show their names (mirrors i18n.name_ids).
   const orgIds = Object.keys(N.org || {}).sort((a, b) => b.length - a.length);
+  // (no lookbehind, which older browsers lack: the character before an id is captured and put back)
   const idPattern = orgIds.length
-    ? new RegExp("(?<![A-Za-z0-9_-])(?:" + orgIds.map((i) => i.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")(?![A-Za-z0-9_-])", "g")
+    ? new RegExp("(^|[^A-Za-z0-9_-])(" + orgIds.map((i) => i.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")(?![A-Za-z0-9_-])", "g")
     : null;
   function nameIds(text) {
-    return idPattern && text ? String(text).replace(idPattern, (id) => N.org[id]) : text;
+    return idPattern && text ? String(text).replace(idPattern, (_, before, id) => before + N.org[id]) : text;
   }
 
   function reasonsOf(found) { // refusal reasons in the page's language (`reasons_ja` runs beside `reasons`)
@@ -125,7 +126,14 @@
 
   // A new or changed message: a list that already shows it gets the new version in the same place;
   // a list it newly belongs in gets it on top (traffic, inbox, outbox: newest first) or at the end.
+  // A message's status only moves on (waiting, then decided): a late answer carrying an older status must
+  // not undo a newer one the stream already brought.
+  const FINAL = new Set(["granted", "denied", "delivered", "refused"]);
+  const settled = new Set();
+
   function upsert(m) {
+    if (settled.has(m.id) && !FINAL.has(m.status)) return;
+    if (FINAL.has(m.status)) settled.add(m.id);
     const traffic = document.getElementById("list-traffic");
     const place = placeOf(m);
     const lists = ["traffic", "approvals", "injects", "inbox", "outbox"];
@@ -192,9 +200,9 @@
   let clock = live ? Object.assign({receivedAt: Date.now()}, live.clock) : null;
 
   function showExercise(state) {
-    if (state.auto_injects !== undefined) {
-      const box = document.getElementById("auto-injects");
-      if (box) box.checked = !!state.auto_injects;
+    for (const [field, id] of [["auto_injects", "auto-injects"], ["auto_approvals", "auto-approvals"]]) {
+      const box = document.getElementById(id);
+      if (box && state[field] !== undefined && !box.disabled) box.checked = !!state[field];
     }
     if (state.situation) {
       const node = document.getElementById("situation");
@@ -217,8 +225,12 @@
     const box = document.getElementById("diagram");
     if (!box || box.dataset.situation === situation) return;
     box.dataset.situation = situation;
-    const response = await fetch(base.replace("/api", "") + "/diagram.svg?lang=" + live.lang, {credentials: "same-origin"});
-    if (response.ok && box.dataset.situation === situation) box.innerHTML = await response.text();
+    try {
+      const response = await fetch(base.replace("/api", "") + "/diagram.svg?lang=" + live.lang, {credentials: "same-origin"});
+      if (response.ok && box.dataset.situation === situation) box.innerHTML = await response.text();
+    } catch (error) {
+      box.dataset.situation = "";  // try again with the next update
+    }
   }
 
   function tick() {

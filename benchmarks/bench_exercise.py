@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from alliance_c2.exercise.pgschema import create_schema_url, drop_schema
+from alliance_c2.exercise.pgschema import scratch_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "bench-password-123"
@@ -226,14 +226,6 @@ def run(url: str, workers: int, clients: int, orders: int, max_seconds: float, k
         proc.wait(timeout=30)
 
 
-def _pg_url(base: str) -> tuple[str, str]:
-    return create_schema_url(base, "ac2_bench")
-
-
-def _drop_pg(base: str, schema: str) -> None:
-    drop_schema(base, schema)
-
-
 def _report(tag: str, result: Result, workers: int, clients: int, kind: str, rate: float) -> tuple[str, str]:
     lat = result.latencies_ms
     offered = f"offered={rate:g}/s (open loop)" if rate > 0 else "offered=as fast as answered (closed loop)"
@@ -270,12 +262,9 @@ def main() -> None:
                          args.max_seconds, args.client, args.rate)
             lines += _report("sqlite", result, args.workers, args.clients, args.client, args.rate)
     if args.pg:
-        url, schema = _pg_url(args.pg)
-        try:
+        with scratch_schema(args.pg, "ac2_bench") as url:
             result = run(url, args.workers, args.clients, args.orders, args.max_seconds, args.client, args.rate)
             lines += _report("pg", result, args.workers, args.clients, args.client, args.rate)
-        finally:
-            _drop_pg(args.pg, schema)
     else:
         print(f"PostgreSQL skipped: give --pg URL or set {PG_ENV}")
     for line in lines:

@@ -25,7 +25,7 @@ from sqlalchemy import event, select
 
 from alliance_c2.exercise import auth, exercises, messages
 from alliance_c2.exercise.api import Credentials, seated_write
-from alliance_c2.exercise.pgschema import create_schema_url, drop_schema
+from alliance_c2.exercise.pgschema import scratch_schema
 from alliance_c2.exercise.store import User, open_database
 from alliance_c2.exercise.writer import Writer
 
@@ -110,11 +110,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lines += report("sqlite", measure(f"sqlite:///{Path(tmp) / 'bench.db'}", args.orders))
     if args.pg:
-        url, schema = create_schema_url(args.pg, "ac2_bench")
-        try:
+        with scratch_schema(args.pg, "ac2_bench") as url:
             lines += report("pg", measure(url, args.orders))
-        finally:
-            drop_schema(args.pg, schema)
     else:
         print(f"PostgreSQL skipped: give --pg URL or set {PG_ENV}")
     for line in lines:

@@ -115,10 +115,12 @@ def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, 
     world = World(app, client)
     for name in ("control", "outsider", *seats):
         world.headers[name] = login(client, name)
-    body: dict[str, Any] = {"name": "test", "arrangement": arrangement}
-    if scenario:
-        body["scenario"] = scenario
-    r = world.post("control", "/api/exercises", body)
+    return _new_exercise(world, {"name": "test", "arrangement": arrangement, "scenario": scenario}, seats)
+
+
+def _new_exercise(world: World, body: dict[str, Any], seats: dict[str, tuple[str, str, str]]) -> World:
+    """Control creates the exercise `body` describes and seats `seats`; the world moves to it."""
+    r = world.post("control", "/api/exercises", {k: v for k, v in body.items() if v is not None})
     assert r.status_code == 201, r.text
     world.eid = r.json()["id"]
     seat_all(world, seats)
@@ -144,14 +146,16 @@ def without_scenario(world: World, situation: str = "peacetime") -> World:
 
 def another_exercise(world: World, scenario: str | None, situation: str | None = None) -> World:
     """The world moved to a new exercise (2024-proposal) with `scenario`, the users of SEATS seated."""
-    body: dict[str, Any] = {"name": scenario or "plain", "arrangement": "2024-proposal", "scenario": scenario}
-    if situation:
-        body["situation"] = situation
-    r = world.post("control", "/api/exercises", body)
-    assert r.status_code == 201, r.text
-    world.eid = r.json()["id"]
-    seat_all(world, SEATS)
-    return world
+    body = {"name": scenario or "plain", "arrangement": "2024-proposal", "scenario": scenario, "situation": situation}
+    return _new_exercise(world, body, SEATS)
+
+
+def one_player_exercise(db_url: str) -> tuple[int, dict[str, str], dict[str, str]]:
+    """An exercise with one JJOC player, set up and closed again, for tests that start their own server:
+    its id and the JJOC and control headers."""
+    world = build_world(db_url, users={"jjoc": ("jpn-jjoc", "player", "SECRET")}, scenario=None)
+    close_world(world)
+    return world.eid, world.h("jjoc"), world.h("control")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from conftest import build_world, close_world, wait_until_serving
+from conftest import one_player_exercise, wait_until_serving
 
 LOAD_SECONDS = 2.0
 WRITERS = 3
@@ -50,9 +50,7 @@ def _load(base: str, eid: int, headers: dict[str, str], acked: list[int], stop: 
 
 
 def test_acknowledged_orders_survive_sigkill(db_url):
-    world = build_world(db_url, users={"jjoc": ("jpn-jjoc", "player", "SECRET")}, scenario=None)
-    eid, jjoc, control = world.eid, world.h("jjoc"), world.h("control")
-    close_world(world)
+    eid, jjoc, control = one_player_exercise(db_url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start(db_url, port)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from test_exercise_crash import _free_port
 
-from conftest import build_world, close_world, wait_until_serving
+from conftest import one_player_exercise, wait_until_serving
 
 CLIENTS = 6
 ORDERS_EACH = 15
@@ -31,9 +31,7 @@ def _children(parent: int) -> set[int]:
 
 
 def test_two_workers_share_one_database(db_url):
-    world = build_world(db_url, users={"jjoc": ("jpn-jjoc", "player", "SECRET")}, scenario=None)
-    eid, jjoc, control = world.eid, world.h("jjoc"), world.h("control")
-    close_world(world)
+    eid, jjoc, control = one_player_exercise(db_url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(db_url, port)

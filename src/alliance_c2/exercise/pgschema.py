@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def create_schema_url(base: str, prefix: str = "ac2_scratch") -> tuple[str, str]:
@@ -26,3 +28,13 @@ def drop_schema(base: str, schema: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+@contextmanager
+def scratch_schema(base: str, prefix: str = "ac2_scratch") -> Iterator[str]:
+    """`with scratch_schema(base) as url:` a fresh schema for the block, dropped after it."""
+    url, schema = create_schema_url(base, prefix)
+    try:
+        yield url
+    finally:
+        drop_schema(base, schema)

@@ -109,16 +109,21 @@ def token_of(request: Request) -> tuple[str | None, bool]:
     return (cookie, True) if cookie else (None, False)
 
 
-async def credentials(request: Request) -> Credentials:
-    """The request's login token (401 without one, or with one no login has); checked again, with the
-    CSRF token, inside the request's transaction."""
+async def presented(request: Request) -> Credentials:
+    """The request's login token (401 without one) and CSRF header, not yet looked up."""
     token, via_cookie = token_of(request)
     if not token:
         raise ExerciseError(401, "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/login)")
-    gate: LoginGate = request.app.state.login_gate
-    if not await gate.known(token):
-        raise ExerciseError(401, "the login token is unknown or expired; log in again")
     return Credentials(token, via_cookie, request.method in _UNSAFE, request.headers.get(CSRF_HEADER))
+
+
+async def credentials(request: Request, creds: Annotated[Credentials, Depends(presented)]) -> Credentials:
+    """For writes: 401 for a token no login has, by a read before the write queue; the login is checked
+    again, with the CSRF token, inside the write's transaction."""
+    gate: LoginGate = request.app.state.login_gate
+    if not await gate.known(creds.token):
+        raise ExerciseError(401, "the login token is unknown or expired; log in again")
+    return creds
 
 
 class LoginGate:
@@ -149,7 +154,7 @@ class LoginGate:
         return True
 
 
-def caller(creds: Annotated[Credentials, Depends(credentials)], db: Annotated[Database, Depends(database)]) -> Caller:
+def caller(creds: Annotated[Credentials, Depends(presented)], db: Annotated[Database, Depends(database)]) -> Caller:
     """The logged-in user; 401 without a valid token, 403 when a cookie request lacks its CSRF token."""
     return creds.admit(auth.resolve_token(db, creds.token))
 

@@ -237,10 +237,9 @@ def grant_unseated(ctx: Context, note: str) -> list[Message]:
     """Control grants every pending approval that no seat holds, again and again as granting routes the
     next step of an order, until each order waits for a seated holder or is delivered."""
     require_control(ctx)
-    seated = {s.organization for s, _ in seats(ctx) if s.role == "player"}  # observers cannot decide
     granted: list[Message] = []
     for _ in range(_MAX_ROUNDS):
-        tasks = [t for t in _pending_tasks(ctx) if not seated.intersection(_recipients(ctx, t.id))]
+        tasks = unseated_pending(ctx.session, ctx.exercise)
         if not tasks:
             break
         granted += [decide(ctx, t.id, True, note or "granted by control for an unseated holder") for t in tasks]
@@ -250,36 +249,34 @@ def grant_unseated(ctx: Context, note: str) -> list[Message]:
 _MAX_ROUNDS = 32  # more than the longest approval sequence in the catalog
 
 
-def _pending_tasks(ctx: Context) -> list[Message]:
-    return list(ctx.session.execute(
-        select(Message).where(Message.exercise_id == ctx.exercise.id, Message.kind == "approval",
-                              Message.status == "pending").order_by(Message.id)
-    ).scalars())
-
-
-def due_approvals(session: Session, exercise: Exercise) -> list[Message]:
-    """With `auto_approvals`: pending approval tasks that no seat holds and whose typical duration (the law
-    catalog's `typical_minutes`, an assumption there unless sourced) has passed in game time since routed."""
-    if not exercise.auto_approvals or exercise.clock_state != "running":
-        return []
+def unseated_pending(session: Session, exercise: Exercise) -> list[Message]:
+    """Pending approval tasks none of whose holders has a player seated (observers cannot decide)."""
     flush_inserts(session)
-    seated = set(session.execute(
-        select(Seat.organization).where(Seat.exercise_id == exercise.id, Seat.role == "player")
-    ).scalars())
     tasks = list(session.execute(
         select(Message).where(Message.exercise_id == exercise.id, Message.kind == "approval",
                               Message.status == "pending").order_by(Message.id)
     ).scalars())
     if not tasks:
         return []
+    seated = set(session.execute(
+        select(Seat.organization).where(Seat.exercise_id == exercise.id, Seat.role == "player")
+    ).scalars())
     held: dict[int, set[str]] = {}
     for mid, org in session.execute(
         select(Recipient.message_id, Recipient.organization).where(Recipient.message_id.in_([t.id for t in tasks]))
     ):
         held.setdefault(mid, set()).add(org)
+    return [t for t in tasks if not seated & held.get(t.id, set())]
+
+
+def due_approvals(session: Session, exercise: Exercise) -> list[Message]:
+    """With `auto_approvals`: `unseated_pending` tasks whose typical duration (the law catalog's
+    `typical_minutes`, an assumption there unless sourced) has passed in game time since routed."""
+    if not exercise.auto_approvals or exercise.clock_state != "running":
+        return []
     now = clock.game_seconds(exercise)
-    return [t for t in tasks if not seated & held.get(t.id, set())
-            and (minutes := typical_minutes(t.approval)) is not None and t.game_time + minutes * 60.0 <= now]
+    return [t for t in unseated_pending(session, exercise)
+            if (minutes := typical_minutes(t.approval)) is not None and t.game_time + minutes * 60.0 <= now]
 
 
 def typical_minutes(approval: str | None) -> int | None:
@@ -311,7 +308,7 @@ def due_injects(session: Session, exercise: Exercise) -> list[Any]:
     due = [i for i in scenario.injects if i.time * 60.0 <= now]
     if not due:
         return []
-    released = _released_injects(session, exercise)
+    released = released_injects(session, exercise)
     return [i for i in due if i.id not in released]
 
 
@@ -326,11 +323,13 @@ def waiting_injects(session: Session, exercise: Exercise) -> list[Any]:
     return [i for i in due if nations & {n for n, _ in i.detected_by}]
 
 
-def _released_injects(session: Session, exercise: Exercise) -> set[str | None]:
-    return set(session.execute(
-        select(Message.inject_id).where(Message.exercise_id == exercise.id, Message.kind == "inject",
-                                        Message.inject_id.is_not(None))
-    ).scalars())
+def released_injects(session: Session, exercise: Exercise) -> dict[str, int]:
+    """Scenario inject id -> the message that released it."""
+    rows = session.execute(
+        select(Message.inject_id, Message.id).where(Message.exercise_id == exercise.id, Message.kind == "inject",
+                                                    Message.inject_id.is_not(None))
+    )
+    return {inject: mid for inject, mid in rows if inject is not None}
 
 
 def release_due(ctx: Context) -> list[Message]:
@@ -364,7 +363,7 @@ def release_inject(
     """Control releases a scenario inject (by id) or writes one; defaults come from the scenario."""
     require_control(ctx)
     scripted = _scripted(ctx, inject_id) if inject_id else None
-    if scripted is not None and inject_id in _released_injects(ctx.session, ctx.exercise):
+    if scripted is not None and inject_id in released_injects(ctx.session, ctx.exercise):
         raise conflict(f"inject {inject_id!r} has already been released")
     targets = _check_recipients(ctx.arch, recipients or _default_inject_recipients(ctx, scripted))
     chosen = label or make_label("UNCLASSIFIED", sorted({ctx.arch.organizations[o].nation for o in targets}),
@@ -386,11 +385,7 @@ def timeline(ctx: Context) -> list[dict[str, Any]]:
     scenario = scenario_of(ctx.exercise)
     if scenario is None:
         return []
-    released = dict(ctx.session.execute(
-        select(Message.inject_id, Message.id).where(
-            Message.exercise_id == ctx.exercise.id, Message.kind == "inject", Message.inject_id.is_not(None)
-        )
-    ).all())
+    released = released_injects(ctx.session, ctx.exercise)
     return [
         {"id": i.id, "minute": i.time, "name_en": i.name_en, "name_ja": i.name_ja, "domain": i.domain,
          "place": i.place, "situation": i.situation, "nations": sorted({n for n, _ in i.detected_by}),

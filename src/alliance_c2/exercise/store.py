@@ -182,8 +182,8 @@ _DEFERRED = "ac2_deferred"  # Session.info key: table -> rows to insert before t
 def defer_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Queue rows for `table`, inserted by `flush_inserts` in one statement per table (fewer round trips).
 
-    Whoever reads such a table inside the same transaction calls `flush_inserts` first; the audit log's
-    `flush` does at the end of every write and before every commit.
+    Whoever reads such a table inside the same transaction calls `flush_inserts` first; the exercise
+    writer flushes at the end of every write, the audit log's `flush` before every commit.
     """
     if rows:
         session.info.setdefault(_DEFERRED, {}).setdefault(table, []).extend(rows)

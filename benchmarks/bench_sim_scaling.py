@@ -24,7 +24,8 @@ from alliance_c2.model import load_architecture
 from alliance_c2.model.tree import arrangement_dict
 from alliance_c2.sim import load_parameters, load_scenario
 from alliance_c2.sim.catalog import SCENARIOS_DIR, Parameters
-from alliance_c2.sim.process import compile_model, run_once
+from alliance_c2.sim.compiler import compile_model
+from alliance_c2.sim.process import run_once
 from synthetic import make_arrangement
 
 RUNS = 200

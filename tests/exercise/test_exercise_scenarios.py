@@ -10,7 +10,7 @@ import pytest
 
 from alliance_c2.exercise.exercises import arrangement
 from alliance_c2.sim.catalog import load_parameters, load_scenario, scenario_ids
-from alliance_c2.sim.process import resolve_force
+from alliance_c2.sim.compiler import resolve_force
 from conftest import another_exercise
 
 SENDERS = {"JPN": "jjoc", "USA": "indopacom"}

@@ -49,6 +49,9 @@ relations:
     kind: command
     source: test
 """
+# The date whose law applies; appended so that the line numbers of VALID stay as they are.
+DATED = "law_as_of: 2025-03-24\nlaw_as_of_source: test\n"
+
 
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): .+")
 
@@ -67,7 +70,7 @@ def _errors(path: Path, strict: bool = False) -> list[str]:
 
 
 def test_valid_file_passes(tmp_path: Path) -> None:
-    assert _errors(_write(tmp_path, VALID), strict=True) == []
+    assert _errors(_write(tmp_path, VALID + DATED), strict=True) == []
 
 
 CASES = [
@@ -96,9 +99,10 @@ def test_broken_file_names_file_line_and_problem(tmp_path: Path, name: str, text
 
 
 STRICT_CASES = [
-    ("missing japanese name", VALID.replace("    name_ja: 部隊\n", ""), 20, "missing Japanese name"),
-    ("no civilian chain", VALID.replace("  - from: jpn-jjoc\n    to: jpn-unit\n    kind: command\n", "  - from: jpn-jjoc\n    to: jpn-unit\n    kind: support\n"), 20, "no civilian chain"),
-    ("no source", VALID.replace("    kind: unit\n    source: test\n", "    kind: unit\n"), 20, "no source"),
+    ("missing japanese name", VALID.replace("    name_ja: 部隊\n", "") + DATED, 20, "missing Japanese name"),
+    ("no civilian chain", VALID.replace("  - from: jpn-jjoc\n    to: jpn-unit\n    kind: command\n", "  - from: jpn-jjoc\n    to: jpn-unit\n    kind: support\n") + DATED, 20, "no civilian chain"),
+    ("no source", VALID.replace("    kind: unit\n    source: test\n", "    kind: unit\n") + DATED, 20, "no source"),
+    ("no law_as_of", VALID, 2, "no law_as_of"),
 ]
 
 
@@ -188,3 +192,10 @@ def test_mutated_files_give_line_located_problems_or_pass(tmp_path: Path, text: 
         assert p.path == str(path)
         assert 1 <= p.line <= n_lines + 1
         assert str(p).startswith(f"{path}:{p.line}: ")
+
+
+def test_law_as_of_that_is_not_a_date_is_a_file_line_error(tmp_path: Path) -> None:
+    text = VALID + "law_as_of: 1980-13-45\nlaw_as_of_source: test\n"
+    line = text.splitlines().index("law_as_of: 1980-13-45") + 1
+    errors = _errors(_write(tmp_path, text))
+    assert errors and errors[0].startswith(f"{tmp_path / 'arch.yaml'}:{line}: law_as_of:"), errors

@@ -2,7 +2,10 @@ import numpy as np
 
 from alliance_c2.model import load_architecture
 from alliance_c2.sim import load_parameters, load_scenario
-from alliance_c2.sim.process import FaultEvent, M, compile_model, run_once
+from alliance_c2.sim.collector import M
+from alliance_c2.sim.compiled import FaultEvent
+from alliance_c2.sim.compiler import compile_model
+from alliance_c2.sim.process import run_once
 
 
 def _mean(arch, scenario, metric, runs=60, faults=(), params=None):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..model import Architecture, load_architecture
 from .catalog import LawCatalog
-from .engine import SEVERITIES, TRANSFER_KINDS, Finding, check, default_catalog
+from .engine import EARLIEST_LAW_DATE, SEVERITIES, TRANSFER_KINDS, Finding, check, default_catalog, law_date
 
 EXAMPLES_PER_CELL = 3
 
@@ -56,6 +57,7 @@ class AuditReport:
     relations: list[dict[str, Any]]
     orders_checked: int
     orders_blocked: int
+    as_of: date = EARLIEST_LAW_DATE
 
     def matrix(self) -> dict[str, dict[str, int]]:
         """Constraint -> situation -> number of orders that raise it."""
@@ -82,6 +84,7 @@ class AuditReport:
         return {
             "architecture": self.architecture,
             "reforms": list(self.reforms),
+            "as_of": self.as_of.isoformat(),
             "situations": list(self.situations),
             "constraints_raised": self.raised(),
             "matrix": self.matrix(),
@@ -94,11 +97,26 @@ class AuditReport:
 
 
 def audit(
-    arch: Architecture | str | Path, reforms: Iterable[str] = (), *, catalog: LawCatalog | None = None
+    arch: Architecture | str | Path,
+    reforms: Iterable[str] = (),
+    *,
+    as_of: date | None = None,
+    catalog: LawCatalog | None = None,
 ) -> AuditReport:
-    """Every finding `arch` produces across situations, actions and cross-national relations."""
+    """Every finding `arch` produces across situations, actions and cross-national relations.
+
+    Args:
+        arch: the arrangement (object, bundled id or YAML path).
+        reforms: reform ids switched on.
+        as_of: the date whose law applies (default: the arrangement's `law_as_of`, else today).
+        catalog: a law catalog other than the bundled one.
+
+    Returns:
+        The AuditReport: findings by constraint and situation, cross-national relations, counts.
+    """
     law = catalog or default_catalog()
     architecture = arch if isinstance(arch, Architecture) else load_architecture(arch)
+    day = law_date(architecture, as_of)
     active = tuple(sorted(set(reforms)))
     for reform in active:
         law.reform(reform)
@@ -107,7 +125,7 @@ def audit(
     for unit, ordered_by in _orders(architecture, law):
         for situation in law.situations:
             for action in law.actions:
-                verdict = check(architecture, situation, action, unit, ordered_by, active, catalog=law)
+                verdict = check(architecture, situation, action, unit, ordered_by, active, as_of=day, catalog=law)
                 checked += 1
                 blocked += not verdict.allowed
                 for finding in verdict.findings:
@@ -115,6 +133,7 @@ def audit(
     return AuditReport(
         architecture=architecture.id,
         reforms=active,
+        as_of=day,
         situations=tuple(law.situations),
         constraints=tuple(law.constraints),
         cells=dict(sorted(cells.items(), key=lambda kv: (_index(law.constraints, kv[0][0]), _index(law.situations, kv[0][1])))),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .catalog import (
     LawCatalog,
     Precondition,
     ProcedureStep,
+    Provision,
     Route,
     Situation,
     load_law_catalog,
@@ -36,6 +38,8 @@ AUTHORITY_KINDS = frozenset({"political-direction", "command", "opcon", "tacon"}
 TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 SEVERITIES = ("error", "warning", "info")
 CACHE_SIZE = 65_536
+# The SDF Act took effect on this day: no question about Japanese forces can be asked before it.
+EARLIEST_LAW_DATE = date(1954, 7, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +109,14 @@ class ApprovalStep:
     waivable_when_en: str | None = None
     may_follow_action_when_urgent: bool = False
     typical_minutes: int | None = None
+    nations: tuple[str, ...] = ()  # whose authority gives it
+    per_situation: bool = False  # given once for the situation and shared by every order that needs it
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "nations": list(self.nations),
+            "per_situation": self.per_situation,
             "holders": list(self.holders),
             "phase": self.phase,
             "rank": self.rank,
@@ -117,6 +125,30 @@ class ApprovalStep:
             "waivable_when_en": self.waivable_when_en,
             "may_follow_action_when_urgent": self.may_follow_action_when_urgent,
             "typical_minutes": self.typical_minutes,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BasisUsed:
+    """A provision the verdict rests on, numbered as it was on the date applied."""
+
+    provision: str
+    article_en: str
+    article_ja: str
+    in_force: date
+    until: date | None
+    source: str | None
+    unconfirmed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "provision": self.provision,
+            "article": self.article_en,
+            "article_ja": self.article_ja,
+            "in_force": self.in_force.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "source": self.source,
+            "unconfirmed": self.unconfirmed,
         }
 
 
@@ -142,6 +174,9 @@ class Verdict:
     alternatives: tuple[Route, ...]
     use_of_force: bool
     laws_applied: tuple[str, ...]
+    as_of: date = EARLIEST_LAW_DATE
+    route: str | None = None
+    basis: tuple[BasisUsed, ...] = ()
 
     @property
     def constraints(self) -> tuple[str, ...]:
@@ -174,6 +209,9 @@ class Verdict:
             ],
             "use_of_force": self.use_of_force,
             "laws_applied": list(self.laws_applied),
+            "as_of": self.as_of.isoformat(),
+            "route": self.route,
+            "legal_basis": [b.to_dict() for b in self.basis],
         }
 
 
@@ -202,12 +240,22 @@ def check(
     ordered_by: str | None = None,
     reforms: Iterable[str] = (),
     *,
+    as_of: date | None = None,
     catalog: LawCatalog | None = None,
 ) -> Verdict:
     """Whether `unit` may carry out `action` in `situation` on the order of `ordered_by`.
 
-    Without `ordered_by` the unit's own national chain of command gives the order. Unknown ids
-    raise UnknownIdError listing the valid choices.
+    Args:
+        arch: the arrangement (object, bundled id or YAML path).
+        situation, action, unit, ordered_by: catalog and arrangement ids; without `ordered_by` the
+            unit's own national chain of command gives the order.
+        reforms: reform ids switched on.
+        as_of: the date whose law applies; default the arrangement's `law_as_of`, else today.
+        catalog: a law catalog other than the bundled one.
+
+    Returns:
+        The Verdict. Unknown ids raise UnknownIdError listing the valid choices; a date before the
+        SDF Act (1954-07-01) raises ValueError.
     """
     law = catalog or default_catalog()
     architecture = arch if isinstance(arch, Architecture) else load_architecture(arch)
@@ -221,12 +269,46 @@ def check(
         raise UnknownIdError(f"organization in {architecture.id}", ordered_by, list(architecture.organizations))
     for reform in active:
         law.reform(reform)
-    return _verdict(architecture, law, situation, action, unit, ordered_by, active)
+    day = law_date(architecture, as_of)
+    return _verdict(architecture, law, situation, action, unit, ordered_by, active, day)
 
 
-def procedure(situation: str, *, catalog: LawCatalog | None = None) -> tuple[ProcedureStep, ...]:
-    """The ordered political steps to recognize `situation`, each with the source of its timing."""
-    return (catalog or default_catalog()).situation(situation).procedure
+def law_date(arch: Architecture, as_of: date | None = None) -> date:
+    """The date whose law applies: `as_of`, else the arrangement's `law_as_of`, else today."""
+    day = as_of or arch.law_as_of or date.today()
+    if day < EARLIEST_LAW_DATE:
+        raise ValueError(f"{day.isoformat()} is before the SDF Act took effect ({EARLIEST_LAW_DATE.isoformat()})")
+    return day
+
+
+def procedure(
+    situation: str, *, as_of: date | None = None, catalog: LawCatalog | None = None
+) -> tuple[ProcedureStep, ...]:
+    """The ordered political steps to recognize `situation` under the law of `as_of` (default today)."""
+    law = catalog or default_catalog()
+    defined = law.situation_on(situation, as_of or date.today())
+    return defined.procedure if defined is not None else ()
+
+
+def relations_without_basis(
+    arch: Architecture, reforms: Iterable[str] = (), *, catalog: LawCatalog | None = None
+) -> tuple[Relation, ...]:
+    """Cross-national command, OPCON or TACON relations of `arch` that no law allows (constraint C4).
+
+    A relation between the jurisdiction's forces and another nation's needs a law letting command
+    authority pass between them; only the active reforms can supply one.
+    """
+    law = catalog or default_catalog()
+    allowed = {kind for r in reforms for kind in law.reform(r).allows_cross_national}
+    orgs = arch.organizations
+    return tuple(
+        rel
+        for rel in arch.relations
+        if rel.kind in TRANSFER_KINDS
+        and rel.kind not in allowed
+        and orgs[rel.from_id].nation != orgs[rel.to_id].nation
+        and law.jurisdiction in (orgs[rel.from_id].nation, orgs[rel.to_id].nation)
+    )
 
 
 def clear_cache() -> None:
@@ -254,8 +336,9 @@ def _verdict(
     unit: str,
     ordered_by: str | None,
     reforms: frozenset[str],
+    day: date,
 ) -> Verdict:
-    return _Evaluation(arch, law, situation, action, unit, ordered_by, reforms).verdict()
+    return _Evaluation(arch, law, situation, action, unit, ordered_by, reforms, day).verdict()
 
 
 class _Evaluation:
@@ -270,16 +353,21 @@ class _Evaluation:
         unit: str,
         ordered_by: str | None,
         reforms: frozenset[str],
+        day: date,
     ) -> None:
         self.arch = arch
         self.law = law
-        self.situation: Situation = law.situations[situation]
+        self.day = day
+        defined = law.situation_on(situation, day)
+        self.situation_exists = defined is not None
+        self.situation: Situation = defined if defined is not None else law.situations[situation]
         self.action: Action = law.actions[action]
         self.unit = arch.organizations[unit]
         self.ordered_by = ordered_by
         self.reforms = reforms
-        self.route: Route | None = self.action.lawful_in.get(situation)
+        self.route: Route | None = self.action.route_on(situation, day) if self.situation_exists else None
         self.force = self.route.use_of_force if self.route is not None else self.action.use_of_force
+        self.foreign_pre_delegable: set[str] = set()
         self.blocks: list[Block] = []
         self.findings: list[Finding] = []
         self.citations: list[Citation] = []
@@ -294,7 +382,7 @@ class _Evaluation:
         self._political_decision(bound)
         findings = self._apply_reforms()
         steps = tuple(self._step(a) for a in approvals)
-        jurisdiction_bound = self.law.jurisdiction in bound and self.route is not None
+        jurisdiction_bound = self.law.jurisdiction in bound and self.route is not None and not self.blocks
         return Verdict(
             architecture=self.arch.id,
             situation=self.situation.id,
@@ -314,8 +402,24 @@ class _Evaluation:
             alternatives=self.route.alternatives if jurisdiction_bound and self.route else (),
             use_of_force=self.force,
             laws_applied=bound,
+            as_of=self.day,
+            route=self.route.name if self.route is not None and jurisdiction_bound else None,
+            basis=self._basis(jurisdiction_bound),
         )
 
+    def _basis(self, with_route: bool) -> tuple[BasisUsed, ...]:
+        """The provisions the verdict rests on: the situation's, then the route's."""
+        ids = list(self.law.situation_requires(self.situation.id, self.day))
+        if with_route and self.route is not None:
+            ids.extend(r for r in self.route.requires if r not in ids)
+        return tuple(self._used(self.law.provisions[i]) for i in ids)
+
+    def _used(self, p: Provision) -> BasisUsed:
+        article = p.article_on(self.day)
+        return BasisUsed(
+            p.id, f"{article} ({p.act_year})" if article else f"{p.name_en}", p.name_ja, p.in_force, p.until,
+            p.source, p.unconfirmed,
+        )
     # (b) authority -----------------------------------------------------------------------
 
     def _authority(self) -> tuple[tuple[str, ...], tuple[Relation, ...]]:
@@ -381,6 +485,8 @@ class _Evaluation:
             else:
                 rule = self.law.foreign_rule(nation)
                 approvals.extend(rule.approvals)
+                if nation == self.unit.nation:
+                    self.foreign_pre_delegable.update(rule.pre_delegable)
                 label = f"{nation} national authority (law not encoded)"
                 self.citations.append(Citation(label, rule.source, rule.assumption, False, rule.note_en))
             for approval in approvals[start:]:
@@ -392,11 +498,21 @@ class _Evaluation:
     def _jurisdiction_law(self, own_unit: bool) -> tuple[str, ...]:
         """The statute for the unit (own forces) or for the commanders and staff (foreign forces)."""
         sit, act = self.situation, self.action
+        if not self.situation_exists:
+            self._situation_not_in_law()
+            return ()
         if self.route is not None:
-            self.citations.extend(self.route.legal_basis)
+            self.citations.extend(self._dated(c) for c in self.route.legal_basis)
             if self.route.source:
                 self.citations.append(Citation(f"{act.id} in {sit.id}", self.route.source, self.route.assumption))
+            if self.route.sdf_units_only and not own_unit:
+                self._sdf_units_only()
+                return ()
             return self.route.approvals
+        later = self.action.later_routes(sit.id, self.day)
+        if later:
+            self._no_basis_on_date(later[0])
+            return ()
         source = act.not_lawful_in_source if sit.id in act.not_lawful_in else act.source
         self.citations.extend(act.legal_basis)
         why_en = f" {act.not_lawful_in_note_en}" if act.not_lawful_in_note_en else ""
@@ -445,6 +561,54 @@ class _Evaluation:
                 source,
             )
         return ()
+
+    def _dated(self, c: Citation) -> Citation:
+        """A citation numbered as on the date applied (e.g. Art. 82-2 before 2009, 82-3 after)."""
+        if c.provision is None or c.provision not in self.law.provisions:
+            return c
+        article = self.law.provisions[c.provision].article_on(self.day)
+        return Citation(article or c.article, c.source, c.assumption, c.unconfirmed, c.note_en, c.provision)
+
+    def _no_basis_on_date(self, later: Route) -> None:
+        missing = self.law.missing_on(later.requires, self.day) or tuple(self.law.provisions[r] for r in later.requires)
+        day = self.day.isoformat()
+        en = "; ".join(f"{p.label()}, in force from {p.in_force.isoformat()}" for p in missing)
+        ja = "、".join(f"{p.name_ja}（{p.in_force.isoformat()}施行）" for p in missing)
+        self._block(
+            "no-legal-basis-on-date",
+            f"no legal basis on {day}: {en}. {self.action.name_en} in {self.situation.name_en} rests on "
+            f"{'it' if len(missing) == 1 else 'them'}.",
+            f"{day}時点では法的根拠がない：{ja}。{self.situation.name_ja}における{self.action.name_ja}はこれに基づく。",
+            "; ".join(p.source for p in missing if p.source) or None,
+        )
+
+    def _situation_not_in_law(self) -> None:
+        sit = self.law.situations[self.situation.id]
+        missing = self.law.missing_on(self.law.situation_requires(sit.id, self.day), self.day)
+        day = self.day.isoformat()
+        en = "; ".join(f"{p.label()}, in force from {p.in_force.isoformat()}" for p in missing)
+        ja = "、".join(f"{p.name_ja}（{p.in_force.isoformat()}施行）" for p in missing)
+        self._block(
+            "no-legal-basis-on-date",
+            f"no legal basis on {day}: the law did not yet define the {sit.name_en} ({en}).",
+            f"{day}時点では法的根拠がない：{sit.name_ja}は未だ法律に定められていない（{ja}）。",
+            "; ".join(p.source for p in missing if p.source) or None,
+        )
+
+    def _sdf_units_only(self) -> None:
+        assert self.route is not None
+        article = " / ".join(c.article for c in self.route.legal_basis[:1]) or self.action.name_en
+        orgs = self.arch.organizations
+        by = orgs[self.ordered_by] if self.ordered_by else None
+        self._block(
+            "sdf-units-only",
+            f"An order under {article} is given to SDF units only: no {self.law.jurisdiction} authority can "
+            f"order {self.unit.id} ({self.unit.nation}) under it"
+            f"{f' ({by.id} gave it)' if by else ''}.",
+            f"{article}の命令は自衛隊の部隊に対してのみ発することができ、日本のいかなる機関も"
+            f"{self.unit.name('ja')}にこれを命ずることはできない。",
+            self.route.source,
+        )
 
     # (c) the relation's own legal basis -------------------------------------------------------
 
@@ -555,16 +719,22 @@ class _Evaluation:
         spec = self.law.approvals.get(approval)
         route = self.route
         detail = route.approval_details.get(approval) if route is not None else None
+        recognition = {p.approval for p in self.situation.procedure if p.phase == "before"}
+        jurisdiction_approval = self.law.jurisdiction in self.approval_nations.get(approval, ())
         return ApprovalStep(
             id=approval,
             holders=self._holders(approval),
             phase=spec.phase if spec else "before",
             rank=spec.rank if spec else 99,
-            pre_delegable=route is not None and approval in route.pre_delegable,
+            pre_delegable=(route is not None and jurisdiction_approval and approval in route.pre_delegable)
+            or approval in self.foreign_pre_delegable,
             within_days=detail.within_days if detail else None,
             waivable_when_en=detail.waivable_when_en if detail else None,
             may_follow_action_when_urgent=spec.may_follow_action_when_urgent if spec else False,
             typical_minutes=spec.typical_minutes if spec else None,
+            nations=tuple(self.approval_nations.get(approval, ())),
+            per_situation=jurisdiction_approval
+            and (approval in recognition or (route is not None and approval in route.per_situation)),
         )
 
     def _holders(self, approval: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ hot path of `check`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +33,7 @@ class _Rule(_Strict):
 
 class CitationSpec(_Rule):
     article: str
+    provision: str | None = None  # id in provisions.yaml: dates the citation and gives its number on a date
 
 
 class PreconditionSpec(_Rule):
@@ -48,6 +50,7 @@ class ConditionalApprovalSpec(_Rule):
 
 class ApprovalDetailSpec(_Rule):
     within_days: int | None = None
+    per_situation: bool = False  # given once for the situation (e.g. the defense operation order), shared by orders
     statutory: str | None = None
     waivable_when_en: str | None = None
     pre_delegation_assumption: bool = False
@@ -61,6 +64,8 @@ class FastTrackSpec(_Rule):
 class AlternativeSpec(_Rule):
     route: str = Field(pattern=ID_PATTERN)
     approvals: list[str]
+    requires: list[str] | None = None
+    sdf_units_only: bool | None = None
     use_of_force: bool | None = None
     ordered_by: str | None = None
     request_by: list[str] | None = None
@@ -70,6 +75,10 @@ class AlternativeSpec(_Rule):
 
 class LawfulEntrySpec(_Rule):
     approvals: list[str]
+    # Provisions (provisions.yaml) that must all be in force on the date for this entry to apply.
+    requires: list[str] = Field(default_factory=list)
+    # The statute lets Japanese authorities give this order to SDF units only (e.g. SDF Act Art. 82-3).
+    sdf_units_only: bool = False
     pre_delegable: list[str] = Field(default_factory=list)
     conditional_approvals: list[ConditionalApprovalSpec] = Field(default_factory=list)
     approval_details: dict[str, ApprovalDetailSpec] = Field(default_factory=dict)
@@ -105,13 +114,16 @@ class ActionSpec(_Rule):
     time_window_minutes: int | None = None
     time_window_source: str | None = None
     guidelines: GuidelinesRefSpec | None = None
-    lawful_in: dict[str, LawfulEntrySpec] = Field(default_factory=dict)
+    # One entry, or dated versions (oldest first) when the law for the situation changed over time.
+    lawful_in: dict[str, LawfulEntrySpec | list[LawfulEntrySpec]] = Field(default_factory=dict)
     not_lawful_in: NotLawfulSpec | None = None
     not_lawful_in_note_en: str | None = None
 
 
 class ForeignRuleSpec(_Rule):
     approvals: list[str]
+    pre_delegable: list[str] = Field(default_factory=list)
+    pre_delegable_note_en: str | None = None
 
 
 class ActionsFileSpec(_Strict):
@@ -239,10 +251,23 @@ class SituationPreconditionSpec(_Rule):
     text_ja: str | None = None
 
 
+class SituationEraSpec(_Rule):
+    """The situation as an earlier law defined it, until the day the current law took over."""
+
+    until: date
+    requires: list[str] = Field(default_factory=list)
+    name_en: str | None = None
+    name_ja: str | None = None
+    statutory_basis: list[CitationSpec] | None = None
+    procedure: list[StepSpec] | None = None
+
+
 class SituationSpec(_Rule):
     id: str = Field(pattern=ID_PATTERN)
     name_en: str
     name_ja: str
+    requires: list[str] = Field(default_factory=list)
+    eras: list[SituationEraSpec] = Field(default_factory=list)
     definition_en: str | None = None
     definition_ja: str | None = None
     statutory: bool
@@ -264,3 +289,27 @@ class SituationsFileSpec(_Strict):
     kind: Literal["situations"]
     source: str | None = None
     items: list[SituationSpec]
+
+
+class NumberingSpec(_Rule):
+    article: str
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+
+class ProvisionSpec(_Rule):
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str
+    name_ja: str
+    act_year: int = Field(ge=1946)
+    in_force: date
+    until: date | None = None
+    replaced_by: str | None = None
+    numbering: list[NumberingSpec] = Field(default_factory=list)
+    policy: bool = False
+
+
+class ProvisionsFileSpec(_Strict):
+    kind: Literal["provisions"]
+    source: str | None = None
+    items: list[ProvisionSpec]

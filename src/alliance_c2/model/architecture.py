@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .errors import UnknownIdError
@@ -92,6 +93,8 @@ class Architecture:
     description_ja: str | None = None
     source: str | None = None
     path: Path | None = None
+    law_as_of: date | None = None
+    presupposes_reforms: tuple[str, ...] = ()
     _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
     _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
 

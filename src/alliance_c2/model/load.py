@@ -193,6 +193,10 @@ def architecture_from_document(
         plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption))
 
     checker.names_and_source((), f"architecture {spec.id!r}", spec)
+    if spec.law_as_of is None:
+        checker.soft(("id",), f"architecture {spec.id!r}: no law_as_of (YYYY-MM-DD): the law in force today applies")
+    elif not spec.law_as_of_source:
+        checker.soft(("law_as_of",), f"architecture {spec.id!r}: law_as_of needs law_as_of_source saying why that date")
     cycle = _find_cycle(relations)
     if cycle is not None:
         names = " -> ".join([*cycle[0], cycle[0][0]])
@@ -224,6 +228,8 @@ def architecture_from_document(
         description_ja=spec.description_ja,
         source=spec.source,
         path=Path(doc.path),
+        law_as_of=spec.law_as_of,
+        presupposes_reforms=tuple(spec.presupposes_reforms),
     )
     return arch, checker.problems
 

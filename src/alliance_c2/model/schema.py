@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -133,3 +134,10 @@ class ArchitectureSpec(_Sourced):
     organizations: list[OrganizationSpec] = Field(min_length=1)
     relations: list[RelationSpec] = Field(default_factory=list)
     plans: list[PlanSpec] = Field(default_factory=list)
+    # The date whose law applies to the arrangement (YYYY-MM-DD), cited; missing means today (a warning).
+    law_as_of: date | None = None
+    law_as_of_source: str | None = None
+    law_as_of_note_en: str | None = None
+    # Reforms (law catalog ids) the arrangement needs to be lawful: its "lawful variant" switches them on.
+    presupposes_reforms: list[str] = Field(default_factory=list)
+    presupposes_reforms_source: str | None = None

@@ -1,8 +1,9 @@
 """Simulation: event kernel, C2 process model, metrics and the Monte Carlo runner."""
 
 from .catalog import Parameters, Scenario, load_parameters, load_scenario, scenario_ids
-from .process import METRICS, FaultEvent
-from .runner import SimulationError, SimulationResult, simulate, simulate_one
+from .collector import METRICS, TraceEvent
+from .compiled import FaultEvent
+from .runner import SimulationError, SimulationResult, simulate, simulate_one, trace_run
 
 
 def scenarios() -> list[Scenario]:
@@ -17,10 +18,12 @@ __all__ = [
     "Scenario",
     "SimulationError",
     "SimulationResult",
+    "TraceEvent",
     "load_parameters",
     "load_scenario",
     "scenario_ids",
     "scenarios",
     "simulate",
     "simulate_one",
+    "trace_run",
 ]

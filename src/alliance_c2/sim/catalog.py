@@ -69,6 +69,13 @@ class InjectSpec(_Sourced):
     faults: list[FaultSpec] = []
 
 
+class RecognitionSpec(_Sourced):
+    """The moment the political process to recognize a situation begins (before the first inject in it)."""
+
+    situation: Situation
+    time: float = Field(ge=0)
+
+
 class ScenarioSpec(_Sourced):
     kind: Literal["scenario"]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -79,6 +86,7 @@ class ScenarioSpec(_Sourced):
     situation: Situation
     standing_orders: list[str] = []
     standing_orders_source: str | None = None
+    recognitions: list[RecognitionSpec] = []
     injects: list[InjectSpec] = Field(min_length=1)
 
 
@@ -131,6 +139,12 @@ class Inject:
 
 
 @dataclass(frozen=True, slots=True)
+class Recognition:
+    situation: str
+    time: float
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     name_en: str
@@ -141,6 +155,7 @@ class Scenario:
     standing_orders: frozenset[str]
     injects: tuple[Inject, ...]
     path: str = ""
+    recognitions: tuple[Recognition, ...] = ()
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en
@@ -258,6 +273,7 @@ def _scenario_from_spec(spec: ScenarioSpec, path: str) -> Scenario:
         standing_orders=frozenset(spec.standing_orders),
         injects=tuple(injects),
         path=path,
+        recognitions=tuple(Recognition(r.situation, r.time) for r in spec.recognitions),
     )
 
 
@@ -291,6 +307,13 @@ def validate_scenario_document(doc: YamlDocument, strict: bool) -> list[Problem]
             problems.append(doc.problem(("standing_orders", j), f"standing_orders[{j}]: unknown action {action!r}"))
     if spec.standing_orders and not spec.standing_orders_source:
         problems.append(doc.problem(("standing_orders",), "standing_orders: no standing_orders_source", soft))
+    for i, rec in enumerate(spec.recognitions):
+        if not rec.source and not rec.assumption:
+            problems.append(doc.problem(("recognitions", i), f"recognitions[{i}]: timing has no source "
+                                        "(add source: or assumption: true)", soft))
+        if rec.situation not in {inj.situation for inj in spec.injects if inj.situation}:
+            problems.append(doc.problem(("recognitions", i, "situation"), f"recognitions[{i}]: no inject is in "
+                                        f"{rec.situation!r}, so nothing waits for its recognition"))
     seen: set[str] = set()
     for i, inj in enumerate(spec.injects):
         loc: tuple[int | str, ...] = ("injects", i)

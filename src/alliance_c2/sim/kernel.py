@@ -18,24 +18,29 @@ Callback = Callable[..., Any]
 class Kernel:
     """The event loop: `schedule` a callback after a delay, `run` until the heap is empty."""
 
-    __slots__ = ("_heap", "_seq", "events", "now")
+    __slots__ = ("_heap", "_now", "_seq", "events")
 
     def __init__(self) -> None:
-        self.now = 0.0
+        self._now = 0.0
         self.events = 0
         self._heap: list[tuple[float, int, Callback, tuple[Any, ...]]] = []
         self._seq = 0
+
+    @property
+    def now(self) -> float:
+        """The current simulation time (read-only: only the event loop advances it)."""
+        return self._now
 
     def schedule(self, delay: float, callback: Callback, *args: Any) -> None:
         """Call `callback(*args)` at `now + delay`; equal times run in scheduling order."""
         if delay < 0:
             raise ValueError(f"negative delay {delay!r}")
         self._seq += 1
-        heappush(self._heap, (self.now + delay, self._seq, callback, args))
+        heappush(self._heap, (self._now + delay, self._seq, callback, args))
 
     def at(self, time: float, callback: Callback, *args: Any) -> None:
         """Call `callback(*args)` at absolute `time` (not earlier than now)."""
-        self.schedule(max(0.0, time - self.now), callback, *args)
+        self.schedule(max(0.0, time - self._now), callback, *args)
 
     def run(self, until: float | None = None) -> int:
         """Process events in time order (up to `until`); return how many were processed."""
@@ -43,10 +48,10 @@ class Kernel:
         count = 0
         while heap:
             if until is not None and heap[0][0] > until:
-                self.now = until
+                self._now = until
                 break
             time, _, callback, args = heappop(heap)
-            self.now = time
+            self._now = time
             callback(*args)
             count += 1
         self.events += count
@@ -102,12 +107,17 @@ class Staff:
 
 
 class Signal:
-    """A one-shot event other work can wait on: callbacks run when it fires (or at once if it has)."""
+    """A one-shot event other work can wait on: callbacks run when it fires (or at once if it has).
 
-    __slots__ = ("fired", "time", "waiters")
+    `started` marks that the work which will fire it is under way, so later askers wait instead of
+    starting it again.
+    """
+
+    __slots__ = ("fired", "started", "time", "waiters")
 
     def __init__(self) -> None:
         self.fired = False
+        self.started = False
         self.time = 0.0
         self.waiters: list[tuple[Callback, tuple[Any, ...]]] = []
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .process import METRICS
+from .collector import METRICS
 
 
 def summarize(values: np.ndarray) -> dict[str, float | int | None]:

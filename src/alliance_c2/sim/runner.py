@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..law import law_date
 from ..model import Architecture, UnknownIdError, load_architecture
+from ..model.vocabulary import LEVELS
 from .catalog import Parameters, Scenario, load_parameters, load_scenario
+from .collector import METRICS, TraceEvent
+from .compiled import CompiledModel, FaultEvent
+from .compiler import compile_model
 from .metrics import summarize_block
-from .process import METRICS, CompiledModel, FaultEvent, compile_model, run_once
+from .process import run_once, trace_once
 
 
 class SimulationError(RuntimeError):
@@ -34,26 +40,29 @@ class Task:
     seed: int
     start: int
     stop: int
+    as_of: date | None = None
 
 
 _COMPILED: dict[tuple[Any, ...], CompiledModel] = {}
 
 
 def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parameters,
-              faults: tuple[FaultEvent, ...], reforms: tuple[str, ...]) -> CompiledModel:
+              faults: tuple[FaultEvent, ...], reforms: tuple[str, ...], as_of: date | None) -> CompiledModel:
     """Compiled models, kept per worker process (compiling asks the law; runs should not)."""
-    key = (arch if isinstance(arch, str) else id(arch), scenario, params.key, faults, reforms)
+    key = (arch if isinstance(arch, str) else id(arch), scenario, params.key, faults, reforms, as_of)
     model = _COMPILED.get(key)
     if model is None:
         if len(_COMPILED) > 256:
             _COMPILED.clear()
-        model = _COMPILED[key] = compile_model(load_architecture(arch), load_scenario(scenario), params, faults, reforms)
+        loaded = load_architecture(arch)
+        model = _COMPILED[key] = compile_model(loaded, load_scenario(scenario), params, faults, reforms,
+                                               law_date(loaded, as_of))
     return model
 
 
 def run_task(task: Task) -> tuple[Task, np.ndarray]:
     """Runs [start, stop) of one (arrangement, scenario): array (runs, injects + 1, metrics)."""
-    model = _compiled(task.arch, task.scenario, task.params, task.faults, task.reforms)
+    model = _compiled(task.arch, task.scenario, task.params, task.faults, task.reforms, task.as_of)
     out = np.empty((task.stop - task.start, len(model.injects) + 1, len(METRICS)))
     for i in range(task.start, task.stop):
         try:
@@ -70,10 +79,27 @@ def run_task(task: Task) -> tuple[Task, np.ndarray]:
 
 def simulate_one(arch: str | Architecture, scenario: str | Scenario, *, seed: int, run_index: int,
                  params: Parameters | None = None, faults: tuple[FaultEvent, ...] = (),
-                 reforms: tuple[str, ...] = ()) -> np.ndarray:
+                 reforms: tuple[str, ...] = (), as_of: date | None = None) -> np.ndarray:
     """One replication, for reproducing a reported failure."""
-    model = compile_model(load_architecture(arch), load_scenario(scenario), params or load_parameters(), faults, reforms)
+    loaded = load_architecture(arch)
+    model = compile_model(loaded, load_scenario(scenario), params or load_parameters(), faults, reforms,
+                          law_date(loaded, as_of))
     return run_once(model, seed, run_index)
+
+
+def trace_run(arch: str | Architecture, scenario: str | Scenario, *, seed: int, run_index: int,
+              params: Parameters | None = None, faults: Iterable[str | FaultEvent] = (),
+              reforms: Iterable[str] = (), as_of: date | None = None) -> list[TraceEvent]:
+    """Every event of one replication, in time order: orders, approvals asked and given, refusals, engagements.
+
+    The run is the same as run `run_index` of `simulate(..., seed=seed)`.
+    """
+    loaded = load_architecture(arch)
+    fault_events = tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults)
+    _check_faults(loaded, fault_events)
+    model = compile_model(loaded, load_scenario(scenario), params or load_parameters(), fault_events,
+                          tuple(reforms), law_date(loaded, as_of))
+    return trace_once(model, seed, run_index)[1]
 
 
 @dataclass
@@ -92,6 +118,9 @@ class SimulationResult:
     findings: dict[str, dict[str, list[str]]]
     faults: list[str] = field(default_factory=list)
     reforms: list[str] = field(default_factory=list)
+    law_as_of: dict[str, str] = field(default_factory=dict)
+    trace: list[TraceEvent] | None = None
+    trace_run: int | None = None
 
     def summary(self) -> dict[str, Any]:
         return {a: summarize_block(self.data[a], self.injects) for a in self.arrangements}
@@ -107,10 +136,28 @@ class SimulationResult:
             "reforms": self.reforms,
             "metrics": list(METRICS),
             "arrangements": {
-                a: {"levels": self.levels[a], "constraint_findings": self.findings[a], **self.summary()[a]}
+                a: {
+                    "law_as_of": self.law_as_of.get(a),
+                    "levels": self.levels[a],
+                    "constraint_findings": self.findings[a],
+                    "executed_by_level": self.executed_by_level(a),
+                    **self.summary()[a],
+                }
                 for a in self.arrangements
             },
+            **({"trace": {"run": self.trace_run, "events": [e.to_dict() for e in self.trace]}}
+               if self.trace is not None else {}),
         }
+
+    def executed_by_level(self, arch: str) -> dict[str, Any]:
+        """Per level, orders executed per run under it (mean and per-run values): how much ran lawfully combined."""
+        block = self.data[arch]
+        out: dict[str, Any] = {}
+        for level in LEVELS:
+            per_run = block[:, -1, METRICS.index(f"executed_{level}")]
+            out[level] = {"mean": round(float(np.mean(per_run)), 4), "min": int(np.min(per_run)),
+                          "max": int(np.max(per_run))}
+        return out
 
     def to_frame(self) -> Any:
         """One row per (arrangement, run, inject); inject "*" is the whole scenario."""
@@ -177,14 +224,34 @@ def simulate(
     faults: Iterable[str | FaultEvent] = (),
     reforms: Iterable[str] = (),
     params: Parameters | str | Path | None = None,
+    as_of: date | None = None,
+    trace: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
-    """Run `runs` seeded replications of a scenario in each arrangement and collect the metrics."""
+    """Run `runs` seeded replications of a scenario in each arrangement and collect the metrics.
+
+    Args:
+        scenario: a bundled scenario id, a YAML path or a Scenario.
+        archs: one or several arrangements (ids, paths or Architecture objects).
+        runs, seed: replications and the seed; run i draws from SeedSequence(seed, spawn_key=(i,)).
+        faults: `ORG@MINUTES` (lost) or `ORG~ORG@MINUTES` (link degraded), or FaultEvents.
+        reforms: law catalog reform ids switched on.
+        params: parameters object or override file.
+        as_of: the date whose law applies to every arrangement (default: each arrangement's `law_as_of`).
+        trace: a run index whose events to record (first arrangement only; see `trace_run`).
+        executor, scheduler, workers: where runs execute (local processes, inline, or Dask).
+        progress: called with (done, total) runs.
+
+    Returns:
+        A SimulationResult (`to_dict()`, `to_frame()`, `export()`).
+    """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
+    if trace is not None and not 0 <= trace < runs:
+        raise ValueError(f"--trace {trace}: choose a run index from 0 to {runs - 1}")
     scen = load_scenario(scenario)
     arch_list = [archs] if isinstance(archs, str | Architecture) else list(archs)
     if not arch_list:
@@ -197,8 +264,10 @@ def simulate(
     reform_t = tuple(reforms)
     refs: list[str | Architecture] = list(arch_list)
     scen_ref: str | Scenario = scenario if isinstance(scenario, str) else scen
+    for arch in loaded:
+        law_date(arch, as_of)
     tasks = [
-        Task(ref, scen_ref, prm, fault_events, reform_t, seed, start, stop)
+        Task(ref, scen_ref, prm, fault_events, reform_t, seed, start, stop, as_of)
         for ref in refs
         for start, stop in _chunks(runs, workers or os.cpu_count() or 1)
     ]
@@ -209,13 +278,18 @@ def simulate(
         parts = sorted(((t.start, out) for t, out in results if t.arch is ref or t.arch == ref), key=lambda x: x[0])
         data[arch_id] = np.concatenate([out for _, out in parts])
     levels, findings = {}, {}
+    law_as_of: dict[str, str] = {}
     for ref, arch_id in zip(refs, ids, strict=True):
-        model = _compiled(ref, scen_ref, prm, fault_events, reform_t)
+        model = _compiled(ref, scen_ref, prm, fault_events, reform_t, as_of)
         levels[arch_id] = dict(model.levels)
         findings[arch_id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
+        law_as_of[arch_id] = model.law_as_of
+    events = None
+    if trace is not None:
+        events = trace_once(_compiled(refs[0], scen_ref, prm, fault_events, reform_t, as_of), seed, trace)[1]
     return SimulationResult(
         scen.id, scen.name_en, scen.name_ja, runs, seed, [i.id for i in scen.injects], ids, data, levels, findings,
-        [f"{f.target}@{f.time:g}" for f in fault_events], list(reform_t),
+        [f"{f.target}@{f.time:g}" for f in fault_events], list(reform_t), law_as_of, events, trace,
     )
 
 

@@ -1,0 +1,96 @@
+"""The compiled model: plain, frozen routes and approvals the event loop plays, with no law left to ask.
+
+`compiler.compile_model` builds these once per (arrangement, scenario, parameters, faults, reforms, date);
+`process.run_once` replays them with one random stream per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import Inject
+
+Hop = tuple[int, int, float, float]  # (from org, to org, delay median, processing median at `to`)
+
+
+@dataclass(frozen=True, slots=True)
+class FaultEvent:
+    """An organization lost (`target` an org id) or a link degraded (`target` "A~B") at `time`."""
+
+    target: str
+    time: float
+    effect: str = "lost"  # "lost" | "degraded" | "link"
+    factor: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One approval an order waits for.
+
+    `shared` steps are decided once per (nation, situation) and every order that needs them waits for the
+    same decision (a situation's recognition, the defense operation order); the others are per order.
+    """
+
+    approval: str
+    nation: str
+    holder: int  # -1: outside the arrangement (e.g. a governor's request): a pure delay
+    median: float
+    shared: bool
+    route: tuple[Hop, ...]  # from the previous position to the holder
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledResponse:
+    """One order of an inject: who issues it, the approvals it waits for, and the level it lawfully runs under."""
+
+    index: int
+    order_id: str
+    action: str
+    nation: str
+    unit: int  # -1: no unit of that nation and component in the arrangement
+    issuer: int  # the organization that gives the order (the unit itself when a standing order applies)
+    detection: float
+    report: tuple[Hop, ...]
+    steps: tuple[Step, ...]
+    order: tuple[Hop, ...]
+    refused: int  # orders the law refused on the way (0, 1 or 2)
+    refusals: tuple[str, ...]  # the law engine's reasons, for the trace
+    executed: bool
+    level: str  # the interoperability level of the chain the order lawfully ran through
+    findings: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledInject:
+    inject: Inject
+    situation: str
+    level: str  # the level the nations synchronize at: the lowest among its executed orders
+    sync_org: int  # the body that synchronizes at that level; -1 for none
+    responses: tuple[CompiledResponse, ...]
+    findings: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRecognition:
+    """A situation's recognition by one nation: its shared steps in order, started at `time` if given."""
+
+    situation: str
+    nation: str
+    time: float | None  # None: when the first order needing it asks
+    steps: tuple[tuple[str, int, float], ...]  # (approval, holder, median)
+
+
+@dataclass
+class CompiledModel:
+    arch_id: str
+    scenario_id: str
+    law_as_of: str
+    orgs: list[str]
+    kinds: list[str]
+    capacities: list[int]
+    injects: list[CompiledInject]
+    recognitions: list[CompiledRecognition]
+    faults: list[tuple[float, int, str, float, int]]  # (time, org or link a, effect, factor, link b)
+    successor: list[int]
+    params: dict[str, float]
+    levels: dict[str, str] = field(default_factory=dict)

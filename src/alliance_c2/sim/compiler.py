@@ -1,0 +1,423 @@
+"""Compile (arrangement, scenario, parameters, faults, reforms, date) into plain routes the event loop plays.
+
+Every legal question is asked here, once per order, never once per run: the authority engine's verdict
+decides whether an order may run through the operational chain, whether it must be re-issued through
+the unit's national chain, which approvals it waits for and which of them are decided once for the
+situation. The interoperability level an order runs under is the level of the chain it lawfully ran
+through: an order the engine refuses never runs under the combined commander's level.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from datetime import date
+
+from ..analysis import chains_of_command, interoperability_level
+from ..law import ApprovalStep, Verdict
+from ..model import Architecture, Relation
+from ..model.vocabulary import LEVELS, MILITARY_KINDS
+from .catalog import Inject, Parameters, Response, Scenario
+from .compiled import (
+    CompiledInject,
+    CompiledModel,
+    CompiledRecognition,
+    CompiledResponse,
+    FaultEvent,
+    Hop,
+    Step,
+)
+from .legal import approval, order_verdict, recognition, requester_organization, unlawful_relations
+
+_TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
+
+
+class Routing:
+    """Shortest expected-time paths over the relations active in one situation."""
+
+    def __init__(self, arch: Architecture, situation: str, index: dict[str, int], params: Parameters) -> None:
+        self.arch = arch
+        self.index = index
+        self.params = params
+        self.adj: dict[str, list[tuple[str, str]]] = {}
+        for rel in arch.active_relations(situation):
+            self.adj.setdefault(rel.from_id, []).append((rel.to_id, rel.kind))
+            self.adj.setdefault(rel.to_id, []).append((rel.from_id, rel.kind))
+        self._cache: dict[str, tuple[dict[str, float], dict[str, tuple[str, str]]]] = {}
+
+    def process_median(self, org_id: str) -> float:
+        return self.params.get(f"process.{self.arch.organizations[org_id].kind}", 5.0)
+
+    def _tree(self, source: str) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
+        if source not in self._cache:
+            dist = {source: 0.0}
+            prev: dict[str, tuple[str, str]] = {}
+            heap = [(0.0, source)]
+            while heap:
+                d, node = heapq.heappop(heap)
+                if d > dist.get(node, math.inf):
+                    continue
+                for nxt, kind in self.adj.get(node, ()):
+                    nd = d + self.params.get(f"delay.{kind}", 5.0) + self.process_median(nxt)
+                    if nd < dist.get(nxt, math.inf):
+                        dist[nxt] = nd
+                        prev[nxt] = (node, kind)
+                        heapq.heappush(heap, (nd, nxt))
+            self._cache[source] = (dist, prev)
+        return self._cache[source]
+
+    def cost(self, source: str, target: str) -> float:
+        return self._tree(source)[0].get(target, math.inf)
+
+    def route(self, source: str, target: str, last_process: float | None = None) -> tuple[Hop, ...] | None:
+        """Hops from source to target (None when unreachable); `last_process` replaces the target's work."""
+        if source == target:
+            return ()
+        dist, prev = self._tree(source)
+        if target not in dist:
+            return None
+        hops: list[Hop] = []
+        node = target
+        while node != source:
+            parent, kind = prev[node]
+            hops.append((self.index[parent], self.index[node], self.params.get(f"delay.{kind}", 5.0),
+                         self.process_median(node)))
+            node = parent
+        hops.reverse()
+        if last_process is not None and hops:
+            a, b, d, _ = hops[-1]
+            hops[-1] = (a, b, d, last_process)
+        return tuple(hops)
+
+
+def with_relations(arch: Architecture, relations: tuple[Relation, ...], lost: frozenset[str] = frozenset()) -> Architecture:
+    """A copy of `arch` with other relations (and without the `lost` organizations)."""
+    return Architecture(
+        id=arch.id, name_en=arch.name_en, name_ja=arch.name_ja,
+        organizations={k: v for k, v in arch.organizations.items() if k not in lost},
+        relations=relations, plans=arch.plans, guidelines=arch.guidelines, era=arch.era,
+        description_en=arch.description_en, description_ja=arch.description_ja, source=arch.source,
+        path=arch.path, law_as_of=arch.law_as_of, presupposes_reforms=arch.presupposes_reforms,
+    )
+
+
+def without_organizations(arch: Architecture, lost: frozenset[str], successor: dict[str, str]) -> Architecture:
+    """The arrangement after losing organizations: their relations pass to their successors."""
+    kept = set(arch.organizations) - lost
+    seen: set[tuple[str, str, str]] = set()
+    relations = []
+    for rel in arch.relations:
+        a = successor.get(rel.from_id, rel.from_id) if rel.from_id in lost else rel.from_id
+        b = successor.get(rel.to_id, rel.to_id) if rel.to_id in lost else rel.to_id
+        if a == b or a not in kept or b not in kept or (a, b, rel.kind) in seen:
+            continue
+        seen.add((a, b, rel.kind))
+        relations.append(Relation(a, b, rel.kind, rel.active_in, rel.source, rel.assumption, rel.unconfirmed,
+                                  rel.note_en, rel.note_ja))
+    return with_relations(arch, tuple(relations), lost)
+
+
+def successors(arch: Architecture) -> dict[str, str]:
+    """Who takes over each organization: its designated alternate, else its own-nation superior."""
+    out: dict[str, str] = {}
+    for org in arch.organizations.values():
+        if org.alternate:
+            out[org.id] = org.alternate
+        else:
+            rel = arch.national_superior(org.id)
+            if rel is not None:
+                out[org.id] = rel.from_id
+    return out
+
+
+def resolve_force(arch: Architecture, params: Parameters, nation: str, component: str) -> str | None:
+    """The arrangement's organization for a nation's component (JPN stands for the host nation in comparators)."""
+    nations = {o.nation for o in arch.military()}
+    if nation not in nations and nation == "JPN":
+        hosts = sorted(n for n in nations if n != "USA")
+        nation = hosts[0] if hosts else nation
+    for org_id in params.components.get(nation, {}).get(component, ()):
+        if org_id in arch.organizations:
+            return org_id
+    return None
+
+
+def level_and_body(arch: Architecture, situation: str) -> tuple[str, str | None]:
+    """The derived interoperability level and the organization that synchronizes the nations at it."""
+    level, evidence = interoperability_level(arch, situation)
+    orgs = arch.organizations
+    if level == "unified":
+        first = evidence[0].split(" ", 1)[0] if evidence else ""
+        return level, first if first in orgs else None
+    if level == "integrated":
+        combined = [o.id for o in arch.military() if o.combined]
+        return level, combined[0] if combined else None
+    if level == "coordinated":
+        members: dict[str, set[str]] = {}
+        for rel in arch.active_relations(situation):
+            if rel.kind in ("coordination", "consultation") and orgs[rel.from_id].is_military:
+                members.setdefault(rel.to_id, set()).add(rel.from_id)
+        joined = [b for b, m in members.items() if len({orgs[x].nation for x in m}) >= 2]
+        # The body closest to the forces: the one with the most military members.
+        return level, max(joined, key=lambda b: (len(members[b]), b)) if joined else None
+    return level, None
+
+
+class _Levels:
+    """Levels of the two chains an order can lawfully run through, per situation.
+
+    `lawful`: the arrangement without the relations no law allows (the combined chain where it is lawful);
+    `national`: the arrangement with every cross-national command relation removed (orders re-issued
+    through the units' own national chains, the nations joined only by staff and coordination bodies).
+    """
+
+    def __init__(self, arch: Architecture, reforms: tuple[str, ...]) -> None:
+        orgs = arch.organizations
+        unlawful = set(unlawful_relations(arch, reforms))
+        self.lawful_arch = with_relations(arch, tuple(r for r in arch.relations if r not in unlawful))
+        self.national_arch = with_relations(arch, tuple(
+            r for r in arch.relations
+            if r.kind not in _TRANSFER_KINDS or orgs[r.from_id].nation == orgs[r.to_id].nation
+        ))
+        self._cache: dict[tuple[bool, str], tuple[str, str | None]] = {}
+
+    def of(self, situation: str, *, national: bool) -> tuple[str, str | None]:
+        key = (national, situation)
+        if key not in self._cache:
+            self._cache[key] = level_and_body(self.national_arch if national else self.lawful_arch, situation)
+        return self._cache[key]
+
+
+def _chain_and_hq(arch: Architecture, situation: str, unit: str, *, operational: bool) -> tuple[tuple[str, ...], str]:
+    """(chain from the top down to the unit, the headquarters that orders it): operational or national chain."""
+    chains = chains_of_command(arch, situation).get(unit, [])
+    chain = next((c for c in chains if c.kind == "operational"), None) if operational else None
+    chain = chain or (chains[0] if chains else None)
+    path = chain.path if chain is not None and chain.path else (unit,)
+    above = path[:-1]
+    hq = next((o for o in reversed(above) if arch.organizations[o].kind == "headquarters"), None)
+    if operational:
+        hq = hq or next((o for o in reversed(above) if arch.organizations[o].kind in MILITARY_KINDS), None)
+    return path, hq or (above[-1] if above else unit)
+
+
+def _holder(arch: Architecture, step: ApprovalStep, nation: str) -> str | None:
+    """The organization in `arch` that gives the approval (None: outside the arrangement)."""
+    orgs = arch.organizations
+    spec = approval(step.id)
+    if spec.holder == "requester":
+        for req in step.holders:
+            org = requester_organization(req) or (req if req.startswith("jpn-") else None)
+            if org and org in orgs:
+                return org
+        return None
+    named = next((h for h in step.holders if h in orgs), None)
+    if named is not None:
+        return named
+    heads = arch.heads_of_government()
+    return heads.get("USA" if spec.holder.startswith("usa-") else nation) or heads.get(nation)
+
+
+def _min_level(levels: list[str]) -> str:
+    return min(levels, key=LEVELS.index)
+
+
+class _Compiler:
+    def __init__(self, arch: Architecture, scenario: Scenario, params: Parameters,
+                 faults: tuple[FaultEvent, ...], reforms: tuple[str, ...], as_of: date) -> None:
+        self.base = arch
+        self.scenario = scenario
+        self.params = params
+        self.faults = faults
+        self.reforms = reforms
+        self.day = as_of
+        self.orgs = list(arch.organizations)
+        self.index = {o: i for i, o in enumerate(self.orgs)}
+        self.succ = successors(arch)
+        self._variants: dict[frozenset[str], Architecture] = {}
+        self._levels: dict[frozenset[str], _Levels] = {}
+        self._routing: dict[str, Routing] = {}
+        # (nation, situation, approval) -> (holder index, median) of every decision shared across orders
+        self.shared: dict[tuple[str, str, str], tuple[int, float]] = {}
+
+    def variant(self, lost: frozenset[str]) -> Architecture:
+        if lost not in self._variants:
+            self._variants[lost] = self.base if not lost else without_organizations(self.base, lost, self.succ)
+        return self._variants[lost]
+
+    def levels(self, lost: frozenset[str]) -> _Levels:
+        if lost not in self._levels:
+            self._levels[lost] = _Levels(self.variant(lost), self.reforms)
+        return self._levels[lost]
+
+    def routing(self, situation: str) -> Routing:
+        # Messages travel the intact structure: at run time, work that reaches a lost organization passes
+        # to its successor with a delay (a lost echelon is no shortcut).
+        if situation not in self._routing:
+            self._routing[situation] = Routing(self.base, situation, self.index, self.params)
+        return self._routing[situation]
+
+    def approval_median(self, approval_id: str, situation: str) -> float:
+        if approval_id == "cabinet-decision" and any(
+            s.approval == approval_id and s.fast_track for s in recognition(situation, self.day)
+        ):
+            return self.params["approval.cabinet-decision.fast-track"]
+        return self.params.get(f"approval.{approval_id}", 30.0)
+
+    def compile(self) -> CompiledModel:
+        p = self.params
+        injects = []
+        levels: dict[str, str] = {}
+        for inj in self.scenario.injects:
+            lost = frozenset(f.target for f in self.faults if f.effect == "lost" and f.time <= inj.time)
+            arch = self.variant(lost)
+            routing = self.routing(inj.situation)
+            lv = self.levels(lost)
+            responses = tuple(self._response(k, inj, resp, arch, routing, lv) for k, resp in enumerate(inj.responses))
+            lawful, national = lv.of(inj.situation, national=False), lv.of(inj.situation, national=True)
+            ran = [r.level for r in responses if r.executed]
+            level = _min_level(ran) if ran else lawful[0]
+            body = lawful[1] if level == lawful[0] else national[1]
+            levels[inj.id] = level
+            sync = body if inj.synchronize and body in self.index else None
+            findings = frozenset().union(*(r.findings for r in responses))
+            injects.append(CompiledInject(inj, inj.situation, level, self.index[sync] if sync else -1, responses, findings))
+        fault_rows = []
+        for f in self.faults:
+            if f.effect == "link":
+                a, b = f.target.split("~", 1)
+                fault_rows.append((f.time, self.index[a], "link", f.factor or p["fault.link-factor"], self.index[b]))
+            else:
+                fault_rows.append((f.time, self.index[f.target], f.effect, f.factor, -1))
+        for inj in self.scenario.injects:
+            for sf in inj.faults:
+                if sf.organization in self.index:
+                    fault_rows.append((inj.time, self.index[sf.organization], sf.effect, sf.factor, -1))
+        kinds = [self.base.organizations[o].kind for o in self.orgs]
+        caps = []
+        for o in self.orgs:
+            org = self.base.organizations[o]
+            cap = p.get(f"capacity.{org.kind}", 2.0) * (p["capacity.combined-factor"] if org.combined else 1.0)
+            caps.append(max(1, round(cap)))
+        successor = [self.index.get(self.succ.get(o, ""), -1) for o in self.orgs]
+        return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
+                             self._recognitions(), sorted(fault_rows), successor, p.values(), levels)
+
+    def _recognitions(self) -> list[CompiledRecognition]:
+        """Each situation the scenario enters is recognized once, from the moment the scenario gives."""
+        explicit = {r.situation: r.time for r in self.scenario.recognitions}
+        out = []
+        previous = self.scenario.situation
+        entered: dict[str, float | None] = {}
+        for inj in self.scenario.injects:
+            if inj.situation not in entered:
+                entered[inj.situation] = inj.time if inj.situation != previous else None
+            previous = inj.situation
+        nation = "JPN"
+        for situation, start in entered.items():
+            steps = []
+            for st in recognition(situation, self.day):
+                key = (nation, situation, st.approval)
+                if st.phase == "before" and key in self.shared:
+                    steps.append((st.approval, *self.shared[key]))
+            if steps:
+                out.append(CompiledRecognition(situation, nation, explicit.get(situation, start), tuple(steps)))
+        return out
+
+    def _response(self, k: int, inj: Inject, resp: Response, arch: Architecture, routing: Routing,
+                  levels: _Levels) -> CompiledResponse:
+        p = self.params
+        order_id = f"{inj.id}/{k}"
+        unit = resolve_force(arch, p, resp.nation, resp.component)
+        if unit is None:
+            return CompiledResponse(k, order_id, resp.action, resp.nation, -1, -1, 0.0, (), (), (), 0, (), False,
+                                    "", frozenset())
+        nation = arch.organizations[unit].nation
+        sensors = [s for s in (resolve_force(arch, p, n, c) for n, c in inj.detected_by) if s is not None]
+        path, hq = _chain_and_hq(arch, inj.situation, unit, operational=True)
+        verdict = order_verdict(arch, inj.situation, resp.action, unit, hq, self.reforms, self.day)
+        refusals: list[str] = []
+        findings = set(verdict.constraints)
+        national = False
+        if not verdict.allowed:
+            refusals.append(_reason(hq, verdict))
+            npath, nhq = _chain_and_hq(arch, inj.situation, unit, operational=False)
+            national = True
+            if (npath, nhq) != (path, hq):
+                path, hq = npath, nhq
+                verdict = order_verdict(arch, inj.situation, resp.action, unit, hq, self.reforms, self.day)
+                findings |= set(verdict.constraints)
+                if not verdict.allowed:
+                    refusals.append(_reason(hq, verdict))
+        level = levels.of(inj.situation, national=national)[0]
+        if not verdict.allowed:
+            return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[hq], 0.0, (), (),
+                                    (), len(refusals), tuple(refusals), False, level, frozenset(findings))
+        before = self._waits_for(verdict, resp, inj.situation)
+        # Engagement authority delegated to the unit by a standing order: it decides on its own picture.
+        decider = unit if not before else hq
+        report: tuple[Hop, ...] = ()
+        best = math.inf
+        for s in sensors:
+            cost = routing.cost(s, decider)
+            if cost < best:
+                best = cost
+                report = routing.route(s, decider) or ()
+        steps: list[Step] = []
+        position = decider
+        for st in before:
+            authority = st.nations[0] if st.nations else nation
+            holder = _holder(arch, st, authority)
+            median = self.approval_median(st.id, inj.situation)
+            if st.per_situation and holder is not None:
+                key = (authority, inj.situation, st.id)
+                self.shared.setdefault(key, (self.index[holder], median))
+                steps.append(Step(st.id, authority, self.shared[key][0], median, True, ()))
+                position = holder
+                continue
+            if holder is None:
+                steps.append(Step(st.id, authority, -1, median, False, ()))
+                continue
+            route = routing.route(position, holder, last_process=median)
+            steps.append(Step(st.id, authority, self.index[holder], median, False, route if route is not None else ()))
+            position = holder
+        # The order goes back to the ordering headquarters and down the chain to the unit.
+        order: list[Hop] = []
+        if decider != unit:
+            back = routing.route(position, hq) if position != hq else ()
+            order.extend(back or ())
+            below = path[path.index(hq):] if hq in path else (hq, unit)
+            for a, b in itertools.pairwise(below):
+                rel_kind = next((r.kind for r in arch.relations_from(a, inj.situation) if r.to_id == b), "command")
+                order.append((self.index[a], self.index[b], p.get(f"delay.{rel_kind}", 2.0), routing.process_median(b)))
+        else:
+            order.append((self.index[unit], self.index[unit], 0.0, routing.process_median(unit)))
+        return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[decider],
+                                inj.detection_minutes, report if sensors and best < math.inf else (), tuple(steps),
+                                tuple(order), len(refusals), tuple(refusals), True, level, frozenset(findings))
+
+    def _waits_for(self, verdict: Verdict, resp: Response, situation: str) -> list[ApprovalStep]:
+        """The approvals the order must have before it runs: standing orders and urgency remove some."""
+        p = self.params
+        standing = p["standing-orders"] >= 0.5 and resp.action in self.scenario.standing_orders
+        before = []
+        for st in verdict.approval_steps:
+            if st.phase != "before" or (standing and st.pre_delegable):
+                continue
+            if (st.may_follow_action_when_urgent and p["approval.diet-urgent-exception"] >= 0.5
+                    and resp.deadline < self.approval_median(st.id, situation)):
+                continue
+            before.append(st)
+        return before
+
+
+def _reason(issuer: str, verdict: Verdict) -> str:
+    return f"{issuer}: " + " ".join(b.reason_en for b in verdict.blocked_by)
+
+
+def compile_model(arch: Architecture, scenario: Scenario, params: Parameters, faults: tuple[FaultEvent, ...] = (),
+                  reforms: tuple[str, ...] = (), as_of: date | None = None) -> CompiledModel:
+    """Routes, approvals, lawful levels and synchronization for every response of the scenario."""
+    day = as_of or arch.law_as_of or date.today()
+    return _Compiler(arch, scenario, params, faults, reforms, day).compile()

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from .cli_support import lang_option, print_json, resolve_lang
+from .cli_support import as_of_option, lang_option, parse_as_of, print_json, resolve_lang
 
 ARCH_HELP = "A bundled arrangement id or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
 REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
@@ -32,6 +32,7 @@ def check(
         None, "--ordered-by", help="Who gives the order (default: the unit's own national chain). / 命令者。"
     ),
     reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
+    as_of: str | None = as_of_option(),
     lang: str | None = lang_option(),
     json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
 ) -> None:
@@ -40,7 +41,8 @@ def check(
     from .law.engine import default_catalog
 
     language = resolve_lang(lang)
-    verdict = run(arch, situation, action, unit, ordered_by, reform)
+    day = parse_as_of(as_of)
+    verdict = run(arch, situation, action, unit, ordered_by, reform, as_of=day)
     if json_out:
         print_json(verdict.to_dict())
         return
@@ -52,6 +54,7 @@ def check(
 def audit(
     arch: str = typer.Argument(..., help=ARCH_HELP),
     reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
+    as_of: str | None = as_of_option(),
     lang: str | None = lang_option(),
     json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
 ) -> None:
@@ -60,7 +63,8 @@ def audit(
     from .law.engine import default_catalog
 
     language = resolve_lang(lang)
-    report = run(arch, reform)
+    day = parse_as_of(as_of)
+    report = run(arch, reform, as_of=day)
     if json_out:
         print_json(report.to_dict())
         return
@@ -79,21 +83,7 @@ def situations(
     language = resolve_lang(lang)
     catalog = default_catalog()
     if json_out:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "name_en": s.name_en,
-                    "name_ja": s.name_ja,
-                    "statutory": s.statutory,
-                    "use_of_force_permitted": s.use_of_force_permitted,
-                    "diet_approval": s.diet_approval,
-                    "procedure": [p.to_dict() for p in s.procedure],
-                    "source": s.source,
-                }
-                for s in catalog.situations.values()
-            ]
-        )
+        print_json([catalog.describe_situation(s) for s in catalog.situations])
         return
     from .law.render import print_situations
 
@@ -110,21 +100,7 @@ def actions(
     language = resolve_lang(lang)
     catalog = default_catalog()
     if json_out:
-        print_json(
-            [
-                {
-                    "id": a.id,
-                    "name_en": a.name_en,
-                    "name_ja": a.name_ja,
-                    "use_of_force": a.use_of_force,
-                    "ordered_by": a.ordered_by,
-                    "lawful_in": {s: list(r.approvals) for s, r in a.lawful_in.items()},
-                    "legal_basis": [c.article for c in a.legal_basis],
-                    "source": a.source,
-                }
-                for a in catalog.actions.values()
-            ]
-        )
+        print_json([catalog.describe_action(a) for a in catalog.actions])
         return
     from .law.render import print_actions
 

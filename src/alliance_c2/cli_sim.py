@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from .cli_support import fail, lang_option, print_json, resolve_lang, split_list, t
+from .cli_support import as_of_option, fail, lang_option, parse_as_of, print_json, resolve_lang, split_list, t
 
 
 def _progress(enabled: bool) -> tuple[Any, Any]:
@@ -75,12 +75,20 @@ def register(app: typer.Typer) -> None:
         workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: all cores). / ワーカー数。"),
         json_out: bool = typer.Option(False, "--json", help="JSON output. / JSON で出力。"),
         out: str | None = typer.Option(None, "--out", help="Per-run metrics to FILE.csv or FILE.parquet. / 試行毎の結果の出力先。"),
+        as_of: str | None = as_of_option(),
+        trace: int | None = typer.Option(
+            None, "--trace", help="Print run K's events in time order instead of the summary (one arrangement). / "
+            "試行Kの事象を時系列で表示（体制は一つ）。", metavar="K"),
         lang: str | None = lang_option(),
     ) -> None:
         """Monte Carlo simulation of a scenario in arrangements. / 体制ごとにシナリオをモンテカルロ模擬。"""
         language = resolve_lang(lang)
+        day = parse_as_of(as_of)
         if runs < 1:
             fail(f"--runs: must be at least 1, got {runs}")
+        if trace is not None:
+            _trace(scenario, split_list(arch), runs, seed, trace, fault, reform, params, day, json_out, language)
+            return
         if executor not in ("local", "dask"):
             fail(f"--executor: unknown executor {executor!r}; choose from: local, dask")
         if workers is not None and workers < 1:
@@ -94,7 +102,7 @@ def register(app: typer.Typer) -> None:
             if bar is not None:
                 bar.start()
             result = simulate(scenario, split_list(arch), runs=runs, seed=seed, faults=fault, reforms=reform,
-                              params=params, executor=executor, scheduler=scheduler, workers=workers, progress=advance)
+                              params=params, as_of=day, executor=executor, scheduler=scheduler, workers=workers, progress=advance)
         except Exception as exc:
             _bad_input(exc)
             raise
@@ -151,6 +159,40 @@ def register(app: typer.Typer) -> None:
             mark = t(language, "FLIPS", "逆転") if row["flips"] else ""
             typer.echo(f"{row['parameter']:36} [{row['low']:g}, {row['high']:g}] low→{row['best_at_low']:18} "
                        f"high→{row['best_at_high']:18} {mark}")
+
+
+def _trace(scenario: str, archs: list[str], runs: int, seed: int, k: int, faults: list[str], reforms: list[str],
+           params: str | None, as_of: Any, json_out: bool, lang: str) -> None:
+    """`simulate --trace K`: the events of run K, the same run as in the Monte Carlo result."""
+    if len(archs) != 1:
+        fail(f"--trace: give exactly one arrangement in --arch (got {len(archs)})")
+    if not 0 <= k < runs:
+        fail(f"--trace {k}: choose a run from 0 to {runs - 1} (--runs {runs})")
+    from .sim import load_parameters, trace_run
+
+    try:
+        events = trace_run(archs[0], scenario, seed=seed, run_index=k, faults=faults, reforms=reforms,
+                           params=load_parameters(params), as_of=as_of)
+    except Exception as exc:
+        _bad_input(exc)
+        raise
+    if json_out:
+        print_json([e.to_dict() for e in events])
+        return
+    from rich.table import Table
+
+    from .cli_support import console
+
+    table = Table(title=t(lang, f"{archs[0]} / {scenario}: run {k} (seed {seed})",
+                          f"{archs[0]} / {scenario}: 試行 {k}（シード {seed}）"))
+    for col in (t(lang, "minute", "分"), t(lang, "event", "事象"), t(lang, "order", "命令"), t(lang, "unit", "部隊"),
+                t(lang, "approval", "承認"), t(lang, "nation", "国"), t(lang, "situation", "事態"),
+                t(lang, "level", "レベル"), t(lang, "by / reason", "主体／理由")):
+        table.add_column(col)
+    for e in events:
+        table.add_row(f"{e.t:.1f}", e.kind, e.order or "", e.unit or "", e.approval or "", e.nation or "",
+                      e.situation or "", e.level or "", e.reason or e.organization or "")
+    console().print(table)
 
 
 def _fmt(s: dict[str, Any]) -> str:

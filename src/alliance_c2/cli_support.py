@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -59,3 +60,27 @@ def console() -> Any:
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=140)
+
+
+AS_OF_HELP = ("Apply the law in force on this date, YYYY-MM-DD (default: the arrangement's law_as_of). / "
+              "この日付（YYYY-MM-DD）に施行されていた法を適用（既定：体制の law_as_of）。")
+
+
+def as_of_option() -> Any:
+    return typer.Option(None, "--as-of", help=AS_OF_HELP)
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """`--as-of YYYY-MM-DD` -> a date; one line and exit 2 if it is not a date or is before the SDF Act."""
+    if value is None:
+        return None
+    from .law import EARLIEST_LAW_DATE
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of: {value!r} is not a date (YYYY-MM-DD)")
+    if day < EARLIEST_LAW_DATE:
+        fail(f"--as-of: {value} is before the SDF Act took effect ({EARLIEST_LAW_DATE.isoformat()}); "
+             "the law catalog starts there")
+    return day

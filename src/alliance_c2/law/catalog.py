@@ -388,6 +388,69 @@ class LawCatalog:
         era = sit.era_on(day)
         return era.requires if era is not None else sit.requires
 
+    def describe_situation(self, situation_id: str) -> dict[str, Any]:
+        """The situation as data: names, the provisions that define it and since when, earlier definitions."""
+        sit = self.situation(situation_id)
+        day = self.in_force_from(sit.requires)
+        return {
+            "id": sit.id,
+            "name_en": sit.name_en,
+            "name_ja": sit.name_ja,
+            "statutory": sit.statutory,
+            "use_of_force_permitted": sit.use_of_force_permitted,
+            "diet_approval": sit.diet_approval,
+            "in_force": day.isoformat() if day else None,
+            "basis": [self.describe_provision(r) for r in sit.requires],
+            "earlier": [
+                {"until": e.until.isoformat(), "name_en": e.name_en or sit.name_en, "name_ja": e.name_ja or sit.name_ja,
+                 "in_force": (d.isoformat() if (d := self.in_force_from(e.requires)) else None),
+                 "basis": [self.describe_provision(r) for r in e.requires], "unconfirmed": e.unconfirmed,
+                 "note_en": e.note_en}
+                for e in sit.eras
+            ],
+            "procedure": [p.to_dict() for p in sit.procedure],
+            "source": sit.source,
+        }
+
+    def describe_action(self, action_id: str) -> dict[str, Any]:
+        """The action as data: per situation every dated version of the rule, with its approvals and basis."""
+        act = self.action(action_id)
+        return {
+            "id": act.id,
+            "name_en": act.name_en,
+            "name_ja": act.name_ja,
+            "use_of_force": act.use_of_force,
+            "ordered_by": act.ordered_by,
+            "lawful_in": {s: list(r.approvals) for s, r in act.lawful_in.items()},
+            "versions": {
+                s: [
+                    {"approvals": list(r.approvals), "use_of_force": r.use_of_force,
+                     "in_force": r.in_force.isoformat() if r.in_force else None,
+                     "until": r.until.isoformat() if r.until else None,
+                     "basis": [self.describe_provision(p) for p in r.requires],
+                     "sdf_units_only": r.sdf_units_only}
+                    for r in routes
+                ]
+                for s, routes in act.history.items()
+            },
+            "legal_basis": [c.article for c in act.legal_basis],
+            "source": act.source,
+        }
+
+    def describe_provision(self, provision_id: str) -> dict[str, Any]:
+        p = self.provisions[provision_id]
+        return {
+            "provision": p.id,
+            "name_en": p.name_en,
+            "name_ja": p.name_ja,
+            "article": p.article_on(None),
+            "act_year": p.act_year,
+            "in_force": p.in_force.isoformat(),
+            "until": p.until.isoformat() if p.until else None,
+            "source": p.source,
+            "unconfirmed": p.unconfirmed,
+        }
+
     def in_force_from(self, requires: Iterable[str]) -> date | None:
         """The day from which all of `requires` are in force (None when there is none to wait for)."""
         days = [self.provisions[r].in_force for r in requires]

@@ -28,6 +28,9 @@ def print_verdict(console: Any, verdict: Verdict, catalog: LawCatalog, lang: str
         f"{head}  {act.name(lang)} / {verdict.unit} / {sit.name(lang)} / "
         f"{_t(lang, 'ordered by', '命令者')} {order} [dim]({verdict.architecture})[/]"
     )
+    basis = "; ".join(b.article_ja if lang == "ja" else b.article_en for b in verdict.basis)
+    console.print(f"  [dim]{_t(lang, 'Law as of', '適用法の基準日')} {verdict.as_of.isoformat()}"
+                  f"{': ' + basis if basis else ''}[/]")
     for block in verdict.blocked_by:
         console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({block.source or _t(lang, 'no source', '出典なし')})[/]")
     if verdict.approvals:
@@ -93,11 +96,14 @@ def print_situations(console: Any, catalog: LawCatalog, lang: str = "en") -> Non
     from rich.table import Table
 
     table = Table(title=_t(lang, "Legal situations", "事態"))
-    for col in ("id", _t(lang, "name", "名称"), _t(lang, "force", "武力行使"), _t(lang, "Diet", "国会"), _t(lang, "steps", "手続")):
+    for col in ("id", _t(lang, "name", "名称"), _t(lang, "in force", "施行"), _t(lang, "force", "武力行使"),
+                _t(lang, "Diet", "国会"), _t(lang, "steps", "手続")):
         table.add_column(col)
     for s in catalog.situations.values():
         steps = " → ".join(p.approval for p in s.procedure) or "—"
-        table.add_row(s.id, s.name(lang), "✓" if s.use_of_force_permitted else "—", s.diet_approval, steps)
+        since = catalog.in_force_from(s.eras[0].requires if s.eras else s.requires)
+        table.add_row(s.id, s.name(lang), since.isoformat() if since else "—",
+                      "✓" if s.use_of_force_permitted else "—", s.diet_approval, steps)
     console.print(table)
 
 
@@ -107,9 +113,12 @@ def print_actions(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
     table = Table(title=_t(lang, f"Actions ({catalog.jurisdiction} law)", "行動（日本法）"))
     table.add_column("id")
     table.add_column(_t(lang, "name", "名称"))
-    table.add_column(_t(lang, "lawful in", "可能な事態"))
+    table.add_column(_t(lang, "lawful in (since)", "可能な事態（施行）"))
     for a in catalog.actions.values():
-        table.add_row(a.id, a.name(lang), ", ".join(a.lawful_in) or "—")
+        lawful = ", ".join(
+            f"{s} ({d.isoformat()})" if (d := routes[0].in_force) else s for s, routes in a.history.items()
+        )
+        table.add_row(a.id, a.name(lang), lawful or "—")
     console.print(table)
 
 

@@ -104,7 +104,10 @@ class TraceEvent:
     """One thing that happened in a traced run, at minute `t`."""
 
     t: float
-    kind: str  # inject | refused | order | approval-asked | approval-given | delivered | synchronized | engaged
+    # inject | refused | order | approval-asked | approval-given (a decision taken) | approval-awaited |
+    # approval-received (an order waiting for, then receiving, a decision shared by the situation's orders) |
+    # delivered | synchronized | engaged
+    kind: str
     order: str | None = None
     unit: str | None = None
     action: str | None = None

@@ -58,6 +58,7 @@ class CompiledResponse:
     executed: bool
     level: str  # the interoperability level of the chain the order lawfully ran through
     findings: frozenset[str]
+    standing: bool = False  # the scenario's standing orders cover the action (engagements planned in advance)
 
 
 @dataclass(frozen=True, slots=True)

@@ -395,12 +395,17 @@ class _Compiler:
             order.append((self.index[unit], self.index[unit], 0.0, routing.process_median(unit)))
         return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[decider],
                                 inj.detection_minutes, report if sensors and best < math.inf else (), tuple(steps),
-                                tuple(order), len(refusals), tuple(refusals), True, level, frozenset(findings))
+                                tuple(order), len(refusals), tuple(refusals), True, level, frozenset(findings),
+                                self._standing(resp))
+
+    def _standing(self, resp: Response) -> bool:
+        """Whether the scenario's standing orders (in force by the switch) cover this action."""
+        return self.params["standing-orders"] >= 0.5 and resp.action in self.scenario.standing_orders
 
     def _waits_for(self, verdict: Verdict, resp: Response, situation: str) -> list[ApprovalStep]:
         """The approvals the order must have before it runs: standing orders and urgency remove some."""
         p = self.params
-        standing = p["standing-orders"] >= 0.5 and resp.action in self.scenario.standing_orders
+        standing = self._standing(resp)
         before = []
         for st in verdict.approval_steps:
             if st.phase != "before" or (standing and st.pre_delegable):

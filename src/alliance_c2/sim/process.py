@@ -178,7 +178,12 @@ class _Run:
             if signal is None or not (signal.fired or signal.started):
                 self._decide(step.nation, situation, ((step.approval, step.holder, step.median),), 0, j)
                 signal = self.shared[key]
-            if signal.fired:
+            if self.trace is not None:
+                self._emit("approval-awaited", order=r.order_id, unit=self._org(r.unit), action=r.action,
+                           approval=step.approval, nation=step.nation, situation=situation,
+                           organization=self._org(step.holder))
+                signal.wait(self._received, j, r, i)
+            elif signal.fired:
                 self._approvals(j, r, i + 1)
             else:
                 signal.wait(self._approvals, j, r, i + 1)
@@ -192,6 +197,13 @@ class _Run:
             self.staff[step.holder].serve(self.ln(step.median), self._approvals, *nxt)
         else:
             self.send(j, step.route, 0, self._approvals, nxt)
+
+    def _received(self, j: int, r: CompiledResponse, i: int) -> None:
+        step = r.steps[i]
+        self._emit("approval-received", order=r.order_id, unit=self._org(r.unit), action=r.action,
+                   approval=step.approval, nation=step.nation, situation=self.m.injects[j].situation,
+                   organization=self._org(step.holder))
+        self._approvals(j, r, i + 1)
 
     def _given(self, j: int, r: CompiledResponse, step: Step) -> None:
         self._emit("approval-given", order=r.order_id, unit=self._org(r.unit), action=r.action,
@@ -213,6 +225,13 @@ class _Run:
     def _synchronize(self, j: int) -> None:
         ci = self.m.injects[j]
         ran = [r for r in ci.responses if r.executed]
+        if ran and all(r.standing for r in ran) and self.p["sync.preplanned-standing-orders"] >= 0.5:
+            # Synchronized in advance with the standing order: each force engages when ready.
+            for r in ran:
+                self._started(j, r, self.ready[j][r.index])
+            if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{ci.level}", 0.0):
+                self.metrics.conflict(j)
+            return
         if ci.level == "deconflict" or ci.sync_org < 0 or self.k.now >= self.lost_at[ci.sync_org]:
             for r in ran:
                 self._started(j, r, self.ready[j][r.index])

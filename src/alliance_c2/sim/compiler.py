@@ -28,7 +28,7 @@ from .compiled import (
     Hop,
     Step,
 )
-from .legal import approval, order_verdict, recognition, requester_organization, unlawful_relations
+from .legal import approval, jurisdiction, order_verdict, recognition, requester_organization, unlawful_relations
 
 _TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 
@@ -406,9 +406,12 @@ class _Compiler:
         """The approvals the order must have before it runs: standing orders and urgency remove some."""
         p = self.params
         standing = self._standing(resp)
+        foreign_standing = p["standing-orders.foreign"] >= 0.5
+        home = jurisdiction()
         before = []
         for st in verdict.approval_steps:
-            if st.phase != "before" or (standing and st.pre_delegable):
+            skippable = st.pre_delegable and (home in st.nations or foreign_standing)
+            if st.phase != "before" or (standing and skippable):
                 continue
             if (st.may_follow_action_when_urgent and p["approval.diet-urgent-exception"] >= 0.5
                     and resp.deadline < self.approval_median(st.id, situation)):

@@ -27,6 +27,11 @@ def order_verdict(
     return check(arch, situation, action, unit, ordered_by=ordered_by, reforms=reforms, as_of=as_of)
 
 
+def jurisdiction() -> str:
+    """The nation whose law the catalog encodes (approvals of other nations come from their own authority)."""
+    return default_catalog().jurisdiction
+
+
 def approval(approval_id: str) -> Approval:
     """The catalog's approval (holder, phase, rank)."""
     return default_catalog().approvals[approval_id]

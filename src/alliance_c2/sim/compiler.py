@@ -28,7 +28,14 @@ from .compiled import (
     Hop,
     Step,
 )
-from .legal import approval, jurisdiction, order_verdict, recognition, requester_organization, unlawful_relations
+from .legal import (
+    approval,
+    jurisdiction,
+    order_verdict,
+    recognition,
+    requester_organization,
+    unlawful_relations,
+)
 
 _TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 

@@ -5,10 +5,13 @@ from alliance_c2.sim import load_parameters, load_scenario, scenario_ids
 from alliance_c2.sim.catalog import PARAMETERS_FILE, SCENARIOS_DIR
 from alliance_c2.validators import validate_any
 
-EXPECTED = {"bmd-salvo", "gray-zone-senkaku", "taiwan-strait", "compound-contingency", "cyber-jjoc", "large-scale-disaster"}
+EXPECTED = {
+    "bmd-salvo", "iamd-counterstrike", "gray-zone-senkaku", "taiwan-strait", "compound-contingency", "cyber-jjoc",
+    "large-scale-disaster",
+}
 
 
-def test_all_six_scenarios_are_bundled():
+def test_all_seven_scenarios_are_bundled():
     assert set(scenario_ids()) == EXPECTED
 
 

@@ -36,6 +36,6 @@ def test_csv_export(tmp_path):
     assert res.exit_code == 0 and out.read_text().startswith("arch,scenario,run,inject")
 
 
-def test_scenarios_lists_six():
+def test_scenarios_lists_seven():
     res = runner.invoke(app, ["scenarios", "--json"])
-    assert res.exit_code == 0 and len(json.loads(res.stdout)) == 6
+    assert res.exit_code == 0 and len(json.loads(res.stdout)) == 7

@@ -54,6 +54,12 @@ class FaultSpec(_Sourced):
     factor: float = Field(default=3.0, ge=1.0)
 
 
+class TargetingSpec(_Sourced):
+    """Targets must be nominated before strike orders: quickly from an agreed target list, slowly without one."""
+
+    plan: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+
+
 class InjectSpec(_Sourced):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     time: float = Field(ge=0)
@@ -67,6 +73,7 @@ class InjectSpec(_Sourced):
     synchronize: bool = False
     responses: list[ResponseSpec] = Field(min_length=1)
     faults: list[FaultSpec] = []
+    targeting: TargetingSpec | None = None
 
 
 class RecognitionSpec(_Sourced):
@@ -136,6 +143,7 @@ class Inject:
     synchronize: bool
     responses: tuple[Response, ...]
     faults: tuple[Fault, ...] = ()
+    targeting_plan: str | None = None  # the plan (e.g. joint-target-list) that speeds target nomination
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +269,7 @@ def _scenario_from_spec(spec: ScenarioSpec, path: str) -> Scenario:
                 synchronize=inj.synchronize,
                 responses=tuple(Response(r.action, r.nation, r.component, r.deadline_minutes) for r in inj.responses),
                 faults=tuple(Fault(f.organization, f.effect, f.factor) for f in inj.faults),
+                targeting_plan=inj.targeting.plan if inj.targeting else None,
             )
         )
     return Scenario(

@@ -69,6 +69,9 @@ class CompiledInject:
     sync_org: int  # the body that synchronizes at that level; -1 for none
     responses: tuple[CompiledResponse, ...]
     findings: frozenset[str]
+    # Target nomination before the strike orders: (nominating organization, median minutes); the
+    # organization is -1 when each nation nominates at its own issuing headquarters.
+    targeting: tuple[int, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,7 +289,9 @@ class _Compiler:
             levels[inj.id] = level
             sync = body if inj.synchronize and body in self.index else None
             findings = frozenset().union(*(r.findings for r in responses))
-            injects.append(CompiledInject(inj, inj.situation, level, self.index[sync] if sync else -1, responses, findings))
+            targeting = self._targeting(inj, arch, body)
+            injects.append(CompiledInject(inj, inj.situation, level, self.index[sync] if sync else -1, responses, findings,
+                                          targeting))
         fault_rows = []
         for f in self.faults:
             if f.effect == "link":
@@ -310,6 +312,14 @@ class _Compiler:
         successor = [self.index.get(self.succ.get(o, ""), -1) for o in self.orgs]
         return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
                              self._recognitions(), sorted(fault_rows), successor, p.values(), levels)
+
+    def _targeting(self, inj: Inject, arch: Architecture, body: str | None) -> tuple[int, float] | None:
+        """Who nominates the targets and how long it takes: the arrangement's plan list decides the speed."""
+        if inj.targeting_plan is None:
+            return None
+        has_plan = any(plan.id == inj.targeting_plan for plan in arch.plans)
+        median = self.params["targeting.with-plan" if has_plan else "targeting.without-plan"]
+        return (self.index[body] if body in self.index else -1), median
 
     def _recognitions(self) -> list[CompiledRecognition]:
         """Each situation the scenario enters is recognized once, from the moment the scenario gives."""

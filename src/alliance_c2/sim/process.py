@@ -160,6 +160,36 @@ class _Run:
                 self.pending[j] -= 1
 
     def _order(self, j: int, r: CompiledResponse) -> None:
+        ci = self.m.injects[j]
+        if ci.targeting is not None:
+            self._nominate(j, r, ci.targeting)
+            return
+        self._emit("order", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
+                   situation=ci.situation, level=r.level, organization=self._org(r.issuer))
+        self._approvals(j, r, 0)
+
+    def _nominate(self, j: int, r: CompiledResponse, targeting: tuple[int, float]) -> None:
+        """Target nomination before the strike order: one joint nomination at the body, or each nation's own."""
+        body, median = targeting
+        nominator = body if body >= 0 else r.issuer
+        key = ("targets", str(j), str(nominator))
+        signal = self.shared.get(key)
+        if signal is None:
+            signal = self.shared[key] = Signal()
+            signal.started = True
+            self.metrics.message(j)
+            self._emit("approval-asked", order=r.order_id, approval="target-nomination", nation=r.nation,
+                       situation=self.m.injects[j].situation, organization=self._org(nominator))
+
+            def nominated() -> None:
+                self._emit("approval-given", approval="target-nomination", situation=self.m.injects[j].situation,
+                           organization=self._org(nominator))
+                signal.fire(self.k.now)
+
+            self.staff[nominator].serve(self.ln(median), nominated)
+        signal.wait(self._nominated, j, r)
+
+    def _nominated(self, j: int, r: CompiledResponse) -> None:
         self._emit("order", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
                    situation=self.m.injects[j].situation, level=r.level, organization=self._org(r.issuer))
         self._approvals(j, r, 0)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..law import law_date
+from ..law import default_catalog, law_date, relations_without_basis
 from ..model import Architecture, UnknownIdError, load_architecture
 from ..model.vocabulary import LEVELS
 from .catalog import Parameters, Scenario, load_parameters, load_scenario
@@ -41,6 +41,7 @@ class Task:
     start: int
     stop: int
     as_of: date | None = None
+    group: int = 0  # which unit of identical work this chunk belongs to (simulate_many)
 
 
 _COMPILED: dict[tuple[Any, ...], CompiledModel] = {}
@@ -121,9 +122,13 @@ class SimulationResult:
     law_as_of: dict[str, str] = field(default_factory=dict)
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
+    _summary: dict[str, Any] | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
-        return {a: summarize_block(self.data[a], self.injects) for a in self.arrangements}
+        """Per arrangement: mean, percentiles and 95% CI of every metric, overall and per inject (computed once)."""
+        if self._summary is None:
+            self._summary = {a: summarize_block(self.data[a], self.injects) for a in self.arrangements}
+        return self._summary
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,6 +220,20 @@ def _chunks(runs: int, workers: int) -> list[tuple[int, int]]:
     return [(s, min(runs, s + size)) for s in range(0, runs, size)]
 
 
+@dataclass(frozen=True)
+class Request:
+    """One simulation to run: a scenario in one or more arrangements, under given switches."""
+
+    scenario: str | Scenario
+    archs: tuple[str | Architecture, ...]
+    runs: int = 100
+    seed: int = 0
+    faults: tuple[FaultEvent, ...] = ()
+    reforms: tuple[str, ...] = ()
+    params: Parameters | None = None
+    as_of: date | None = None
+
+
 def simulate(
     scenario: str | Scenario,
     archs: str | Architecture | Iterable[str | Architecture],
@@ -248,49 +267,101 @@ def simulate(
     Returns:
         A SimulationResult (`to_dict()`, `to_frame()`, `export()`).
     """
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
+    arch_list = [archs] if isinstance(archs, str | Architecture) else list(archs)
     if trace is not None and not 0 <= trace < runs:
         raise ValueError(f"--trace {trace}: choose a run index from 0 to {runs - 1}")
-    scen = load_scenario(scenario)
-    arch_list = [archs] if isinstance(archs, str | Architecture) else list(archs)
-    if not arch_list:
-        raise ValueError("no arrangement given")
-    loaded = [load_architecture(a) for a in arch_list]
-    fault_events = tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults)
-    for arch in loaded:
-        _check_faults(arch, fault_events)
     prm = params if isinstance(params, Parameters) else load_parameters(params)
-    reform_t = tuple(reforms)
-    refs: list[str | Architecture] = list(arch_list)
-    scen_ref: str | Scenario = scenario if isinstance(scenario, str) else scen
-    for arch in loaded:
-        law_date(arch, as_of)
-    tasks = [
-        Task(ref, scen_ref, prm, fault_events, reform_t, seed, start, stop, as_of)
-        for ref in refs
-        for start, stop in _chunks(runs, workers or os.cpu_count() or 1)
-    ]
-    results = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress, total=runs * len(refs))
-    ids = [a.id for a in loaded]
-    data: dict[str, np.ndarray] = {}
-    for ref, arch_id in zip(refs, ids, strict=True):
-        parts = sorted(((t.start, out) for t, out in results if t.arch is ref or t.arch == ref), key=lambda x: x[0])
-        data[arch_id] = np.concatenate([out for _, out in parts])
-    levels, findings = {}, {}
-    law_as_of: dict[str, str] = {}
-    for ref, arch_id in zip(refs, ids, strict=True):
-        model = _compiled(ref, scen_ref, prm, fault_events, reform_t, as_of)
-        levels[arch_id] = dict(model.levels)
-        findings[arch_id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
-        law_as_of[arch_id] = model.law_as_of
-    events = None
+    request = Request(scenario, tuple(arch_list), runs, seed,
+                      tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults),
+                      tuple(reforms), prm, as_of)
+    result = simulate_many([request], executor=executor, scheduler=scheduler, workers=workers, progress=progress)[0]
     if trace is not None:
-        events = trace_once(_compiled(refs[0], scen_ref, prm, fault_events, reform_t, as_of), seed, trace)[1]
-    return SimulationResult(
-        scen.id, scen.name_en, scen.name_ja, runs, seed, [i.id for i in scen.injects], ids, data, levels, findings,
-        [f"{f.target}@{f.time:g}" for f in fault_events], list(reform_t), law_as_of, events, trace,
-    )
+        model = _compiled(arch_list[0], _scenario_ref(scenario), prm, request.faults, request.reforms, as_of)
+        result.trace = trace_once(model, seed, trace)[1]
+        result.trace_run = trace
+    return result
+
+
+def simulate_many(
+    requests: Iterable[Request],
+    *,
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SimulationResult]:
+    """Run several simulations as one batch of tasks on one pool of workers.
+
+    Identical work is done once: two requests that would compile to the same model (the same arrangement,
+    scenario, parameters, faults, date, seed and runs, and reforms that change the same verdicts) share
+    their runs, so a variant that the law does not change costs nothing.
+    """
+    reqs = list(requests)
+    plans: list[tuple[Request, Scenario, list[Architecture], Parameters]] = []
+    for req in reqs:
+        if req.runs < 1:
+            raise ValueError(f"runs must be at least 1, got {req.runs}")
+        if not req.archs:
+            raise ValueError("no arrangement given")
+        scen = load_scenario(req.scenario)
+        loaded = [load_architecture(a) for a in req.archs]
+        for arch in loaded:
+            _check_faults(arch, req.faults)
+            law_date(arch, req.as_of)
+        plans.append((req, scen, loaded, req.params or load_parameters()))
+    groups: dict[tuple[Any, ...], Task] = {}
+    for req, _, loaded, prm in plans:
+        for ref, arch in zip(req.archs, loaded, strict=True):
+            key = _work_key(ref, arch, req, prm)
+            if key not in groups:
+                groups[key] = Task(ref, _scenario_ref(req.scenario), prm, req.faults,
+                                   _effective_reforms(arch, req.reforms), req.seed, 0, req.runs, req.as_of, len(groups))
+    tasks = [replace(t, start=a, stop=b) for t in groups.values() for a, b in _chunks(t.stop, workers or os.cpu_count() or 1)]
+    done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
+                   total=sum(t.stop - t.start for t in tasks))
+    parts: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for task, out in done:
+        parts.setdefault(task.group, []).append((task.start, out))
+    results = []
+    for req, scen, loaded, prm in plans:
+        data: dict[str, np.ndarray] = {}
+        levels, findings, law_as_of = {}, {}, {}
+        for ref, arch in zip(req.archs, loaded, strict=True):
+            group = groups[_work_key(ref, arch, req, prm)].group
+            data[arch.id] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])
+            model = _compiled(ref, _scenario_ref(req.scenario), prm, req.faults, _effective_reforms(arch, req.reforms),
+                              req.as_of)
+            levels[arch.id] = dict(model.levels)
+            findings[arch.id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
+            law_as_of[arch.id] = model.law_as_of
+        results.append(SimulationResult(
+            scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
+            data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
+        ))
+    return results
+
+
+def _scenario_ref(scenario: str | Scenario) -> str | Scenario:
+    return scenario if isinstance(scenario, str) else load_scenario(scenario)
+
+
+def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
+    """The reforms that can change this arrangement's simulation: those allowing one of its unlawful relations
+    or lifting a constraint (a reform that only eases a finding changes no verdict and no metric)."""
+    if not reforms:
+        return ()
+    law = default_catalog()
+    kinds = {rel.kind for rel in relations_without_basis(arch, ())}
+    return tuple(sorted(
+        r for r in set(reforms)
+        if law.reform(r).allows_cross_national & kinds or "lifts" in law.reform(r).lifts.values()
+    ))
+
+
+def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Parameters) -> tuple[Any, ...]:
+    scen = req.scenario if isinstance(req.scenario, str) else id(req.scenario)
+    return (ref if isinstance(ref, str) else id(ref), scen, prm.key, req.faults,
+            _effective_reforms(arch, req.reforms), req.as_of, req.seed, req.runs)
 
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,

@@ -35,11 +35,16 @@ def register(app: typer.Typer) -> None:
             TimeElapsedColumn,
         )
 
+        from .report.evaluate import EvaluationInputError, check_inputs
         from .report.evaluate import evaluate as run
 
         lang = resolve_lang(lang)
         if runs < 1:
             fail(f"--runs: must be at least 1, got {runs}")
+        try:
+            check_inputs(split_list(arch), split_list(scenario), out)
+        except EvaluationInputError as exc:
+            fail(str(exc))
         names = STAGES_JA if lang == "ja" else STAGES_EN
         out_console = console()
         with Progress(
@@ -69,28 +74,35 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_summary(out_console: object, result: object, lang: str) -> None:
-    from html import unescape
-
     from rich.table import Table
 
-    res = result.results  # type: ignore[attr-defined]
-    table = Table(title=t(lang, "Evaluation summary", "評価の要旨"), show_lines=False)
+    evaluation = result
+    answer = evaluation.answer  # type: ignore[attr-defined]
+    res = evaluation.results  # type: ignore[attr-defined]
+    table = Table(title=t(lang, "The answer (lawful variants against today)", "結論（適法な形と現行の比較）"))
     table.add_column(t(lang, "scenario", "シナリオ"))
-    archs = res["meta"]["arrangements"]
-    for a in archs:
+    for a in answer.main:
         table.add_column(a, justify="right")
-    for scen in res["simulation"]["scenarios"]:
+    words = {"faster": t(lang, "faster", "速い"), "slower": t(lang, "slower", "遅い"),
+             "no-difference": t(lang, "no difference", "差なし")}
+    by_scen: dict[str, dict[str, object]] = {}
+    for row in answer.rows:
+        by_scen.setdefault(row.scenario, {})[row.arch] = row
+    for scen, rows in by_scen.items():
         cells = []
-        for a in archs:
-            stats = res["simulation"]["cases"][scen]["baseline"].get(a, {})
-            rt, dm = stats.get("response_time"), stats.get("deadline_met")
-            cells.append(f"{rt['mean']:.0f} min · {dm['mean']:.2f}" if rt and dm and rt["mean"] is not None else "—")
+        for a in answer.main:
+            row = rows.get(a)
+            rt = row.metrics["response_time"] if row else None  # type: ignore[attr-defined]
+            if rt is None or rt.mean is None:
+                cells.append("—")
+                continue
+            verdict = f" {words[row.verdict]}" if row.verdict else ""  # type: ignore[attr-defined]
+            cells.append(f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] min{verdict}")
         table.add_row(scen, *cells)
     out_console.print(table)  # type: ignore[attr-defined]
-    out_console.print(t(lang, "(mean response time · share within deadline)", "（平均応答時間・期限内対処率）"))  # type: ignore[attr-defined]
-    for point in res["summary"]:
-        out_console.print(f"• {unescape(point)}")  # type: ignore[attr-defined]
+    out_console.print(answer.paragraph(lang))  # type: ignore[attr-defined]
     seconds = res["meta"]["seconds"]
     out_console.print(  # type: ignore[attr-defined]
-        t(lang, f"Report: {result.report_path}  ({seconds:.1f} s)", f"報告書: {result.report_path}（{seconds:.1f}秒）")  # type: ignore[attr-defined]
+        t(lang, f"Report: {evaluation.report_path}  ({seconds:.1f} s)",  # type: ignore[attr-defined]
+          f"報告書: {evaluation.report_path}（{seconds:.1f}秒）")  # type: ignore[attr-defined]
     )

@@ -38,6 +38,12 @@ AUTHORITY_KINDS = frozenset({"political-direction", "command", "opcon", "tacon"}
 TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 SEVERITIES = ("error", "warning", "info")
 CACHE_SIZE = 65_536
+# The study's constraints as the engine raises them: C1, C2 and C4 block an order; C3, C5 and C6 warn about it
+# (a reform that lifts a warning drops it; one that lifts a blocking constraint must allow what was blocked).
+C1, C2, C3, C4, C5, C6 = (
+    "C1-constitution", "C2-entanglement", "C3-sovereignty", "C4-transfer-law", "C5-political-decision", "C6-law-gap"
+)
+WARNING_CONSTRAINTS = frozenset({C3, C5, C6})
 # The SDF Act took effect on this day: no question about Japanese forces can be asked before it.
 EARLIEST_LAW_DATE = date(1954, 7, 1)
 
@@ -526,7 +532,7 @@ class _Evaluation:
             )
             if force_abroad:
                 self._finding(
-                    "C1-constitution",
+                    C1,
                     "error",
                     f"The order would have {self.law.jurisdiction} use force in {sit.name_en}, outside the three "
                     "new conditions (armed attack or survival-threatening situation only).",
@@ -540,11 +546,11 @@ class _Evaluation:
                 f"{self.unit.nation} units act.",
                 f"{sit.name_ja}では日本は武力を行使できない。日本の指揮官・幕僚が武力行使を指揮すれば、"
                 "部隊が外国軍のみであっても武力行使に加担したとみなされる。",
-                self._constraint_source("C2-entanglement"),
-                "C2-entanglement",
+                self._constraint_source(C2),
+                C2,
             )
             self._finding(
-                "C2-entanglement",
+                C2,
                 "error",
                 f"{self.ordered_by or 'A combined commander'} ({self.law.jurisdiction}) would direct "
                 f"{act.name_en} by {self.unit.id} in {sit.name_en}: {self.law.jurisdiction} staff are "
@@ -623,7 +629,7 @@ class _Evaluation:
                 self._transfer_law_missing(rel)
             if sub.nation == home:
                 self._finding(
-                    "C3-sovereignty",
+                    C3,
                     "warning",
                     f"{sub.id} ({home}) is under {rel.kind.upper()} of {sup.id} ({sup.nation}): seen as contrary "
                     "to sovereignty and independence.",
@@ -631,7 +637,7 @@ class _Evaluation:
                 )
             else:
                 self._finding(
-                    "C6-law-gap",
+                    C6,
                     "warning",
                     f"{sub.id} ({sub.nation}) is under {rel.kind.upper()} of {sup.id} ({home}): the gap between "
                     f"{sub.nation} military law and the SDF Act applies.",
@@ -645,11 +651,11 @@ class _Evaluation:
             f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} crosses the two nations' forces, and no "
             f"{self.law.jurisdiction} law yet allows command authority to pass between them.",
             f"{rel.from_id}→{rel.to_id}の{rel.kind.upper()}は両国部隊にまたがるが、指揮統制権の移管を認める法律がまだない。",
-            self._constraint_source("C4-transfer-law"),
-            "C4-transfer-law",
+            self._constraint_source(C4),
+            C4,
         )
         self._finding(
-            "C4-transfer-law",
+            C4,
             "error",
             f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} rests on no law: transferring command authority "
             f"needs a new law ({', '.join(fixes) or 'none in the catalog'}).",
@@ -666,7 +672,7 @@ class _Evaluation:
             return
         per_use = " per strike" if self.action.case_by_case_political_decision else ""
         self._finding(
-            "C5-political-decision",
+            C5,
             "warning",
             f"{self.action.name_en} rests on a case-by-case political decision{per_use} that it is the minimum "
             "necessary; it cannot be delegated to a combined commander in advance.",

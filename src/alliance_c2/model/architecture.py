@@ -95,6 +95,8 @@ class Architecture:
     path: Path | None = None
     law_as_of: date | None = None
     presupposes_reforms: tuple[str, ...] = ()
+    short_name_en: str | None = None
+    short_name_ja: str | None = None
     _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
     _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
 
@@ -109,6 +111,11 @@ class Architecture:
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+    def short_name(self, lang: str = "en") -> str:
+        """A short name for prose and legends (the id when the file gives none)."""
+        found = self.short_name_ja if lang == "ja" else self.short_name_en
+        return found or self.id
 
     def organization(self, org_id: str) -> Organization:
         """The organization with this id; UnknownIdError listing the valid ids otherwise."""

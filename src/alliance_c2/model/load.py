@@ -230,6 +230,8 @@ def architecture_from_document(
         path=Path(doc.path),
         law_as_of=spec.law_as_of,
         presupposes_reforms=tuple(spec.presupposes_reforms),
+        short_name_en=spec.short_name_en,
+        short_name_ja=spec.short_name_ja,
     )
     return arch, checker.problems
 

@@ -127,6 +127,8 @@ class ArchitectureSpec(_Sourced):
     id: str = Field(pattern=ID_PATTERN)
     name_en: str | None = None
     name_ja: str | None = None
+    short_name_en: str | None = None  # for prose and chart legends, e.g. "Today (2015 Guidelines)"
+    short_name_ja: str | None = None
     guidelines: str | None = None
     era: str | None = None
     description_en: str | None = None

@@ -1,11 +1,16 @@
-"""`evaluate`: the main job. Structure, legal audit and simulation over the bundled arrangements,
-written as a self-contained HTML briefing, results.json and results.csv.
+"""`evaluate`: the main job. Structure, legal audit, the simulation suite, the answer, validation against
+published timelines and sensitivity, written as a self-contained HTML report, results.json and results.csv.
+
+Every simulation of the evaluation is one batch on one pool of workers (`sim.simulate_many`), so cases the
+law does not change (a reform an arrangement does not need) are run once.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,16 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..law import default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture
+from ..sim import SimulationResult, load_parameters, load_scenario, scenario_ids
+from ..sim.runner import Request, effective_reforms, simulate_many
+from .answer import ANSWER_METRICS, Names, answer_dict, answer_rows, build_answer
+from .results import Answer, ScenarioSensitivity, ValidationRow, to_jsonable
+from .robustness import plan_sensitivity
+from .validation import validation_rows
 
 DEFAULT_RUNS = 500
 DEFAULT_SEED = 2024
-PROPOSAL = "2024-proposal"
-CURRENT = "2015-guidelines"
-SENSITIVITY_SCENARIO = "compound-contingency"
-SENSITIVITY_METRIC = "deadline_met"
 SENSITIVITY_RUNS = 40
 FAULT_MINUTES = 5.0
+BASELINE = "2015-guidelines"
+# Arrangements shown for context, beside the main comparison (today, the Integrated alternative, the proposal).
+CONTEXT = ("1978-guidelines", "1997-guidelines", "us-rok-cfc")
 
 METRICS: dict[str, tuple[str, str, int]] = {
     "response_time": ("response time (min)", "応答時間（分）", 1),
@@ -33,32 +44,32 @@ METRICS: dict[str, tuple[str, str, int]] = {
     "conflicts": ("conflicts", "競合", 2),
 }
 VARIANTS: dict[str, tuple[str, str]] = {
-    "baseline": ("baseline", "基準"),
-    "reforms": ("with the proposal's reforms", "提案の法整備あり"),
+    "lawful": ("lawful (with the reforms it presupposes)", "適法（前提とする法整備あり）"),
+    "not-lawful-today": ("not lawful today (without those reforms)", "現行法では違法（法整備なし）"),
     "hq-loss": ("operational HQ lost", "作戦司令部の喪失"),
 }
 
 
+class EvaluationInputError(ValueError):
+    """Bad input found before any simulation runs (an arrangement, a scenario or the output directory)."""
+
+
 @dataclass
 class Evaluation:
-    """What `evaluate` found; `figures` holds every number the report prints, by key."""
+    """What `evaluate` found; `results` is results.json, `figures` every number the report prints, by key."""
 
     out_dir: Path
     lang: str
     results: dict[str, Any]
     figures: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    answer: Answer | None = None
+    validation: list[ValidationRow] = field(default_factory=list)
+    sensitivity: list[ScenarioSensitivity] = field(default_factory=list)
 
     @property
     def report_path(self) -> Path:
         return self.out_dir / "report.html"
-
-
-def reforms_of_proposal() -> list[str]:
-    """The reforms the study's measures call for (every reform in the catalog)."""
-    from ..law import default_catalog
-
-    return list(default_catalog().reforms)
 
 
 def lost_headquarters(arch: Architecture) -> str | None:
@@ -67,6 +78,26 @@ def lost_headquarters(arch: Architecture) -> str | None:
     if combined:
         return combined[0]
     return "jpn-jjoc" if "jpn-jjoc" in arch.organizations else None
+
+
+def study_scenarios(scen_ids: list[str]) -> list[str]:
+    """The scenarios the study puts its weight on (`study_focus: true` in the scenario file)."""
+    return [s for s in scen_ids if load_scenario(s).study_focus]
+
+
+def check_inputs(archs: Iterable[str] | None, scenarios: Iterable[str] | None, out: str | Path) -> None:
+    """Every arrangement and scenario exists and `out` can be written: before any simulation runs."""
+    for a in archs or ():
+        load_architecture(a)
+    for s in scenarios or ():
+        load_scenario(s)
+    path = Path(out)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise EvaluationInputError(f"{out}: cannot write the report there ({exc.strerror or exc})") from None
 
 
 def evaluate(
@@ -78,44 +109,183 @@ def evaluate(
     out: str | Path = "alliance-c2-report",
     seed: int = DEFAULT_SEED,
     sensitivity_runs: int = SENSITIVITY_RUNS,
+    workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Evaluation:
-    """Run the whole evaluation and write report.html, results.json and results.csv into `out`."""
-    from ..sim import scenario_ids
+    """Run the whole evaluation and write report.html, results.json and results.csv into `out`.
 
+    Args:
+        runs: Monte Carlo runs per case (each arrangement × scenario × variant).
+        archs, scenarios: ids to include (default: every bundled one).
+        lang: the report's language, en or ja.
+        out: the output directory.
+        seed: the seed; the same seed gives the same report.
+        sensitivity_runs: runs per end of each parameter in the sensitivity analysis.
+        workers: worker processes (default: every core).
+        progress: called with (stage, done, total).
+
+    Returns:
+        The Evaluation, whose `results` are what results.json holds.
+    """
     start = time.perf_counter()
     if runs < 1:
         raise ValueError(f"--runs must be at least 1, got {runs}")
     arch_ids = list(archs) if archs else bundled_architectures()
-    loaded = [load_architecture(a) for a in arch_ids]
     scen_ids = list(scenarios) if scenarios else scenario_ids()
-    out_dir = Path(out)
+    check_inputs(arch_ids, scen_ids, out)
+    loaded = [load_architecture(a) for a in arch_ids]
     tick = progress or (lambda _stage, _done, _total: None)
+    baseline = BASELINE if BASELINE in arch_ids else arch_ids[0]
+    main = [a for a in arch_ids if a not in CONTEXT or a == baseline]
+    reforms = {a.id: tuple(a.presupposes_reforms) for a in loaded}
+    study = study_scenarios(scen_ids) or scen_ids[:1]
 
     results: dict[str, Any] = {
-        "meta": {
-            "version": __version__,
-            "runs": runs,
-            "seed": seed,
-            "lang": lang,
-            "arrangements": [a.id for a in loaded],
-            "scenarios": scen_ids,
-        }
+        "meta": {"version": __version__, "runs": runs, "seed": seed, "lang": lang, "arrangements": arch_ids,
+                 "scenarios": scen_ids, "baseline": baseline, "main": main, "context": [a for a in arch_ids if a not in main],
+                 "study_scenarios": study, "sensitivity_runs": sensitivity_runs,
+                 "law_as_of": {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded}},
     }
     tick("structure", 0, 1)
     results["structure"] = _structure(loaded)
-    tick("law", 0, len(loaded))
-    results["legal"] = _legal(loaded, tick)
-    results["simulation"] = _simulation(loaded, scen_ids, runs, seed, tick)
-    results["sensitivity"] = _sensitivity(loaded, scen_ids, seed, sensitivity_runs, tick)
+    results["legal"] = _legal(loaded, reforms, tick)
+    params = load_parameters(None)
+    cases = _cases(loaded, scen_ids, main, reforms, runs, seed)
+    plans = [plan_sensitivity(s, baseline, main, {a: reforms[a] for a in main}, params, sensitivity_runs, seed)
+             for s in study] if len(main) > 1 else []
+    requests = [r for _, r in cases] + [r for plan in plans for r in plan.requests()]
+    done = simulate_many(requests, workers=workers, progress=lambda d, t: tick("simulation", d, t))
+    case_results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
+    rest = iter(done[len(cases):])
+    sensitivity = [plan.read(rest) for plan in plans]
+
+    lawful = {s: {a: case_results[(s, a, "lawful")] for a in arch_ids} for s in scen_ids}
+    results["simulation"] = _simulation_dict(scen_ids, case_results, reforms)
+    answer = _answer(scen_ids, baseline, main, case_results, lawful, loaded, reforms, study)
+    validation = validation_rows(lawful, baseline, main, params, study)
+    results["answer"] = answer_dict(answer)
+    results["validation"] = [to_jsonable(v) for v in validation]
+    results["sensitivity"] = [_sensitivity_dict(s) for s in sensitivity]
+    results["surprises"] = _surprises(answer, results["simulation"], baseline, [a for a in arch_ids if a not in main])
     results["guidelines"] = _guidelines_diff()
     results["assumptions"], results["sources"] = _assumptions_and_sources(loaded, scen_ids)
     figures = collect_figures(results)
     results["figures"] = figures
-    evaluation = Evaluation(out_dir, lang, results, figures)
+    evaluation = Evaluation(Path(out), lang, results, figures, 0.0, answer, validation, sensitivity)
     evaluation.seconds = time.perf_counter() - start
     results["meta"]["seconds"] = round(evaluation.seconds, 2)
-    return write_report(evaluation, lang, out_dir)
+    return write_report(evaluation, lang, out)
+
+
+def _cases(loaded: list[Architecture], scen_ids: list[str], main: list[str], reforms: dict[str, tuple[str, ...]],
+           runs: int, seed: int) -> list[tuple[tuple[str, str, str], Request]]:
+    """Every (scenario, arrangement, variant) the report shows, as simulation requests."""
+    out: list[tuple[tuple[str, str, str], Request]] = []
+    for scen in scen_ids:
+        for arch in loaded:
+            out.append(((scen, arch.id, "lawful"), Request(scen, (arch.id,), runs, seed, (), reforms[arch.id])))
+            if reforms[arch.id]:
+                out.append(((scen, arch.id, "not-lawful-today"), Request(scen, (arch.id,), runs, seed, (), ())))
+            hq = lost_headquarters(arch)
+            if arch.id in main and hq is not None:
+                from ..sim.runner import parse_fault
+
+                fault = parse_fault(f"{hq}@{FAULT_MINUTES:g}")
+                out.append(((scen, arch.id, "hq-loss"), Request(scen, (arch.id,), runs, seed, (fault,), reforms[arch.id])))
+    return out
+
+
+def _simulation_dict(scen_ids: list[str], cases: dict[tuple[str, str, str], SimulationResult],
+                     reforms: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    names = {}
+    table: dict[str, dict[str, dict[str, Any]]] = {}
+    for scen in scen_ids:
+        scenario = load_scenario(scen)
+        names[scen] = (scenario.name_en, scenario.name_ja)
+        table[scen] = {v: {} for v in VARIANTS}
+    for (scen, arch, variant), res in cases.items():
+        summary = res.summary()[arch]["overall"]
+        entry: dict[str, Any] = {m: summary[m] for m in summary}
+        entry["levels"] = res.levels[arch]
+        entry["executed_by_level"] = res.executed_by_level(arch)
+        entry["reforms"] = list(res.reforms)
+        entry["law_as_of"] = res.law_as_of.get(arch)
+        if variant == "hq-loss":
+            entry["lost"] = res.faults[0].split("@")[0] if res.faults else None
+        table[scen][variant][arch] = entry
+    return {"scenarios": scen_ids, "names": names, "fault_minutes": FAULT_MINUTES, "cases": table,
+            "reforms_presupposed": {a: list(r) for a, r in reforms.items() if r}}
+
+
+def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tuple[str, str, str], SimulationResult],
+            lawful: dict[str, dict[str, SimulationResult]], loaded: list[Architecture],
+            reforms: dict[str, tuple[str, ...]], study: list[str]) -> Answer:
+    law = default_catalog()
+    rows, not_lawful = [], []
+    for scen in scen_ids:
+        unlawful = {a: cases[(scen, a, "not-lawful-today")] for a in main if (scen, a, "not-lawful-today") in cases}
+        lost = {}
+        for a in main:
+            if (scen, a, "hq-loss") in cases:
+                res = cases[(scen, a, "hq-loss")]
+                lost[a] = (res.faults[0].split("@")[0], res)
+        r, n = answer_rows(scen, baseline, main, lawful[scen], unlawful, lost, reforms, law)
+        rows.extend(r)
+        not_lawful.extend(n)
+    names = Names(
+        {s: (load_scenario(s).short_name("en"), load_scenario(s).short_name("ja")) for s in scen_ids},
+        {a.id: (a.short_name("en"), a.short_name("ja")) for a in loaded},
+        {r.id: (r.name_en, r.name_ja) for r in law.reforms.values()},
+        {c.id: (c.name_en, c.name_ja) for c in law.constraints.values()},
+    )
+    return build_answer(rows, not_lawful, baseline, main, names, study)
+
+
+def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list[str]) -> list[dict[str, str]]:
+    """Results a reader would not expect, each with the mechanism of the model behind it (rules, not prose by hand)."""
+    out: list[dict[str, str]] = []
+    cases = sim["cases"]
+    for row in answer.rows:
+        p = row.hq_loss_penalty
+        if p is not None and p.below_zero():
+            base = cases[row.scenario]["lawful"][row.arch]["conflicts"]["mean"] or 0.0
+            lost = cases[row.scenario]["hq-loss"][row.arch]["conflicts"]["mean"] or 0.0
+            out.append({
+                "en": f"Losing {row.lost_headquarters} makes {row.arch} faster in {row.scenario} ({p.mean:+.0f} min): its "
+                      "orders then go down national chains that need only their own nation's approvals (under the combined "
+                      f"headquarters every order carries both nations'), and the nations act less synchronized (conflicts "
+                      f"per run {base:.2f} → {lost:.2f}).",
+                "ja": f"{row.scenario}で{row.lost_headquarters}を失うと{row.arch}は速くなる（{p.mean:+.0f}分）。命令は自国の承認"
+                      "だけを要する各国の指揮系統を通る（連合司令部の下では全命令が両国の承認を要する）一方、同期が弱まる"
+                      f"（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
+            })
+    for scen, variants in cases.items():
+        today = variants["lawful"].get(baseline)
+        if today is None:
+            continue
+        for arch in context:
+            other = variants["lawful"].get(arch)
+            if other is None or other["deadline_met"]["mean"] is None or today["deadline_met"]["mean"] is None:
+                continue
+            if other["deadline_met"]["ci95_low"] > today["deadline_met"]["ci95_high"]:
+                levels = ", ".join(sorted(set(other["levels"].values())))
+                out.append({
+                    "en": f"{arch} meets more deadlines than today in {scen} ({other['deadline_met']['mean']:.2f} vs "
+                          f"{today['deadline_met']['mean']:.2f}): its orders run at {levels} and do not wait for the "
+                          f"synchronization today's arrangement performs; conflicts per run {other['conflicts']['mean']:.2f} "
+                          f"vs {today['conflicts']['mean']:.2f}, orders refused {other['refused']['mean']:.1f}.",
+                    "ja": f"{scen}で{arch}は現行より期限内対処率が高い（{other['deadline_met']['mean']:.2f}対"
+                          f"{today['deadline_met']['mean']:.2f}）。その命令は{levels}で実行され、現行の体制が行う同期を待たない。"
+                          f"1試行あたりの競合 {other['conflicts']['mean']:.2f}対{today['conflicts']['mean']:.2f}、"
+                          f"拒否された命令 {other['refused']['mean']:.1f}。",
+                })
+    return out
+
+
+def _sensitivity_dict(s: ScenarioSensitivity) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(s)
+    data["changing"] = s.changing
+    return data
 
 
 def write_report(evaluation: Evaluation, lang: str, out: str | Path) -> Evaluation:
@@ -125,8 +295,8 @@ def write_report(evaluation: Evaluation, lang: str, out: str | Path) -> Evaluati
     """
     results = dict(evaluation.results)
     results["meta"] = {**results["meta"], "lang": lang}
-    results["summary"] = summary_points(results, lang)
-    written = Evaluation(Path(out), lang, results, evaluation.figures, evaluation.seconds)
+    written = Evaluation(Path(out), lang, results, evaluation.figures, evaluation.seconds, evaluation.answer,
+                         evaluation.validation, evaluation.sensitivity)
     loaded = [load_architecture(a) for a in results["meta"]["arrangements"]]
     _write(written, loaded)
     return written
@@ -144,121 +314,35 @@ def _structure(loaded: list[Architecture]) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def _legal(loaded: list[Architecture], tick: Callable[[str, int, int], None]) -> dict[str, Any]:
-    from ..law import audit, default_catalog
+def _legal(loaded: list[Architecture], presupposed: dict[str, tuple[str, ...]],
+           tick: Callable[[str, int, int], None]) -> dict[str, Any]:
+    from ..law import audit
 
     catalog = default_catalog()
     constraints = list(catalog.constraints)
     reforms = list(catalog.reforms)
-    out: dict[str, Any] = {
-        "constraints": constraints,
-        "reforms": reforms,
-        "matrix": {},
-        "with_reform": {},
-        "cleared_by": {},
-    }
+    out: dict[str, Any] = {"constraints": constraints, "reforms": reforms, "matrix": {}, "with_reform": {},
+                           "cleared_by": {}}
     for n, arch in enumerate(loaded):
         base = audit(arch)
-        matrix = base.matrix()
-        out["matrix"][arch.id] = {c: sum(matrix.get(c, {}).values()) for c in constraints}
+        counts = _counts(base.matrix(), constraints)
+        out["matrix"][arch.id] = counts
         out["cleared_by"][arch.id] = base.reforms_that_clear()
         out["with_reform"][arch.id] = {}
+        # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is.
         for reform in reforms:
-            m = audit(arch, (reform,)).matrix()
-            out["with_reform"][arch.id][reform] = {c: sum(m.get(c, {}).values()) for c in constraints}
-        m_all = audit(arch, tuple(reforms)).matrix()
-        out["with_reform"][arch.id]["all"] = {c: sum(m_all.get(c, {}).values()) for c in constraints}
+            effective = effective_reforms(arch, (reform,))
+            out["with_reform"][arch.id][reform] = _counts(audit(arch, effective).matrix(), constraints) if effective \
+                else counts
+        effective_all = effective_reforms(arch, tuple(reforms))
+        out["with_reform"][arch.id]["all"] = _counts(audit(arch, effective_all).matrix(), constraints) \
+            if effective_all else counts
         tick("law", n + 1, len(loaded))
     return out
 
 
-def _simulation(
-    loaded: list[Architecture], scen_ids: list[str], runs: int, seed: int, tick: Callable[[str, int, int], None]
-) -> dict[str, Any]:
-    from ..sim import load_scenario, simulate
-
-    reforms = reforms_of_proposal()
-    ids = [a.id for a in loaded]
-    cases: dict[str, dict[str, dict[str, Any]]] = {}
-    names: dict[str, tuple[str, str]] = {}
-    total = len(scen_ids) * 3
-    done = 0
-    for scen in scen_ids:
-        scenario = load_scenario(scen)
-        names[scen] = (scenario.name_en, scenario.name_ja)
-        cases[scen] = {"baseline": {}, "reforms": {}, "hq-loss": {}}
-        base = simulate(scen, ids, runs=runs, seed=seed)
-        cases[scen]["baseline"] = _overall(base)
-        done += 1
-        tick("simulation", done, total)
-        cases[scen]["reforms"] = _overall(simulate(scen, ids, runs=runs, seed=seed, reforms=reforms))
-        done += 1
-        tick("simulation", done, total)
-        for arch in loaded:
-            hq = lost_headquarters(arch)
-            if hq is None:
-                continue
-            lost = simulate(scen, [arch.id], runs=runs, seed=seed, faults=[f"{hq}@{FAULT_MINUTES:g}"])
-            cases[scen]["hq-loss"].update(_overall(lost))
-            cases[scen]["hq-loss"][arch.id]["lost"] = hq
-        done += 1
-        tick("simulation", done, total)
-    return {"scenarios": scen_ids, "names": names, "reforms": reforms, "fault_minutes": FAULT_MINUTES, "cases": cases}
-
-
-def _overall(result: Any) -> dict[str, dict[str, Any]]:
-    summary = result.summary()
-    return {
-        arch: {m: {k: v for k, v in summary[arch]["overall"][m].items()} for m in METRICS}
-        for arch in result.arrangements
-    }
-
-
-def _sensitivity(
-    loaded: list[Architecture], scen_ids: list[str], seed: int, runs: int, tick: Callable[[str, int, int], None]
-) -> dict[str, Any] | None:
-    from ..sim.sensitivity import sensitivity
-
-    ids = [a.id for a in loaded]
-    if PROPOSAL not in ids or CURRENT not in ids:
-        return None
-    scen = SENSITIVITY_SCENARIO if SENSITIVITY_SCENARIO in scen_ids else scen_ids[0]
-    raw = sensitivity(
-        scen,
-        [CURRENT, PROPOSAL],
-        runs=runs,
-        seed=seed,
-        metric=SENSITIVITY_METRIC,
-        executor="inline",
-        progress=lambda d, t: tick("sensitivity", d, t),
-    )
-    metric = raw["metric"]
-    base_diff = raw["baseline"][PROPOSAL] - raw["baseline"][CURRENT]
-    rows = []
-    for r in raw["parameters"]:
-        low = r[f"{metric}_at_low"]
-        high = r[f"{metric}_at_high"]
-        rows.append(
-            {
-                "param": r["parameter"],
-                "value": r["value"],
-                "low": r["low"],
-                "high": r["high"],
-                "diff_low": round(low[PROPOSAL] - low[CURRENT], 4),
-                "diff_high": round(high[PROPOSAL] - high[CURRENT], 4),
-                "flips": r["flips"],
-            }
-        )
-    return {
-        "scenario": scen,
-        "metric": metric,
-        "runs": runs,
-        "compared": [CURRENT, PROPOSAL],
-        "baseline_diff": round(base_diff, 4),
-        "baseline_best": raw["baseline_best"],
-        "rows": rows,
-        "flipping": raw["flipping"],
-    }
+def _counts(matrix: dict[str, dict[str, int]], constraints: list[str]) -> dict[str, int]:
+    return {c: sum(matrix.get(c, {}).values()) for c in constraints}
 
 
 def _guidelines_diff() -> dict[str, Any]:
@@ -267,10 +351,8 @@ def _guidelines_diff() -> dict[str, Any]:
     return diff_guidelines("2015", "2024-proposal")
 
 
-def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) -> tuple[list[str], list[str]]:
-    from ..sim import load_parameters, load_scenario
-
-    assumptions: list[str] = []
+def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) -> tuple[list[dict[str, str]], list[str]]:
+    assumptions: list[dict[str, str]] = []
     sources: set[str] = set()
     for arch in loaded:
         if arch.source:
@@ -279,23 +361,25 @@ def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) ->
             if org.source:
                 sources.add(org.source)
             if org.assumption and org.note_en:
-                assumptions.append(f"{arch.id} / {org.id}: {org.note_en}")
+                assumptions.append({"subject": f"{arch.id} / {org.id}", "en": org.note_en, "ja": org.note_ja or org.note_en})
         for rel in arch.relations:
             if rel.source:
                 sources.add(rel.source)
             if rel.assumption and rel.note_en:
-                assumptions.append(f"{arch.id} / {rel.from_id} → {rel.to_id} ({rel.kind}): {rel.note_en}")
-    params = load_parameters(None)
-    for p in params.items.values():
+                assumptions.append({"subject": f"{arch.id} / {rel.from_id} → {rel.to_id} ({rel.kind})", "en": rel.note_en,
+                                    "ja": rel.note_ja or rel.note_en})
+    for p in load_parameters(None).items.values():
         if p.assumption:
-            assumptions.append(f"simulation parameter {p.id} = {p.value:g} {p.unit} (range {p.low:g}–{p.high:g})")
-        elif p.source:
+            assumptions.append({"subject": p.id, "en": f"{p.name('en')} = {p.value:g} ({p.low:g}–{p.high:g})",
+                                "ja": f"{p.name('ja')} = {p.value:g}（{p.low:g}〜{p.high:g}）"})
+        if p.source:
             sources.add(p.source)
     for scen in scen_ids:
-        source = getattr(load_scenario(scen), "source", None)
-        if isinstance(source, str) and source:
+        source = load_scenario(scen).source
+        if source:
             sources.add(source)
-    return sorted(set(assumptions)), sorted(sources)
+    unique = {a["subject"] + a["en"]: a for a in assumptions}
+    return sorted(unique.values(), key=lambda a: a["subject"]), sorted(sources)
 
 
 def collect_figures(results: dict[str, Any]) -> dict[str, Any]:
@@ -318,12 +402,24 @@ def collect_figures(results: dict[str, Any]) -> dict[str, Any]:
                     stats = metrics[metric]
                     for stat in ("mean", "ci95_low", "ci95_high"):
                         figures[f"simulation/{arch}/{scen}/{variant}/{metric}/{stat}"] = stats[stat]
-    sens = results.get("sensitivity")
-    if sens:
-        figures["sensitivity/baseline_diff"] = sens["baseline_diff"]
+    for row in results["answer"]["rows"]:
+        key = f"answer/{row['scenario']}/{row['arch']}"
+        for metric in ANSWER_METRICS:
+            m = row["metrics"][metric]
+            figures[f"{key}/{metric}/mean"] = m["mean"]
+            figures[f"{key}/{metric}/ci95_low"] = m["ci95"][0]
+            figures[f"{key}/{metric}/ci95_high"] = m["ci95"][1]
+        figures[f"{key}/verdict"] = row["verdict"] or "—"
+        penalty = row["hq_loss_penalty"]
+        figures[f"{key}/hq_loss_penalty"] = penalty["mean"] if penalty else None
+    for v in results["validation"]:
+        figures[f"validation/{v['anchor']}/model"] = v["model"]
+        figures[f"validation/{v['anchor']}/within"] = {True: "yes", False: "no", None: "n/a"}[v["within"]]
+    for sens in results["sensitivity"]:
         for r in sens["rows"]:
-            figures[f"sensitivity/{r['param']}/diff_low"] = r["diff_low"]
-            figures[f"sensitivity/{r['param']}/diff_high"] = r["diff_high"]
+            for end in ("low", "high"):
+                for arch, value in r[f"diff_{end}"].items():
+                    figures[f"sensitivity/{sens['scenario']}/{r['item']}/{arch}/diff_{end}"] = value
     return figures
 
 
@@ -334,13 +430,6 @@ def format_figure(value: Any, digits: int = 2) -> str:
     if isinstance(value, bool | str | int):
         return str(value)
     return f"{value:.{digits}f}"
-
-
-def summary_points(results: dict[str, Any], lang: str) -> list[str]:
-    """The one-screen answer, computed from the figures (HTML fragments)."""
-    from .summary import findings
-
-    return findings(results, lang)
 
 
 def _write(evaluation: Evaluation, loaded: list[Architecture]) -> None:
@@ -356,4 +445,7 @@ def _write(evaluation: Evaluation, loaded: list[Architecture]) -> None:
         writer.writerow(["key", "value"])
         for key, value in evaluation.figures.items():
             writer.writerow([key, value])
-    evaluation.report_path.write_text(render_report(evaluation, loaded), encoding="utf-8")
+    html = render_report(evaluation, loaded)
+    tmp = out / f".report-{os.getpid()}.html"
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(evaluation.report_path)

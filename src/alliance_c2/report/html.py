@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..model import Architecture
 from ..model.vocabulary import SITUATIONS
+from .results import AnswerRow, ScenarioSensitivity
 from .strings import s as string
 
 
@@ -23,23 +24,32 @@ def _env() -> Environment:
 
 def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     """The report as an HTML string, in the evaluation's language."""
+    from ..analysis import LEVEL_RULES
     from ..analysis.render import LEVEL_JA, SITUATION_NAMES
     from ..law import default_catalog
     from ..sim import load_scenario
-    from .charts import grouped_bars, tornado
+    from .charts import styles_for
     from .diagram import architecture_svg
     from .evaluate import METRICS, VARIANTS, format_figure
+    from .references import reference_list
 
     lang = evaluation.lang
     results = evaluation.results
     figures = evaluation.figures
     catalog = default_catalog()
+    meta = results["meta"]
+
+    def pick(en: str, ja: str) -> str:
+        return ja if lang == "ja" else en
 
     def level_name(level: str) -> str:
         return f"{LEVEL_JA[level]}（{level}）" if lang == "ja" else level
 
-    def pick(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
+    arch_by_id = {a.id: a for a in loaded}
+    short = {a.id: a.short_name(lang) for a in loaded}
+    styles = styles_for(meta["arrangements"])
+    scen_short = {sc: load_scenario(sc).short_name(lang) for sc in meta["scenarios"]}
+    scen_names = {sc: load_scenario(sc).name(lang) for sc in meta["scenarios"]}
 
     structure = results["structure"]["rows"]
     structure_rows = [
@@ -53,18 +63,14 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     diagrams = []
     for arch in loaded:
         row = next(r for r in structure if r["id"] == arch.id)
-        from ..analysis import LEVEL_RULES
-
         rule_en, rule_ja = LEVEL_RULES[row["level_armed_attack"]]
-        diagrams.append(
-            {
-                "id": arch.id,
-                "name": arch.name(lang),
-                "level": row["level_armed_attack"],
-                "rule": pick(rule_en, rule_ja) + " — " + "; ".join(row["level_evidence"]),
-                "svg": architecture_svg(arch, lang=lang, situation="armed-attack"),
-            }
-        )
+        diagrams.append({
+            "id": arch.id,
+            "name": arch.name(lang),
+            "level": row["level_armed_attack"],
+            "rule": pick(rule_en, rule_ja) + " — " + "; ".join(row["level_evidence"]),
+            "svg": architecture_svg(arch, lang=lang, situation="armed-attack"),
+        })
 
     legal = results["legal"]
     constraints = []
@@ -75,69 +81,40 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     legal_view = {
         "arrangements": list(legal["matrix"]),
         "constraints": constraints,
-        "matrix": {
-            a: {c: {"count": n, "situations": []} for c, n in cells.items()} for a, cells in legal["matrix"].items()
-        },
+        "matrix": legal["matrix"],
         "reforms": [
-            {
-                "id": r.id,
-                "name": pick(r.name_en, r.name_ja),
-                "lifts": [f"{c} ({pick(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()],
-                "source": r.source or "",
-            }
+            {"id": r.id, "name": pick(r.name_en, r.name_ja), "measure": r.measure or "",
+             "lifts": [f"{c} ({pick(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()]}
             for r in (catalog.reforms[rid] for rid in legal["reforms"])
         ],
     }
 
+    answer = evaluation.answer
+    answer_view = _answer_view(answer, lang, short, scen_names, catalog) if answer else None
+
     sim = results["simulation"]
-    scen_names = {sc: pick(*sim["names"][sc]) for sc in sim["scenarios"]}
     metrics = [{"id": m, "label": pick(en, ja), "digits": d} for m, (en, ja, d) in METRICS.items()]
     sim_table: list[dict[str, Any]] = []
     for scen in sim["scenarios"]:
         first = len(sim_table)
-        for variant, archs in sim["cases"][scen].items():
-            for arch in archs:
-                sim_table.append(
-                    {
-                        "scenario": scen,
-                        "scenario_name": scen_names[scen],
-                        "arch": arch,
-                        "variant": variant,
-                        "variant_name": pick(*VARIANTS[variant]) + (f" ({archs[arch]['lost']})" if "lost" in archs[arch] else ""),
-                        "stats": {m["id"]: {"mean": figures[f"simulation/{arch}/{scen}/{variant}/{m['id']}/mean"]} for m in metrics},
-                        "first": False,
-                    }
-                )
+        for variant in VARIANTS:
+            for arch in sim["cases"][scen][variant]:
+                stats = {}
+                for m in metrics:
+                    key = f"simulation/{arch}/{scen}/{variant}/{m['id']}"
+                    stats[m["id"]] = {"mean": figures[f"{key}/mean"], "low": figures[f"{key}/ci95_low"],
+                                      "high": figures[f"{key}/ci95_high"], "key": key}
+                sim_table.append({
+                    "scenario": scen, "scenario_name": scen_short[scen], "arch": arch, "arch_name": short[arch],
+                    "variant": variant, "variant_name": pick(*VARIANTS[variant]), "stats": stats, "first": False,
+                    "context": arch in meta["context"],
+                })
         if len(sim_table) > first:
             sim_table[first]["first"] = True
             sim_table[first]["span"] = len(sim_table) - first
-    charts = _charts(results, lang, scen_names, grouped_bars)
-    sens = results.get("sensitivity")
-    tornado_svg = None
-    sensitivity_rows: list[dict[str, Any]] = []
-    if sens:
-        from ..sim import load_parameters
-
-        params = load_parameters(None)
-        shown = sorted(sens["rows"], key=lambda r: -abs(r["diff_high"] - r["diff_low"]))[:15]
-        tornado_svg = tornado(
-            "tornado",
-            [r["param"] for r in shown],
-            [r["diff_low"] for r in shown],
-            [r["diff_high"] for r in shown],
-            sens["baseline_diff"],
-            pick(
-                f"{sens['scenario']}: {sens['metric']} ({sens['compared'][1]} − {sens['compared'][0]})",
-                f"{scen_names.get(sens['scenario'], sens['scenario'])}：{sens['metric']}（{sens['compared'][1]} − {sens['compared'][0]}）",
-            ),
-            pick("difference (proposal − today)", "差（提案 − 現行）"),
-            pick("parameter at its low value", "パラメータ下限"),
-            pick("parameter at its high value", "パラメータ上限"),
-        )
-        for r in sensitivity_rows_sorted(sens["rows"]):
-            item = params.items.get(r["param"])
-            note = getattr(item, "note_en", None) if item is not None else None
-            sensitivity_rows.append({**r, "name": note or r["param"]})
+    charts = _charts(results, lang, scen_short, short, styles)
+    sensitivity = [_sensitivity_view(s, lang, short, scen_names) for s in evaluation.sensitivity]
+    validation = [_validation_view(v, lang) for v in evaluation.validation]
 
     suffix = "ja" if lang == "ja" else "en"
     gl = results["guidelines"]
@@ -145,36 +122,133 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
         "replaced": [{"from_names": r[f"from_names_{suffix}"], "to_name": r[f"to_name_{suffix}"]} for r in gl["replaced"]],
         "added": [{"name": e[f"name_{suffix}"]} for e in gl["added"]],
     }
-    _ = load_scenario
+    citations, documents = reference_list(results["sources"], lang)
+    assumptions = [f"{a['subject']}: {a['ja'] if lang == 'ja' else a['en']}" for a in results["assumptions"]]
     return _env().get_template("report.html.j2").render(
         lang=lang,
         s=lambda key: string(key, lang),
-        meta=results["meta"],
-        summary=results["summary"],
+        meta=meta,
+        main_names=[short[a] for a in meta["main"]],
+        law_dates=[(short[a], d) for a, d in meta["law_as_of"].items()],
+        answer=answer_view,
         structure=structure,
         structure_rows=structure_rows,
         situations=situations,
         level_name=level_name,
+        short=short,
         diagrams=diagrams,
         legal=legal_view,
         charts=charts,
         metrics=metrics,
         sim_table=sim_table,
         fmt=format_figure,
-        tornado=tornado_svg,
-        sensitivity=sensitivity_rows,
+        validation=validation,
+        sensitivity=sensitivity,
         guidelines=guidelines,
-        assumptions=results["assumptions"],
-        sources=results["sources"],
+        assumptions=assumptions,
+        citations=citations,
+        documents=[{"title": d.title(lang), "url": d.url, "id": d.id} for d in documents],
+        arch_count=len(arch_by_id),
+        figures_of=figures.get,
+        surprises=[x["ja"] if lang == "ja" else x["en"] for x in results.get("surprises", [])],
     )
 
 
-def sensitivity_rows_sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Largest swing first: the parameters that matter most lead the table."""
-    return sorted(rows, key=lambda r: -abs(r["diff_high"] - r["diff_low"]))
+def _answer_view(answer: Any, lang: str, short: dict[str, str], scen_names: dict[str, str], catalog: Any) -> dict[str, Any]:
+    def pick(en: str, ja: str) -> str:
+        return ja if lang == "ja" else en
+
+    def row_view(r: AnswerRow) -> dict[str, Any]:
+        constraints = []
+        for c in r.constraints:
+            if c.remedy == "none":
+                continue
+            name = pick(catalog.constraints[c.constraint].name_en, catalog.constraints[c.constraint].name_ja)
+            if c.lifted_by:
+                how = f"{string('lifted_by', lang)} {', '.join(c.lifted_by)} ({', '.join(c.measures)})"
+            elif c.eased_by:
+                how = f"{string('eased_by', lang)} {', '.join(c.eased_by)} ({', '.join(c.measures)}); " \
+                      + string("political_decision", lang)
+            else:
+                how = string("political_decision", lang)
+            state = f"{string('blocks', lang)} {c.blocks}" if c.blocks else string("raised", lang)
+            constraints.append({"id": c.constraint, "name": name, "state": state, "how": how})
+        return {
+            "scenario": r.scenario, "scenario_name": scen_names[r.scenario], "arch": r.arch, "arch_name": short[r.arch],
+            "reforms": ", ".join(r.reforms), "verdict": r.verdict, "constraints": constraints,
+            "penalty": r.hq_loss_penalty, "lost": r.lost_headquarters,
+        }
+
+    by_scenario: dict[str, list[dict[str, Any]]] = {}
+    for r in answer.rows:
+        by_scenario.setdefault(r.scenario, []).append(row_view(r))
+    return {
+        "paragraph": answer.paragraph(lang),
+        "scenarios": [{"id": s, "name": scen_names[s], "rows": rows} for s, rows in by_scenario.items()],
+        "not_lawful": [row_view(r) for r in answer.not_lawful_today],
+        "rules": answer.rules,
+        "baseline": short[answer.baseline],
+    }
 
 
-def _charts(results: dict[str, Any], lang: str, scen_names: dict[str, str], grouped_bars: Any) -> list[dict[str, str]]:
+def _validation_view(v: Any, lang: str) -> dict[str, Any]:
+    def pick(en: str, ja: str) -> str:
+        return ja if lang == "ja" else en
+
+    return {
+        "anchor": v.anchor, "name": pick(v.name_en, v.name_ja), "source": v.source,
+        "published": pick(v.published, v.published_ja), "model": v.model, "model_label": v.model_label,
+        "within": {True: string("yes", lang), False: string("no", lang), None: string("n_a", lang)}[v.within],
+        "within_key": {True: "yes", False: "no", None: "n/a"}[v.within],
+        "explanation": pick(v.explanation_en, v.explanation_ja),
+    }
+
+
+def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str],
+                      scen_names: dict[str, str]) -> dict[str, Any]:
+    from .charts import tornado
+
+    def pick(en: str, ja: str) -> str:
+        return ja if lang == "ja" else en
+
+    target = sens.compared[-1] if sens.compared else ""
+    rows = [r for r in sens.rows if r.relevant]
+    shown = sorted(
+        (r for r in rows if r.diff_low.get(target) is not None and r.diff_high.get(target) is not None),
+        key=lambda r: -abs((r.diff_high[target] or 0) - (r.diff_low[target] or 0)),
+    )[:14]
+    svg = None
+    if target and shown:
+        svg = tornado(
+            f"tornado-{sens.scenario}",
+            [pick(r.name_en, r.name_ja) for r in shown],
+            [r.diff_low[target] or 0.0 for r in shown],
+            [r.diff_high[target] or 0.0 for r in shown],
+            sens.diffs.get(target) or 0.0,
+            pick(f"{scen_names[sens.scenario]}: {short[target]} − {short[sens.baseline]}, response time",
+                 f"{scen_names[sens.scenario]}：{short[target]} − {short[sens.baseline]}（応答時間）"),
+            pick("difference in minutes (negative: faster than today)", "差（分、負は現行より速い）"),
+            string("at_low", lang), string("at_high", lang),
+        )
+    return {
+        "scenario": sens.scenario,
+        "name": scen_names[sens.scenario],
+        "svg": svg,
+        "runs": sens.runs,
+        "compared": [(a, short[a]) for a in sens.compared],
+        "verdicts": {a: sens.verdicts.get(a) for a in sens.compared},
+        "rows": [{"item": r.item, "name": pick(r.name_en, r.name_ja), "low": r.low, "high": r.high,
+                  "verdict_low": r.verdict_low, "verdict_high": r.verdict_high, "changes": r.changes_verdict,
+                  "relevant": r.relevant} for r in sorted(sens.rows, key=lambda r: (not r.changes_verdict, not r.relevant))],
+        "changing": [pick(r.name_en, r.name_ja) for r in sens.rows if r.changes_verdict],
+        "not_read": sum(1 for r in sens.rows if not r.relevant),
+    }
+
+
+def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], short: dict[str, str],
+            styles: dict[str, Any]) -> list[dict[str, str]]:
+    from .charts import grouped_bars
+
     sim = results["simulation"]
     scenarios = sim["scenarios"]
     archs = results["meta"]["arrangements"]
@@ -194,42 +268,33 @@ def _charts(results: dict[str, Any], lang: str, scen_names: dict[str, str], grou
             highs.append(hi)
         return means, lows, highs
 
-    labels = [scen_names[s] for s in scenarios]
+    labels = [scen_short[s] for s in scenarios]
     for metric, title_en, title_ja, unit_en, unit_ja, fmt in (
-        ("response_time", "Response time by scenario", "シナリオ別の応答時間", "minutes", "分", "{:.0f}"),
+        ("response_time", "Response time by scenario (lawful variants)", "シナリオ別の応答時間（適法な形）", "minutes", "分", "{:.0f}"),
         ("deadline_met", "Share of responses within their deadline", "期限内に対処できた割合", "share", "割合", "{:.2f}"),
         ("messages", "Messages per run (coordination traffic)", "1試行あたりのメッセージ数（調整の負荷）", "messages", "件", "{:.0f}"),
     ):
-        means, lows, highs = series("baseline", metric, archs)
-        charts.append(
-            {
-                "id": metric,
-                "svg": grouped_bars(
-                    f"chart-{metric}", labels, archs, means, lows, highs,
-                    title_ja if lang == "ja" else title_en, unit_ja if lang == "ja" else unit_en, fmt,
-                ),
-            }
-        )
+        means, lows, highs = series("lawful", metric, archs)
+        charts.append({"id": metric, "svg": grouped_bars(
+            f"chart-{metric}", labels, [short[a] for a in archs], means, lows, highs,
+            title_ja if lang == "ja" else title_en, unit_ja if lang == "ja" else unit_en, fmt,
+            [styles[a] for a in archs])})
     lost_archs = [a for a in archs if any(a in sim["cases"][s]["hq-loss"] for s in scenarios)]
     if lost_archs:
-        base = series("baseline", "response_time", lost_archs)
+        base = series("lawful", "response_time", lost_archs)
         lost = series("hq-loss", "response_time", lost_archs)
-        names = []
+        names, styles_list, filled = [], [], []
         means, lows, highs = [], [], []
         for i, arch in enumerate(lost_archs):
-            for tag_en, tag_ja, data in (("", "", base), (" HQ lost", "・司令部喪失", lost)):
-                names.append(arch + (tag_ja if lang == "ja" else tag_en))
+            for tag_en, tag_ja, data, fill in (("", "", base, False), (" — HQ lost", "・司令部喪失", lost, True)):
+                names.append(short[arch] + (tag_ja if lang == "ja" else tag_en))
+                styles_list.append(styles[arch])
+                filled.append(fill)
                 means.append(data[0][i])
                 lows.append(data[1][i])
                 highs.append(data[2][i])
-        charts.append(
-            {
-                "id": "hq-loss",
-                "svg": grouped_bars(
-                    "chart-hq-loss", labels, names, means, lows, highs,
-                    "作戦司令部（JJOC・連合司令部）喪失時の応答時間" if lang == "ja" else "Response time when the operational HQ (JJOC / combined HQ) is lost",
-                    "分" if lang == "ja" else "minutes", "{:.0f}",
-                ),
-            }
-        )
+        charts.append({"id": "hq-loss", "svg": grouped_bars(
+            "chart-hq-loss", labels, names, means, lows, highs,
+            "作戦司令部（JJOC・連合司令部）喪失時の応答時間" if lang == "ja" else "Response time when the operational HQ (JJOC / combined HQ) is lost",
+            "分" if lang == "ja" else "minutes", "{:.0f}", styles_list, filled)})
     return charts

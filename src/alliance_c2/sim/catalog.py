@@ -88,17 +88,23 @@ class ScenarioSpec(_Sourced):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name_en: str | None = None
     name_ja: str | None = None
+    short_name_en: str | None = None  # for chart axes and table headers
+    short_name_ja: str | None = None
     description_en: str | None = None
     description_ja: str | None = None
     situation: Situation
     standing_orders: list[str] = []
     standing_orders_source: str | None = None
     recognitions: list[RecognitionSpec] = []
+    # One of the situations the study itself puts its weight on (IAMD with counterstrike, Taiwan, compound).
+    study_focus: bool = False
     injects: list[InjectSpec] = Field(min_length=1)
 
 
 class ParameterSpec(_Sourced):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    name_en: str | None = None
+    name_ja: str | None = None
     value: float
     low: float | None = None
     high: float | None = None
@@ -164,9 +170,17 @@ class Scenario:
     injects: tuple[Inject, ...]
     path: str = ""
     recognitions: tuple[Recognition, ...] = ()
+    source: str | None = None
+    study_focus: bool = False
+    short_name_en: str | None = None
+    short_name_ja: str | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en
+
+    def short_name(self, lang: str = "en") -> str:
+        found = self.short_name_ja if lang == "ja" else self.short_name_en
+        return found or self.name(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +192,12 @@ class Parameter:
     unit: str
     source: str | None
     assumption: bool
+    name_en: str = ""
+    name_ja: str = ""
+    note_en: str | None = None
+
+    def name(self, lang: str = "en") -> str:
+        return (self.name_ja if lang == "ja" else self.name_en) or self.id
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,7 +226,8 @@ class Parameters:
             if key not in items:
                 raise UnknownIdError("simulation parameter", key, sorted(items))
             old = items[key]
-            items[key] = Parameter(key, float(value), old.low, old.high, old.unit, old.source, old.assumption)
+            items[key] = Parameter(key, float(value), old.low, old.high, old.unit, old.source, old.assumption,
+                                   old.name_en, old.name_ja, old.note_en)
         return Parameters(items, self.components)
 
     def values(self) -> dict[str, float]:
@@ -283,6 +304,10 @@ def _scenario_from_spec(spec: ScenarioSpec, path: str) -> Scenario:
         injects=tuple(injects),
         path=path,
         recognitions=tuple(Recognition(r.situation, r.time) for r in spec.recognitions),
+        source=spec.source,
+        study_focus=spec.study_focus,
+        short_name_en=spec.short_name_en,
+        short_name_ja=spec.short_name_ja,
     )
 
 
@@ -391,6 +416,9 @@ def _bundled_parameters() -> Parameters:
             p.unit or "minutes",
             p.source,
             p.assumption,
+            p.name_en or "",
+            p.name_ja or "",
+            p.note_en,
         )
         for p in spec.parameters
     }
@@ -422,6 +450,8 @@ def validate_parameters_document(doc: YamlDocument, strict: bool) -> list[Proble
             problems.append(doc.problem((*loc, "value"), f"parameter {p.id!r}: negative value"))
         if not p.source and not p.assumption:
             problems.append(doc.problem(loc, f"parameter {p.id!r}: no source (add source: or assumption: true)", soft))
+        if not p.name_en or not p.name_ja:
+            problems.append(doc.problem(loc, f"parameter {p.id!r}: missing name_en or name_ja", soft))
     for nation, comps in spec.components.items():
         for comp in comps:
             if comp not in COMPONENTS:

@@ -59,6 +59,7 @@ class CompiledResponse:
     level: str  # the interoperability level of the chain the order lawfully ran through
     findings: frozenset[str]
     standing: bool = False  # the scenario's standing orders cover the action (engagements planned in advance)
+    blocked: tuple[str, ...] = ()  # the study's constraints that blocked this order on the way (C4, C2, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ class CompiledInject:
     # Target nomination before the strike orders: (nominating organization, median minutes); the
     # organization is -1 when each nation nominates at its own issuing headquarters.
     targeting: tuple[int, float] | None = None
+    # Who synchronizes if `sync_org` is lost before it does: the level and body of the arrangement without it.
+    fallback: tuple[str, int] = ("deconflict", -1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ import heapq
 import itertools
 import math
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from ..analysis import chains_of_command, interoperability_level
 from ..law import ApprovalStep, Verdict
@@ -106,6 +108,7 @@ def with_relations(arch: Architecture, relations: tuple[Relation, ...], lost: fr
         relations=relations, plans=arch.plans, guidelines=arch.guidelines, era=arch.era,
         description_en=arch.description_en, description_ja=arch.description_ja, source=arch.source,
         path=arch.path, law_as_of=arch.law_as_of, presupposes_reforms=arch.presupposes_reforms,
+        short_name_en=arch.short_name_en, short_name_ja=arch.short_name_ja,
     )
 
 
@@ -196,9 +199,15 @@ class _Levels:
         return self._cache[key]
 
 
+@lru_cache(maxsize=256)
+def _chains(arch: Architecture, situation: str) -> dict[str, Any]:
+    """Chains of command per unit (arrangements are immutable and identity-hashed, so this is safe to keep)."""
+    return chains_of_command(arch, situation)
+
+
 def _chain_and_hq(arch: Architecture, situation: str, unit: str, *, operational: bool) -> tuple[tuple[str, ...], str]:
     """(chain from the top down to the unit, the headquarters that orders it): operational or national chain."""
-    chains = chains_of_command(arch, situation).get(unit, [])
+    chains = _chains(arch, situation).get(unit, [])
     chain = next((c for c in chains if c.kind == "operational"), None) if operational else None
     chain = chain or (chains[0] if chains else None)
     path = chain.path if chain is not None and chain.path else (unit,)
@@ -291,7 +300,7 @@ class _Compiler:
             findings = frozenset().union(*(r.findings for r in responses))
             targeting = self._targeting(inj, arch, body)
             injects.append(CompiledInject(inj, inj.situation, level, self.index[sync] if sync else -1, responses, findings,
-                                          targeting))
+                                          targeting, self._fallback(inj, sync, national=level != lawful[0])))
         fault_rows = []
         for f in self.faults:
             if f.effect == "link":
@@ -313,13 +322,22 @@ class _Compiler:
         return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
                              self._recognitions(), sorted(fault_rows), successor, p.values(), levels)
 
+    def _fallback(self, inj: Inject, sync: str | None, *, national: bool) -> tuple[str, int]:
+        """If the synchronizing body is lost, the arrangement without it synchronizes (its successor's level)."""
+        lost_later = frozenset(f.target for f in self.faults if f.effect == "lost")
+        lost_later |= {f.organization for i in self.scenario.injects for f in i.faults if f.effect == "lost"}
+        if sync is None or sync not in lost_later:
+            return ("deconflict", -1)
+        level, body = self.levels(frozenset(lost_later)).of(inj.situation, national=national)
+        return (level, self.index[body]) if body in self.index else ("deconflict", -1)
+
     def _targeting(self, inj: Inject, arch: Architecture, body: str | None) -> tuple[int, float] | None:
         """Who nominates the targets and how long it takes: the arrangement's plan list decides the speed."""
         if inj.targeting_plan is None:
             return None
         has_plan = any(plan.id == inj.targeting_plan for plan in arch.plans)
         median = self.params["targeting.with-plan" if has_plan else "targeting.without-plan"]
-        return (self.index[body] if body in self.index else -1), median
+        return (self.index.get(body, -1) if body is not None else -1), median
 
     def _recognitions(self) -> list[CompiledRecognition]:
         """Each situation the scenario enters is recognized once, from the moment the scenario gives."""
@@ -355,10 +373,12 @@ class _Compiler:
         path, hq = _chain_and_hq(arch, inj.situation, unit, operational=True)
         verdict = order_verdict(arch, inj.situation, resp.action, unit, hq, self.reforms, self.day)
         refusals: list[str] = []
+        blocked: list[str] = []
         findings = set(verdict.constraints)
         national = False
         if not verdict.allowed:
             refusals.append(_reason(hq, verdict))
+            blocked.extend(b.constraint for b in verdict.blocked_by if b.constraint)
             npath, nhq = _chain_and_hq(arch, inj.situation, unit, operational=False)
             national = True
             if (npath, nhq) != (path, hq):
@@ -367,10 +387,12 @@ class _Compiler:
                 findings |= set(verdict.constraints)
                 if not verdict.allowed:
                     refusals.append(_reason(hq, verdict))
+                    blocked.extend(b.constraint for b in verdict.blocked_by if b.constraint)
         level = levels.of(inj.situation, national=national)[0]
         if not verdict.allowed:
             return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[hq], 0.0, (), (),
-                                    (), len(refusals), tuple(refusals), False, level, frozenset(findings))
+                                    (), len(refusals), tuple(refusals), False, level, frozenset(findings),
+                                    self._standing(resp), tuple(blocked))
         before = self._waits_for(verdict, resp, inj.situation)
         # Engagement authority delegated to the unit by a standing order: it decides on its own picture.
         decider = unit if not before else hq
@@ -413,7 +435,7 @@ class _Compiler:
         return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[decider],
                                 inj.detection_minutes, report if sensors and best < math.inf else (), tuple(steps),
                                 tuple(order), len(refusals), tuple(refusals), True, level, frozenset(findings),
-                                self._standing(resp))
+                                self._standing(resp), tuple(blocked))
 
     def _standing(self, resp: Response) -> bool:
         """Whether the scenario's standing orders (in force by the switch) cover this action."""

@@ -41,35 +41,37 @@ class _Run:
                 self.slow_links[(org, other)] = self.slow_links[(other, org)] = (time, factor)
             else:
                 self.k.at(time, self._degrade, org, factor)
-        self._z = rng.standard_normal(2048)
-        self._zi = 0
-        self._u = rng.random(256)
+        # Lognormal multipliers and uniforms drawn in blocks (as Python floats: cheaper to index one by one).
+        self._mult: list[float] = []
+        self._mi = 0
+        self._u: list[float] = []
         self._ui = 0
         self.shared: dict[tuple[str, str, str], Signal] = {}
         self.metrics = RunMetrics(model)
+        self.messages = self.metrics.messages  # the hot path counts into the collector's list directly
         self.ready: list[list[float]] = [[math.nan] * len(ci.responses) for ci in model.injects]
         self.pending = [len(ci.responses) for ci in model.injects]
         self.phase = self.uniform() * self.p["sync.coordination-cadence"]
 
     # -- random numbers ----------------------------------------------------------------------------
-    def z(self) -> float:
-        if self._zi >= len(self._z):
-            self._z = self.rng.standard_normal(2048)
-            self._zi = 0
-        v = self._z[self._zi]
-        self._zi += 1
-        return float(v)
-
     def uniform(self) -> float:
         if self._ui >= len(self._u):
-            self._u = self.rng.random(256)
+            self._u = self.rng.random(256).tolist()
             self._ui = 0
         v = self._u[self._ui]
         self._ui += 1
-        return float(v)
+        return v
 
     def ln(self, median: float) -> float:
-        return median * math.exp(self.sigma * self.z()) if median > 0 else 0.0
+        """A lognormal duration with this median (shape `delay.sigma`)."""
+        if median <= 0:
+            return 0.0
+        if self._mi >= len(self._mult):
+            self._mult = np.exp(self.sigma * self.rng.standard_normal(2048)).tolist()
+            self._mi = 0
+        v = self._mult[self._mi]
+        self._mi += 1
+        return median * v
 
     def _degrade(self, org: int, factor: float) -> None:
         self.staff[org].slowdown = max(self.staff[org].slowdown, factor)
@@ -88,7 +90,7 @@ class _Run:
             return
         a, b, delay, _ = route[i]
         if a != b:
-            self.metrics.message(inj)
+            self.messages[inj] += 1
         d = self.ln(delay)
         if self.slow_links:
             slow = self.slow_links.get((a, b))
@@ -262,30 +264,35 @@ class _Run:
             if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{ci.level}", 0.0):
                 self.metrics.conflict(j)
             return
-        if ci.level == "deconflict" or ci.sync_org < 0 or self.k.now >= self.lost_at[ci.sync_org]:
+        level, body = ci.level, ci.sync_org
+        if body >= 0 and self.k.now >= self.lost_at[body]:
+            # The body that would synchronize is gone: the arrangement without it does (its successor's level).
+            level, body = ci.fallback
+        if level == "deconflict" or body < 0 or self.k.now >= self.lost_at[body]:
             for r in ran:
                 self._started(j, r, self.ready[j][r.index])
             if len({r.nation for r in ran}) > 1 and self.uniform() < self.p["conflict.deconflict"]:
                 self.metrics.conflict(j)
             return
         self.metrics.message(j, 2 * len(ran))
-        staff = self.staff[ci.sync_org]
-        if ci.level == "coordinated":
+        staff = self.staff[body]
+        if level == "coordinated":
             cadence = self.p["sync.coordination-cadence"]
             now = self.k.now
             cycle = self.phase + math.ceil(max(0.0, now - self.phase) / cadence) * cadence
-            self.k.at(cycle, staff.serve, self.ln(self.p["sync.coordination-meeting"]), self._start_together, j)
-        elif ci.level == "integrated":
-            staff.serve(self.ln(self.p["sync.combined-staff"]), self._start_together, j)
+            self.k.at(cycle, staff.serve, self.ln(self.p["sync.coordination-meeting"]), self._start_together, j, level,
+                      body)
+        elif level == "integrated":
+            staff.serve(self.ln(self.p["sync.combined-staff"]), self._start_together, j, level, body)
         else:
-            staff.serve(self.ln(self.p["sync.unified-order"]), self._start_together, j)
+            staff.serve(self.ln(self.p["sync.unified-order"]), self._start_together, j, level, body)
 
-    def _start_together(self, j: int) -> None:
+    def _start_together(self, j: int, level: str, body: int) -> None:
         ci = self.m.injects[j]
         ran = [r for r in ci.responses if r.executed]
-        self._emit("synchronized", situation=ci.situation, level=ci.level, organization=self._org(ci.sync_org))
-        jitter = self.p.get(f"sync.jitter.{ci.level}", 0.0)
-        if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{ci.level}", 0.0):
+        self._emit("synchronized", situation=ci.situation, level=level, organization=self._org(body))
+        jitter = self.p.get(f"sync.jitter.{level}", 0.0)
+        if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{level}", 0.0):
             self.metrics.conflict(j)
         for r in ran:
             self._started(j, r, self.k.now + self.ln(jitter))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..law import default_catalog, law_date, relations_without_basis
+from ..law.engine import WARNING_CONSTRAINTS
 from ..model import Architecture, UnknownIdError, load_architecture
 from ..model.vocabulary import LEVELS
 from .catalog import Parameters, Scenario, load_parameters, load_scenario
@@ -120,6 +121,7 @@ class SimulationResult:
     faults: list[str] = field(default_factory=list)
     reforms: list[str] = field(default_factory=list)
     law_as_of: dict[str, str] = field(default_factory=dict)
+    blocked: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # arch -> inject -> constraints that blocked
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
@@ -145,6 +147,7 @@ class SimulationResult:
                     "law_as_of": self.law_as_of.get(a),
                     "levels": self.levels[a],
                     "constraint_findings": self.findings[a],
+                    "constraint_blocks": self.blocked.get(a, {}),
                     "executed_by_level": self.executed_by_level(a),
                     **self.summary()[a],
                 }
@@ -215,9 +218,9 @@ def _check_faults(arch: Architecture, faults: tuple[FaultEvent, ...]) -> None:
                 raise UnknownIdError(f"organization in --fault for {arch.id}", org, list(arch.organizations))
 
 
-def _chunks(runs: int, workers: int) -> list[tuple[int, int]]:
-    size = max(1, min(250, -(-runs // max(1, workers * 4))))
-    return [(s, min(runs, s + size)) for s in range(0, runs, size)]
+def _batch_chunk(total_runs: int, workers: int) -> int:
+    """Runs per task: enough tasks to keep every worker busy to the end, few enough to keep overhead small."""
+    return max(1, min(250, max(40, -(-total_runs // max(1, workers * 8)))))
 
 
 @dataclass(frozen=True)
@@ -309,14 +312,22 @@ def simulate_many(
             _check_faults(arch, req.faults)
             law_date(arch, req.as_of)
         plans.append((req, scen, loaded, req.params or load_parameters()))
+    # Run i depends only on (seed, i): a request for fewer runs of the same work is a prefix of the larger one.
+    longest: dict[tuple[Any, ...], int] = {}
+    for req, _, loaded, prm in plans:
+        for ref, arch in zip(req.archs, loaded, strict=True):
+            key = _work_key(ref, arch, req, prm)
+            longest[key] = max(longest.get(key, 0), req.runs)
     groups: dict[tuple[Any, ...], Task] = {}
     for req, _, loaded, prm in plans:
         for ref, arch in zip(req.archs, loaded, strict=True):
             key = _work_key(ref, arch, req, prm)
             if key not in groups:
                 groups[key] = Task(ref, _scenario_ref(req.scenario), prm, req.faults,
-                                   _effective_reforms(arch, req.reforms), req.seed, 0, req.runs, req.as_of, len(groups))
-    tasks = [replace(t, start=a, stop=b) for t in groups.values() for a, b in _chunks(t.stop, workers or os.cpu_count() or 1)]
+                                   effective_reforms(arch, req.reforms), req.seed, 0, longest[key], req.as_of,
+                                   len(groups))
+    size = _batch_chunk(sum(t.stop for t in groups.values()), workers or os.cpu_count() or 1)
+    tasks = [replace(t, start=a, stop=min(t.stop, a + size)) for t in groups.values() for a in range(0, t.stop, size)]
     done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
                    total=sum(t.stop - t.start for t in tasks))
     parts: dict[int, list[tuple[int, np.ndarray]]] = {}
@@ -325,18 +336,20 @@ def simulate_many(
     results = []
     for req, scen, loaded, prm in plans:
         data: dict[str, np.ndarray] = {}
-        levels, findings, law_as_of = {}, {}, {}
+        levels, findings, law_as_of, blocked = {}, {}, {}, {}
         for ref, arch in zip(req.archs, loaded, strict=True):
             group = groups[_work_key(ref, arch, req, prm)].group
-            data[arch.id] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])
-            model = _compiled(ref, _scenario_ref(req.scenario), prm, req.faults, _effective_reforms(arch, req.reforms),
+            data[arch.id] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])[: req.runs]
+            model = _compiled(ref, _scenario_ref(req.scenario), prm, req.faults, effective_reforms(arch, req.reforms),
                               req.as_of)
             levels[arch.id] = dict(model.levels)
             findings[arch.id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
             law_as_of[arch.id] = model.law_as_of
+            blocked[arch.id] = {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects}
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
+            blocked,
         ))
     return results
 
@@ -345,23 +358,25 @@ def _scenario_ref(scenario: str | Scenario) -> str | Scenario:
     return scenario if isinstance(scenario, str) else load_scenario(scenario)
 
 
-def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
-    """The reforms that can change this arrangement's simulation: those allowing one of its unlawful relations
-    or lifting a constraint (a reform that only eases a finding changes no verdict and no metric)."""
+def effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
+    """The reforms that can change this arrangement's verdicts: those allowing one of its relations that no law
+    allows yet, or lifting a constraint the engine raises as a warning. The others (one that only eases a
+    finding, or lifts a blocking constraint the arrangement never meets) change no verdict and no metric."""
     if not reforms:
         return ()
     law = default_catalog()
     kinds = {rel.kind for rel in relations_without_basis(arch, ())}
     return tuple(sorted(
         r for r in set(reforms)
-        if law.reform(r).allows_cross_national & kinds or "lifts" in law.reform(r).lifts.values()
+        if law.reform(r).allows_cross_national & kinds
+        or any(c in WARNING_CONSTRAINTS and how == "lifts" for c, how in law.reform(r).lifts.items())
     ))
 
 
 def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Parameters) -> tuple[Any, ...]:
     scen = req.scenario if isinstance(req.scenario, str) else id(req.scenario)
     return (ref if isinstance(ref, str) else id(ref), scen, prm.key, req.faults,
-            _effective_reforms(arch, req.reforms), req.as_of, req.seed, req.runs)
+            effective_reforms(arch, req.reforms), req.as_of, req.seed)
 
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,

@@ -1,0 +1,280 @@
+"""The answer: each main arrangement's lawful variant set against today, a verdict per scenario, and a paragraph.
+
+The rules are fixed and documented (docs/answer.md), so every word of the paragraph follows from the table:
+
+- An arrangement's *lawful variant* switches on the reforms it presupposes (`presupposes_reforms:`); without
+  them it is "not lawful today" and never enters the table or the paragraph.
+- Verdict against today, per scenario, from the per-run response times and deadline shares (Welch 95% intervals
+  of the differences): `slower` if the response time is longer or the deadline share lower at 95%; `faster` if
+  the response time is shorter at 95% and the deadline share not lower; otherwise `no-difference`.
+- A constraint *blocks* in a scenario when the authority engine refuses an order for it in the variant without
+  reforms; it is *raised* when an order of the lawful variant draws it. Its remedy is a catalog reform that
+  lifts it (and the study's measure behind it), one that eases it, or "a political decision the study does
+  not specify".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..law import LawCatalog
+from ..sim import METRICS, SimulationResult
+from .results import Answer, AnswerRow, ConstraintOutcome, Stat
+
+ANSWER_METRICS = ("response_time", "deadline_met", "messages", "refused", "conflicts", "findings")
+
+
+def per_run(result: SimulationResult, arch: str, metric: str) -> np.ndarray:
+    """The whole-scenario value of `metric` in every run."""
+    return result.data[arch][:, -1, METRICS.index(metric)]
+
+
+def verdict(candidate: SimulationResult, cand_arch: str, today: SimulationResult, today_arch: str) -> tuple[str, Stat, Stat]:
+    """faster / slower / no-difference against today, with the two differences it rests on."""
+    diff = Stat.difference(per_run(candidate, cand_arch, "response_time"), per_run(today, today_arch, "response_time"))
+    share = Stat.difference(per_run(candidate, cand_arch, "deadline_met"), per_run(today, today_arch, "deadline_met"))
+    if diff.above_zero() or share.below_zero():
+        return "slower", diff, share
+    if diff.below_zero():
+        return "faster", diff, share
+    return "no-difference", diff, share
+
+
+def constraint_outcomes(
+    law: LawCatalog, lawful: SimulationResult, arch: str, unlawful: SimulationResult | None
+) -> tuple[ConstraintOutcome, ...]:
+    raised = {c for found in lawful.findings[arch].values() for c in found}
+    blocks: Counter[str] = Counter()
+    source = unlawful if unlawful is not None else lawful
+    for found in source.blocked.get(arch, {}).values():
+        blocks.update(found)
+    out = []
+    for cid in law.constraints:
+        lifted = law.reforms_for(cid, "lifts")
+        eased = law.reforms_for(cid, "eases")
+        measures = tuple(dict.fromkeys(m for r in (*lifted, *eased) if (m := law.reforms[r].measure)))
+        remedy = "reform" if lifted else "eased" if eased else "political-decision"
+        if cid not in raised and not blocks[cid]:
+            remedy = "none"
+        out.append(ConstraintOutcome(cid, cid in raised, blocks[cid], lifted, measures, eased, remedy))
+    return tuple(out)
+
+
+def answer_rows(
+    scenario: str,
+    baseline: str,
+    main: list[str],
+    lawful: Mapping[str, SimulationResult],
+    unlawful: Mapping[str, SimulationResult],
+    hq_loss: Mapping[str, tuple[str, SimulationResult]],
+    reforms: Mapping[str, tuple[str, ...]],
+    law: LawCatalog,
+) -> tuple[list[AnswerRow], list[AnswerRow]]:
+    """The rows of one scenario: lawful variants of the main arrangements, then those not lawful today."""
+    today = lawful[baseline]
+    rows, not_lawful = [], []
+    for arch in main:
+        result = lawful[arch]
+        rows.append(_row(scenario, arch, True, reforms[arch], result, arch != baseline and today, baseline,
+                         hq_loss.get(arch), constraint_outcomes(law, result, arch, unlawful.get(arch))))
+        if arch in unlawful:
+            bad = unlawful[arch]
+            not_lawful.append(_row(scenario, arch, False, (), bad, today, baseline, None,
+                                   constraint_outcomes(law, bad, arch, bad)))
+    return rows, not_lawful
+
+
+def _row(scenario: str, arch: str, lawful: bool, reforms: tuple[str, ...], result: SimulationResult,
+         today: SimulationResult | bool, baseline: str, lost: tuple[str, SimulationResult] | None,
+         constraints: tuple[ConstraintOutcome, ...]) -> AnswerRow:
+    metrics = {m: Stat.of(per_run(result, arch, m)) for m in ANSWER_METRICS}
+    by_level = {k: v["mean"] for k, v in result.executed_by_level(arch).items()}
+    penalty, lost_hq = None, None
+    if lost is not None:
+        lost_hq, lost_result = lost
+        penalty = Stat.difference(per_run(lost_result, arch, "response_time"), per_run(result, arch, "response_time"))
+    verdict_, diff, share = None, None, None
+    if isinstance(today, SimulationResult):
+        verdict_, diff, share = verdict(result, arch, today, baseline)
+    return AnswerRow(scenario, arch, lawful, reforms, metrics, by_level, penalty, lost_hq, diff, share, verdict_,
+                     constraints)
+
+
+# --- the paragraph ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Names:
+    """Names the paragraph uses, in both languages: scenarios (short), arrangements, reforms, constraints."""
+
+    scenarios: Mapping[str, tuple[str, str]]
+    arrangements: Mapping[str, tuple[str, str]]
+    reforms: Mapping[str, tuple[str, str]]
+    constraints: Mapping[str, tuple[str, str]]
+
+    def of(self, table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
+        found = table.get(key)
+        return (found[1] if lang == "ja" else found[0]) if found else key
+
+
+def _reason(r: AnswerRow) -> str:
+    """Why a row's verdict is what it is: faster, slower, fewer-deadlines or no-difference."""
+    if r.verdict == "slower" and r.difference is not None and not r.difference.above_zero():
+        return "fewer-deadlines"
+    return r.verdict or "no-difference"
+
+
+def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[str], lang: str) -> str:
+    """Plain words from the table, by the rules in this module's docstring (and docs/answer.md)."""
+    ja = lang == "ja"
+    out: list[str] = []
+    by_arch: dict[str, list[AnswerRow]] = {}
+    for r in rows:
+        if r.arch != baseline:
+            by_arch.setdefault(r.arch, []).append(r)
+    today_rows = {r.scenario: r for r in rows if r.arch == baseline}
+    for arch, arch_rows in by_arch.items():
+        name = names.of(names.arrangements, arch, lang)
+        reforms = sorted({x for r in arch_rows for x in r.reforms})
+        reform_names = [names.of(names.reforms, x, lang) for x in reforms]
+        groups: dict[str, list[AnswerRow]] = {}
+        for r in arch_rows:
+            groups.setdefault(_reason(r), []).append(r)
+        parts = []
+        for key in ("faster", "slower", "fewer-deadlines", "no-difference"):
+            if key not in groups:
+                continue
+            cases = ("、" if ja else ", ").join(_case(r, key, names, lang) for r in groups[key])
+            if ja:
+                label = {"faster": "現行より速い", "slower": "現行より遅い", "fewer-deadlines": "期限内に対処できる割合が現行より低い",
+                         "no-difference": "現行と有意な差がない"}[key]
+                parts.append(f"{cases}で{label}")
+            else:
+                label = {"faster": "faster than today in", "slower": "slower in",
+                         "fewer-deadlines": "meets fewer deadlines in", "no-difference": "no different at 95% in"}[key]
+                parts.append(f"{label} {cases}")
+        if ja:
+            lawful = f"（適法な形：{'・'.join(reform_names)}あり）" if reforms else ""
+            out.append(f"{name}{lawful}は、" + "。".join(parts) + "。")
+        else:
+            lawful = f" (lawful: with the {', '.join(reform_names)})" if reforms else ""
+            out.append(f"{name}{lawful} is " + "; ".join(parts) + ".")
+        out.extend(_costs(arch_rows, today_rows, names, lang))
+        out.extend(_law(arch_rows, names, lang))
+    out.append(_study_sentence(rows, names, study, lang))
+    return " ".join(out)
+
+
+def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:
+    scen = names.of(names.scenarios, r.scenario, lang)
+    if key == "fewer-deadlines" and r.deadline_difference is not None and r.deadline_difference.mean is not None:
+        share = r.metrics["deadline_met"].mean or 0.0
+        return f"{scen}（{share:.2f}、差{r.deadline_difference.mean:+.2f}）" if lang == "ja" \
+            else f"{scen} ({share:.2f}, {r.deadline_difference.mean:+.2f})"
+    d = r.difference
+    if key == "no-difference" or d is None or d.mean is None:
+        return scen
+    return f"{scen}（{d.mean:+.0f}分）" if lang == "ja" else f"{scen} ({d.mean:+.0f} min)"
+
+
+def _costs(rows: list[AnswerRow], today: Mapping[str, AnswerRow], names: Names, lang: str) -> list[str]:
+    extra = []
+    for r in rows:
+        mine = r.metrics["messages"].mean
+        theirs = today[r.scenario].metrics["messages"].mean if r.scenario in today else None
+        if mine is not None and theirs is not None:
+            extra.append(mine - theirs)
+    lost = [(r.hq_loss_penalty.mean, r) for r in rows if r.hq_loss_penalty and r.hq_loss_penalty.mean is not None]
+    if not extra and not lost:
+        return []
+    text = []
+    if extra:
+        mean_extra = float(np.mean(extra))
+        text.append(f"1試行あたりのメッセージは現行より平均{mean_extra:+.0f}件" if lang == "ja"
+                    else f"{mean_extra:+.0f} messages per run against today on average")
+    if lost:
+        worst, row = max(lost, key=lambda x: x[0])
+        scen = names.of(names.scenarios, row.scenario, lang)
+        text.append(f"作戦司令部（{row.lost_headquarters}）を失うと応答が最大{worst:+.0f}分（{scen}）" if lang == "ja"
+                    else f"losing its operational headquarters ({row.lost_headquarters}) changes its response by up to "
+                         f"{worst:+.0f} min ({scen})")
+    return [("代償：" + "、".join(text) + "。") if lang == "ja" else ("Its cost: " + "; ".join(text) + ".")]
+
+
+def _law(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
+    blocking: dict[str, set[str]] = {}
+    measures: set[str] = set()
+    open_: set[str] = set()
+    for r in rows:
+        for c in r.constraints:
+            if c.blocks:
+                blocking.setdefault(c.constraint, set()).update(c.lifted_by)
+                measures.update(c.measures)
+            if c.raised and c.remedy in ("political-decision", "eased"):
+                open_.add(c.constraint)
+    out = []
+
+    def cname(c: str) -> str:
+        return names.of(names.constraints, c, lang)
+
+    if blocking:
+        needs = sorted({x for v in blocking.values() for x in v})
+        needs_names = [names.of(names.reforms, x, lang) for x in needs]
+        if lang == "ja":
+            out.append(f"法的には{'・'.join(needs_names) or 'カタログにない法整備'}（{'・'.join(sorted(measures))}）を要する。"
+                       f"それなしでは「{'」「'.join(cname(c) for c in sorted(blocking))}」により命令が拒否される。")
+        else:
+            out.append(f"In law it needs the {', '.join(needs_names) or 'a reform the catalog does not have'} "
+                       f"({', '.join(sorted(measures))}): without it, {'; '.join(cname(c) for c in sorted(blocking))} "
+                       "refuses its orders.")
+    if open_:
+        if lang == "ja":
+            out.append(f"「{'」「'.join(cname(c) for c in sorted(open_))}」はどの法整備でも残り、検討が具体化していない政治的判断を要する。")
+        else:
+            out.append(f"{'; '.join(cname(c) for c in sorted(open_))} remain with every reform: they need political "
+                       "decisions the study does not specify.")
+    return out
+
+
+def _study_sentence(rows: list[AnswerRow], names: Names, study: list[str], lang: str) -> str:
+    faster = [r for r in rows if r.scenario in study and r.verdict == "faster"]
+    scen = ("、" if lang == "ja" else ", ").join(names.of(names.scenarios, s, lang) for s in study)
+    if lang == "ja":
+        found = "、".join(f"{names.of(names.arrangements, r.arch, lang)}（{names.of(names.scenarios, r.scenario, lang)}）"
+                         for r in faster) or "ない"
+        return f"検討が重視する事態（{scen}）で現行より速いのは：{found}。"
+    found = ", ".join(f"{names.of(names.arrangements, r.arch, lang)} in {names.of(names.scenarios, r.scenario, lang)}"
+                      for r in faster) or "no arrangement"
+    return f"Where the study puts its weight ({scen}), faster than today: {found}."
+
+
+def build_answer(rows: list[AnswerRow], not_lawful: list[AnswerRow], baseline: str, main: list[str], names: Names,
+                 study: list[str]) -> Answer:
+    return Answer(baseline, main, rows, not_lawful,
+                  paragraph(rows, baseline, names, study, "en"),
+                  paragraph(rows, baseline, names, study, "ja"),
+                  [" ".join(line.split()) for line in (__doc__ or "").split("\n- ")[1:]])
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    """The `answer` key of results.json."""
+    from .results import to_jsonable
+
+    def row(r: AnswerRow) -> dict[str, Any]:
+        d: dict[str, Any] = to_jsonable(r)
+        d["metrics"] = {k: {"mean": v.mean, "ci95": [v.ci95_low, v.ci95_high], "n": v.n} for k, v in r.metrics.items()}
+        return d
+
+    return {
+        "baseline": answer.baseline,
+        "main": answer.main,
+        "rows": [row(r) for r in answer.rows],
+        "not_lawful_today": [row(r) for r in answer.not_lawful_today],
+        "paragraph_en": answer.paragraph_en,
+        "paragraph_ja": answer.paragraph_ja,
+        "rules": answer.rules,
+    }

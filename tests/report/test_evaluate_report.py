@@ -15,9 +15,10 @@ from lxml import html as lxml_html
 
 from alliance_c2.report.evaluate import evaluate, write_report
 
-SCENARIOS = ["bmd-salvo", "compound-contingency"]
+SCENARIOS = ["bmd-salvo", "iamd-counterstrike"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-SECTIONS = ["summary", "arrangements", "legal", "simulation", "sensitivity", "guidelines", "assumptions", "sources"]
+SECTIONS = ["answer", "arrangements", "legal", "simulation", "validation", "sensitivity", "guidelines", "assumptions",
+            "references"]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def test_report_is_self_contained(report: tuple[str, Path, Any]) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']https?://""", text), "external resource referenced"
     assert "@import" not in text and "<script src" not in text
     assert text.count("<svg") >= 5 + 4  # five diagrams and the charts, inline
+    assert "seed-summary.md" not in text and "legal-digest.yaml" not in text
 
 
 def _number(text: str) -> tuple[float, float]:
@@ -85,13 +87,43 @@ def test_csv_holds_the_same_figures(report: tuple[str, Path, Any]) -> None:
         assert rows[key] == ("" if value is None else str(value)), key
 
 
-def test_summary_answers_with_numbers(report: tuple[str, Path, Any]) -> None:
-    lang, _, evaluation = report
-    points = evaluation.results["summary"]
-    assert len(points) >= 4
-    assert all(re.search(r"\d", p) for p in points)
-    if lang == "ja":
-        assert any("武力攻撃事態" in p for p in points)
+def test_answer_rows_have_verdicts_and_intervals(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    answer = json.loads((out / "results.json").read_text(encoding="utf-8"))["answer"]
+    assert answer["baseline"] == "2015-guidelines"
+    rows = answer["rows"]
+    assert {r["scenario"] for r in rows} == set(SCENARIOS)
+    for r in rows:
+        assert r["lawful"] is True
+        assert {"scenario", "arch", "lawful", "verdict", "metrics"} <= set(r)
+        assert r["verdict"] in ({None} if r["arch"] == answer["baseline"] else {"faster", "slower", "no-difference"})
+        rt = r["metrics"]["response_time"]
+        assert rt["ci95"][0] <= rt["mean"] <= rt["ci95"][1]
+    proposal = [r for r in rows if r["arch"] == "2024-proposal"]
+    assert proposal and all(r["reforms"] == ["opcon-transfer-act"] for r in proposal)
+    assert all(not r["lawful"] for r in answer["not_lawful_today"])
+
+
+def test_answer_paragraph_follows_the_table(report: tuple[str, Path, Any]) -> None:
+    lang, out, _ = report
+    answer = json.loads((out / "results.json").read_text(encoding="utf-8"))["answer"]
+    doc = lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    shown = doc.xpath("//p[@id='answer-paragraph']")[0].text_content()
+    assert shown == answer["paragraph_ja" if lang == "ja" else "paragraph_en"]
+    for r in answer["rows"]:
+        if r["verdict"] == "faster":
+            assert ("現行より速い" if lang == "ja" else "faster than today") in shown
+    assert "not lawful" not in shown and "違法" not in shown
+
+
+def test_validation_rows_name_anchor_source_and_range(report: tuple[str, Path, Any]) -> None:
+    _, out, _ = report
+    rows = json.loads((out / "results.json").read_text(encoding="utf-8"))["validation"]
+    assert {"bmd-window", "c2-approach-effectiveness", "combined-command-handover"} <= {r["anchor"] for r in rows}
+    for r in rows:
+        assert r["source"] and r["published"]
+        if r["within"] is not True:
+            assert r["explanation_en"] and r["explanation_ja"]
 
 
 def test_legal_table_shows_c4_cleared_by_the_transfer_act(report: tuple[str, Path, Any]) -> None:
@@ -131,6 +163,7 @@ def test_report_opens_in_chromium_without_console_errors(report: tuple[str, Path
         for section in SECTIONS:
             assert page.locator(f"section#{section}").count() == 1, section
             assert page.locator(f"section#{section} h2").inner_text().strip()
+        assert page.locator("section").first.get_attribute("id") == "answer"
         assert page.locator("svg").count() >= 9
         shot = ARTIFACTS / f"report-{lang}.png"
         page.screenshot(path=str(shot), full_page=False)
@@ -145,7 +178,7 @@ def test_japanese_report_is_in_japanese(report: tuple[str, Path, Any]) -> None:
     text = (out / "report.html").read_text(encoding="utf-8")
     if lang == "ja":
         assert '<html lang="ja">' in text
-        for word in ("要旨", "法的制約", "シミュレーション結果", "統合作戦司令部"):
+        for word in ("結論", "法的制約", "シミュレーション結果", "統合作戦司令部", "公表された時間との照合"):
             assert word in text
     else:
-        assert '<html lang="en">' in text and "Summary" in text
+        assert '<html lang="en">' in text and "The answer" in text

@@ -173,8 +173,8 @@ def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:
     scen = names.of(names.scenarios, r.scenario, lang)
     if key == "fewer-deadlines" and r.deadline_difference is not None and r.deadline_difference.mean is not None:
         share = r.metrics["deadline_met"].mean or 0.0
-        return f"{scen}（{share:.2f}、差{r.deadline_difference.mean:+.2f}）" if lang == "ja" \
-            else f"{scen} ({share:.2f}, {r.deadline_difference.mean:+.2f})"
+        return f"{scen}（期限内対処率{share:.2f}、現行との差{r.deadline_difference.mean:+.2f}）" if lang == "ja" \
+            else f"{scen} (share within deadline {share:.2f}, {r.deadline_difference.mean:+.2f} against today)"
     d = r.difference
     if key == "no-difference" or d is None or d.mean is None:
         return scen
@@ -219,23 +219,25 @@ def _law(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
     out = []
 
     def cname(c: str) -> str:
-        return names.of(names.constraints, c, lang)
+        short = c.split("-")[0]
+        return f"{short}「{names.of(names.constraints, c, lang)}」" if lang == "ja" \
+            else f"{short} ({names.of(names.constraints, c, lang)})"
 
     if blocking:
         needs = sorted({x for v in blocking.values() for x in v})
         needs_names = [names.of(names.reforms, x, lang) for x in needs]
         if lang == "ja":
             out.append(f"法的には{'・'.join(needs_names) or 'カタログにない法整備'}（{'・'.join(sorted(measures))}）を要する。"
-                       f"それなしでは「{'」「'.join(cname(c) for c in sorted(blocking))}」により命令が拒否される。")
+                       f"それなしでは{'、'.join(cname(c) for c in sorted(blocking))}により命令が拒否される。")
         else:
             out.append(f"In law it needs the {', '.join(needs_names) or 'a reform the catalog does not have'} "
-                       f"({', '.join(sorted(measures))}): without it, {'; '.join(cname(c) for c in sorted(blocking))} "
-                       "refuses its orders.")
+                       f"({', '.join(sorted(measures))}): without it, its orders are refused under "
+                       f"{' and '.join(cname(c) for c in sorted(blocking))}.")
     if open_:
         if lang == "ja":
-            out.append(f"「{'」「'.join(cname(c) for c in sorted(open_))}」はどの法整備でも残り、検討が具体化していない政治的判断を要する。")
+            out.append(f"{'、'.join(cname(c) for c in sorted(open_))}はどの法整備でも残り、検討が具体化していない政治的判断を要する。")
         else:
-            out.append(f"{'; '.join(cname(c) for c in sorted(open_))} remain with every reform: they need political "
+            out.append(f"{' and '.join(cname(c) for c in sorted(open_))} remain with every reform: they need political "
                        "decisions the study does not specify.")
     return out
 

@@ -267,6 +267,19 @@ def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list
             other = variants["lawful"].get(arch)
             if other is None or other["deadline_met"]["mean"] is None or today["deadline_met"]["mean"] is None:
                 continue
+            if (other["refused"]["mean"] or 0) > 0 and other["response_time"]["mean"] is not None \
+                    and today["response_time"]["mean"] is not None \
+                    and other["response_time"]["ci95_high"] < today["response_time"]["ci95_low"]:
+                out.append({
+                    "en": f"{arch} responds faster than today in {scen} ({other['response_time']['mean']:.0f} vs "
+                          f"{today['response_time']['mean']:.0f} min) only because the law of its date refuses "
+                          f"{other['refused']['mean']:.1f} orders per run: response time counts only injects where every "
+                          f"order ran (deadline share {other['deadline_met']['mean']:.2f} vs {today['deadline_met']['mean']:.2f}).",
+                    "ja": f"{scen}で{arch}が現行より速く見える（{other['response_time']['mean']:.0f}分対"
+                          f"{today['response_time']['mean']:.0f}分）のは、当時の法が1試行あたり{other['refused']['mean']:.1f}件の命令を"
+                          "認めないためである。応答時間は全命令が実行されたインジェクトのみで計算する（期限内対処率 "
+                          f"{other['deadline_met']['mean']:.2f}対{today['deadline_met']['mean']:.2f}）。",
+                })
             if other["deadline_met"]["ci95_low"] > today["deadline_met"]["ci95_high"]:
                 levels = ", ".join(sorted(set(other["levels"].values())))
                 out.append({

@@ -31,7 +31,7 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     from .charts import styles_for
     from .diagram import architecture_svg
     from .evaluate import METRICS, VARIANTS, format_figure
-    from .references import reference_list
+    from .references import readable, reference_list
 
     lang = evaluation.lang
     results = evaluation.results
@@ -115,6 +115,8 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     charts = _charts(results, lang, scen_short, short, styles)
     sensitivity = [_sensitivity_view(s, lang, short, scen_names) for s in evaluation.sensitivity]
     validation = [_validation_view(v, lang) for v in evaluation.validation]
+    for v in validation:
+        v["source"] = readable(v["source"], lang)[0]
 
     suffix = "ja" if lang == "ja" else "en"
     gl = results["guidelines"]
@@ -123,7 +125,8 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
         "added": [{"name": e[f"name_{suffix}"]} for e in gl["added"]],
     }
     citations, documents = reference_list(results["sources"], lang)
-    assumptions = [f"{a['subject']}: {a['ja'] if lang == 'ja' else a['en']}" for a in results["assumptions"]]
+    assumptions = [readable(f"{a['subject']}: {a['ja'] if lang == 'ja' else a['en']}", lang)[0]
+                   for a in results["assumptions"]]
     return _env().get_template("report.html.j2").render(
         lang=lang,
         s=lambda key: string(key, lang),
@@ -164,15 +167,15 @@ def _answer_view(answer: Any, lang: str, short: dict[str, str], scen_names: dict
             if c.remedy == "none":
                 continue
             name = pick(catalog.constraints[c.constraint].name_en, catalog.constraints[c.constraint].name_ja)
+            reforms = [pick(catalog.reforms[x].name_en, catalog.reforms[x].name_ja) for x in c.lifted_by or c.eased_by]
             if c.lifted_by:
-                how = f"{string('lifted_by', lang)} {', '.join(c.lifted_by)} ({', '.join(c.measures)})"
+                how = f"→ {', '.join(reforms)} ({', '.join(c.measures)})"
             elif c.eased_by:
-                how = f"{string('eased_by', lang)} {', '.join(c.eased_by)} ({', '.join(c.measures)}); " \
-                      + string("political_decision", lang)
+                how = f"{string('eased_by', lang)} {', '.join(c.measures)}; {string('political_decision', lang)}"
             else:
                 how = string("political_decision", lang)
             state = f"{string('blocks', lang)} {c.blocks}" if c.blocks else string("raised", lang)
-            constraints.append({"id": c.constraint, "name": name, "state": state, "how": how})
+            constraints.append({"id": c.constraint.split("-")[0], "name": name, "state": state, "how": how})
         return {
             "scenario": r.scenario, "scenario_name": scen_names[r.scenario], "arch": r.arch, "arch_name": short[r.arch],
             "reforms": ", ".join(r.reforms), "verdict": r.verdict, "constraints": constraints,

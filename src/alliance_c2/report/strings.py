@@ -20,6 +20,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "どの法改正が必要か。",
     ),
     "answer": ("The answer", "結論"),
+    "response_time_note": (
+        "Response time counts only injects where every order ran: an arrangement whose orders the law of its date "
+        "refuses answers fewer injects, so read it with the deadline share and the refused orders.",
+        "応答時間は全ての命令が実行されたインジェクトのみで計算する。当時の法が命令を認めない体制は対処するインジェクトが少ないため、"
+        "期限内対処率と拒否された命令と併せて読むこと。",
+    ),
     "answer_note": (
         "Each main arrangement in its lawful form (with the reforms it presupposes) against today, scenario by scenario: "
         "means with 95% confidence intervals; the verdict follows from the intervals by the rules below the table.",

@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,15 +147,19 @@ def evaluate(
                  "study_scenarios": study, "sensitivity_runs": sensitivity_runs,
                  "law_as_of": {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded}},
     }
-    tick("structure", 0, 1)
-    results["structure"] = _structure(loaded)
-    results["legal"] = _legal(loaded, reforms, tick)
     params = load_parameters(None)
     cases = _cases(loaded, scen_ids, main, reforms, runs, seed)
     plans = [plan_sensitivity(s, baseline, main, {a: reforms[a] for a in main}, params, sensitivity_runs, seed)
              for s in study] if len(main) > 1 else []
     requests = [r for _, r in cases] + [r for plan in plans for r in plan.requests()]
-    done = simulate_many(requests, workers=workers, progress=lambda d, t: tick("simulation", d, t))
+    # The worker processes simulate while this process audits the law: the two overlap on the machine's cores.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        running = background.submit(simulate_many, requests, workers=workers,
+                                    progress=lambda d, t: tick("simulation", d, t))
+        tick("structure", 0, 1)
+        results["structure"] = _structure(loaded)
+        results["legal"] = _legal(loaded, reforms, tick)
+        done = running.result()
     case_results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
     rest = iter(done[len(cases):])
     sensitivity = [plan.read(rest) for plan in plans]

@@ -31,7 +31,11 @@ M = {name: i for i, name in enumerate(METRICS)}
 
 
 class RunMetrics:
-    """Observations of one run, and the metric matrix (injects + 1 rows; the last is the whole scenario)."""
+    """Observations of one run, and the metric matrix (injects + 1 rows; the last is the whole scenario).
+
+    Plain Python over a few injects and responses: cheaper than numpy calls on arrays this small, and this
+    runs once per replication.
+    """
 
     def __init__(self, model: CompiledModel) -> None:
         self.model = model
@@ -51,46 +55,57 @@ class RunMetrics:
 
     def rows(self, peak_queue: int) -> np.ndarray:
         injects = self.model.injects
-        out = np.full((len(injects) + 1, len(METRICS)), np.nan)
-        times, met, gaps = [], [], []
+        width = len(METRICS)
+        out = np.full((len(injects) + 1, width), np.nan)
+        rows: list[list[float]] = []
+        level_index = {level: M[f"executed_{level}"] for level in LEVELS}
+        nan = math.nan
         for j, ci in enumerate(injects):
+            row = [nan] * width
             starts = self.start[j]
             t0 = ci.inject.time
             detected = t0 + min((r.detection for r in ci.responses), default=0.0)
-            done = all(not math.isnan(s) for s in starts)
-            row = out[j]
-            row[M["response_time"]] = max(starts) - detected if done else math.nan
-            row[M["deadline_met"]] = float(done and all(
-                s <= t0 + r.deadline for s, r in zip(starts, ci.inject.responses, strict=True)))
-            by_nation: dict[str, float] = {}
-            for s, r in zip(starts, ci.responses, strict=True):
-                if not math.isnan(s):
-                    by_nation[r.nation] = max(by_nation.get(r.nation, -math.inf), s)
-            row[M["sync_gap"]] = max(by_nation.values()) - min(by_nation.values()) if len(by_nation) > 1 else math.nan
+            done_count = 0
+            met = True
+            first: dict[str, float] = {}
+            last: dict[str, float] = {}
+            for level in LEVELS:
+                row[level_index[level]] = 0.0
+            for s, r, spec in zip(starts, ci.responses, ci.inject.responses, strict=True):
+                if s != s:  # NaN: the order never started
+                    met = False
+                    continue
+                done_count += 1
+                if s > t0 + spec.deadline:
+                    met = False
+                last[r.nation] = max(last.get(r.nation, -math.inf), s)
+                first[r.nation] = 0.0
+                row[level_index[r.level]] += 1.0
+            done = done_count == len(starts)
+            row[M["response_time"]] = max(starts) - detected if done and starts else nan
+            row[M["deadline_met"]] = 1.0 if done and met else 0.0
+            row[M["sync_gap"]] = max(last.values()) - min(last.values()) if len(last) > 1 else nan
             row[M["messages"]] = self.messages[j]
             row[M["peak_queue"]] = peak_queue
             row[M["refused"]] = sum(r.refused for r in ci.responses)
             row[M["findings"]] = len(ci.findings)
             row[M["conflicts"]] = self.conflicts[j]
-            row[M["executed"]] = sum(1 for s in starts if not math.isnan(s)) / max(1, len(starts))
-            for level in LEVELS:
-                row[M[f"executed_{level}"]] = sum(
-                    1 for s, r in zip(starts, ci.responses, strict=True) if not math.isnan(s) and r.level == level)
-            times.append(row[M["response_time"]])
-            met.append(row[M["deadline_met"]])
-            gaps.append(row[M["sync_gap"]])
-        total = out[-1]
-        total[M["response_time"]] = _mean(times)
-        total[M["deadline_met"]] = sum(met) / len(met) if met else math.nan
-        total[M["sync_gap"]] = _mean(gaps)
+            row[M["executed"]] = done_count / max(1, len(starts))
+            rows.append(row)
+        total = [nan] * width
+        total[M["response_time"]] = _mean([r[M["response_time"]] for r in rows])
+        total[M["deadline_met"]] = sum(r[M["deadline_met"]] for r in rows) / len(rows) if rows else nan
+        total[M["sync_gap"]] = _mean([r[M["sync_gap"]] for r in rows])
         total[M["messages"]] = sum(self.messages)
         total[M["peak_queue"]] = peak_queue
-        total[M["refused"]] = float(np.nansum(out[:-1, M["refused"]]))
+        total[M["refused"]] = sum(r[M["refused"]] for r in rows)
         total[M["findings"]] = len(frozenset().union(*(ci.findings for ci in injects)))
         total[M["conflicts"]] = sum(self.conflicts)
-        total[M["executed"]] = float(np.nanmean(out[:-1, M["executed"]])) if injects else math.nan
+        total[M["executed"]] = _mean([r[M["executed"]] for r in rows])
         for level in LEVELS:
-            total[M[f"executed_{level}"]] = float(np.nansum(out[:-1, M[f"executed_{level}"]]))
+            total[level_index[level]] = sum(r[level_index[level]] for r in rows)
+        rows.append(total)
+        out[:] = rows
         return out
 
 

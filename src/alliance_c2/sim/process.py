@@ -100,16 +100,16 @@ class _Run:
 
     def arrive(self, inj: int, route: tuple[Hop, ...], i: int, done: Done, args: tuple[Any, ...]) -> None:
         org = route[i][1]
-        if self.k.now >= self.lost_at[org]:
-            succ = self.m.successor[org]
-            if succ < 0 or self.k.now >= self.lost_at[succ]:
-                return  # nobody left to act on it: the message is lost
-            noticed = self.lost_at[org] + self.p["fault.detection"]
-            wait = max(0.0, noticed - self.k.now) + self.ln(self.p["fault.succession"])
-            self.metrics.message(inj)
-            self.k.schedule(wait, self._serve, succ, route, i, inj, done, args)
+        if self.k.now < self.lost_at[org]:
+            self.staff[org].serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
             return
-        self._serve(org, route, i, inj, done, args)
+        succ = self.m.successor[org]
+        if succ < 0 or self.k.now >= self.lost_at[succ]:
+            return  # nobody left to act on it: the message is lost
+        noticed = self.lost_at[org] + self.p["fault.detection"]
+        wait = max(0.0, noticed - self.k.now) + self.ln(self.p["fault.succession"])
+        self.metrics.message(inj)
+        self.k.schedule(wait, self._serve, succ, route, i, inj, done, args)
 
     def _serve(self, org: int, route: tuple[Hop, ...], i: int, inj: int, done: Done, args: tuple[Any, ...]) -> None:
         self.staff[org].serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
@@ -150,9 +150,10 @@ class _Run:
     # -- one inject ------------------------------------------------------------------------------
     def begin(self, j: int) -> None:
         ci = self.m.injects[j]
-        self._emit("inject", situation=ci.situation, level=ci.level, reason=ci.inject.name_en)
+        if self.trace is not None:
+            self._emit("inject", situation=ci.situation, level=ci.level, reason=ci.inject.name_en)
         for r in ci.responses:
-            if r.refused:
+            if r.refused and self.trace is not None:
                 for reason in r.refusals:
                     self._emit("refused", order=r.order_id, unit=self._org(r.unit), action=r.action,
                                nation=r.nation, situation=ci.situation, reason=reason)
@@ -166,8 +167,9 @@ class _Run:
         if ci.targeting is not None:
             self._nominate(j, r, ci.targeting)
             return
-        self._emit("order", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
-                   situation=ci.situation, level=r.level, organization=self._org(r.issuer))
+        if self.trace is not None:
+            self._emit("order", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
+                       situation=ci.situation, level=r.level, organization=self._org(r.issuer))
         self._approvals(j, r, 0)
 
     def _nominate(self, j: int, r: CompiledResponse, targeting: tuple[int, float]) -> None:
@@ -197,7 +199,7 @@ class _Run:
         self._approvals(j, r, 0)
 
     def _approvals(self, j: int, r: CompiledResponse, i: int) -> None:
-        if i > 0 and not r.steps[i - 1].shared:
+        if i > 0 and self.trace is not None and not r.steps[i - 1].shared:
             self._given(j, r, r.steps[i - 1])
         if i >= len(r.steps):
             self.send(j, r.order, 0, self._ready, (j, r))
@@ -220,8 +222,10 @@ class _Run:
             else:
                 signal.wait(self._approvals, j, r, i + 1)
             return
-        self._emit("approval-asked", order=r.order_id, unit=self._org(r.unit), action=r.action,
-                   approval=step.approval, nation=step.nation, situation=situation, organization=self._org(step.holder))
+        if self.trace is not None:
+            self._emit("approval-asked", order=r.order_id, unit=self._org(r.unit), action=r.action,
+                       approval=step.approval, nation=step.nation, situation=situation,
+                       organization=self._org(step.holder))
         nxt = (j, r, i + 1)
         if step.holder < 0:
             self.k.schedule(self.ln(step.median), self._approvals, *nxt)
@@ -245,8 +249,9 @@ class _Run:
     def _ready(self, j: int, r: CompiledResponse) -> None:
         ci = self.m.injects[j]
         self.ready[j][r.index] = self.k.now
-        self._emit("delivered", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
-                   level=r.level)
+        if self.trace is not None:
+            self._emit("delivered", order=r.order_id, unit=self._org(r.unit), action=r.action, nation=r.nation,
+                       level=r.level)
         if not ci.inject.synchronize:
             self._started(j, r, self.k.now)
             return

@@ -164,6 +164,21 @@ def test_report_opens_in_chromium_without_console_errors(report: tuple[str, Path
             assert page.locator(f"section#{section}").count() == 1, section
             assert page.locator(f"section#{section} h2").inner_text().strip()
         assert page.locator("section").first.get_attribute("id") == "answer"
+        # The numbers a reader sees in the browser are the numbers in results.json.
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('[data-key]')).map(e => [e.dataset.key, e.textContent.trim()])"
+        )
+        figures = json.loads((out / "results.json").read_text(encoding="utf-8"))["figures"]
+        assert any(k.startswith("answer/") for k, _ in shown) and any(k.startswith("validation/") for k, _ in shown)
+        for key, text in shown:
+            expected = figures[key]
+            if isinstance(expected, str):
+                assert expected in text, (key, text)
+            elif expected is None:
+                assert text == "—", key
+            else:
+                value, tolerance = _number(text)
+                assert abs(value - expected) <= tolerance, (key, text, expected)
         assert page.locator("svg").count() >= 9
         shot = ARTIFACTS / f"report-{lang}.png"
         page.screenshot(path=str(shot), full_page=False)

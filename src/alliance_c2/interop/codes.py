@@ -9,8 +9,24 @@ from ..model.schema import SIDC_PATTERN
 
 # Every UUID the workbench writes is uuid5 under this namespace, so re-exports match.
 UUID_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:alliance-c2:c2sim")
+# Workbench fields carried in `NamedEntityType` (2.0.0, 1.1: EntityTypeName + EntityTypeNamespace;
+# 1.0.0: EntityTypeString "namespace#name"), so that an import restores them.
 KIND_NAMESPACE: Final = "urn:alliance-c2:organization-kind"
 ID_NAMESPACE: Final = "urn:alliance-c2:organization-id"
+ECHELON_NAMESPACE: Final = "urn:alliance-c2:organization-echelon"
+NAME_JA_NAMESPACE: Final = "urn:alliance-c2:organization-name-ja"
+FLAG_NAMESPACE: Final = "urn:alliance-c2:organization-flag"
+ALTERNATE_NAMESPACE: Final = "urn:alliance-c2:organization-alternate"
+PREDECESSOR_NAMESPACE: Final = "urn:alliance-c2:organization-predecessor-of"
+# 1.0.0 has no CommandRelation: the kind of the one superior relation travels here instead.
+SUPERIOR_KIND_NAMESPACE: Final = "urn:alliance-c2:superior-relation"
+# Boolean organization fields carried as flags (flag name -> Organization attribute).
+FLAGS: Final = {
+    "combined": "combined",
+    "head-of-government": "head_of_government",
+    "assumption": "assumption",
+    "unconfirmed": "unconfirmed",
+}
 NULL_UUID: Final = "00000000-0000-0000-0000-000000000000"
 
 # Relations a unit stands in toward its superior; `command` splits into ORGANC/COMD at export.
@@ -46,28 +62,6 @@ SILENT_ECHELON_CODES: Final = frozenset({"NOS", "NKN"})
 
 # Organizations that become MilitaryOrganization/Unit; the rest become NonMilitaryOrganization.
 UNIT_KINDS: Final = frozenset({"headquarters", "component-command", "unit", "liaison-cell"})
-
-# Workbench action -> C2SIM TaskActionCode, for order messages.
-TASK_ACTION_CODES: Final = {
-    "use-of-force": "ATTACK",
-    "counterstrike": "ATTACK",
-    "bmd-intercept": "INTCEP",
-    "asset-protection": "ESCRT",
-    "logistics-support": "RESUPL",
-    "search-and-rescue": "SAR",
-    "ship-inspection": "SERCH",
-    "maritime-security-operation": "PATROL",
-    "public-security-operation": "SECURE",
-    "airspace-violation-response": "INTCEP",
-    "isr": "SURVEL",
-    "cyber-defense": "DEFEND",
-    "disaster-relief": "SUPPRT",
-    "rescue-of-nationals": "RESCUE",
-    "transport-of-nationals": "EVACT",
-    "defense-facilities": "CONSTR",
-    "civil-protection-dispatch": "EVACT",
-    "minesweeping": "MINSWP",
-}
 
 # APP-6C exercise affiliations have no place in the C2SIM SIDC pattern: the real one stands in.
 _EXERCISE_AFFILIATIONS: Final = {"G": "P", "W": "U", "M": "A", "D": "F", "L": "N"}

@@ -36,6 +36,7 @@ class Organization:
     unconfirmed: bool = False
     note_en: str | None = None
     note_ja: str | None = None
+    c2sim_uuid: str | None = None
 
     @property
     def is_military(self) -> bool:
@@ -76,6 +77,23 @@ class Plan:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
 
 
+@dataclass(frozen=True, slots=True)
+class Side:
+    """A force side (C2SIM `ForceSide`): its nations and its hostility code toward other sides."""
+
+    id: str
+    name_en: str
+    name_ja: str
+    nations: tuple[str, ...]
+    hostility: tuple[tuple[str, str], ...] = ()
+    c2sim_uuid: str | None = None
+    source: str | None = None
+    assumption: bool = False
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+
 @dataclass(frozen=True, eq=False)
 class Architecture:
     """One command-and-control arrangement. Identity-hashed, so it can key caches."""
@@ -92,6 +110,7 @@ class Architecture:
     description_ja: str | None = None
     source: str | None = None
     path: Path | None = None
+    sides: tuple[Side, ...] = ()
     _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
     _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
 
@@ -133,6 +152,10 @@ class Architecture:
         for org in self.organizations.values():
             seen.setdefault(org.nation, None)
         return list(seen)
+
+    def side_of(self, nation: str) -> Side | None:
+        """The declared force side a nation belongs to, if any."""
+        return next((s for s in self.sides if nation in s.nations), None)
 
     def heads_of_government(self) -> dict[str, str]:
         """Nation -> id of its civilian head of government."""

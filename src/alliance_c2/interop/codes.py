@@ -91,3 +91,44 @@ def c2sim_sidc(sidc: str) -> tuple[str, bool]:
 def workbench_sidc(sidc: str) -> str | None:
     """A C2SIM SIDC if it is also a valid workbench SIDC (APP-6C warfighting letter code)."""
     return sidc if SIDC_PATTERN.match(sidc) else None
+
+
+# APP-6C position 12 for each workbench echelon of a land unit.
+LAND_ECHELON_CODES: Final = {
+    "command": "N",
+    "army": "K",
+    "corps": "J",
+    "division": "I",
+    "brigade": "H",
+    "regiment": "G",
+    "battalion": "F",
+    "company": "E",
+}
+LIAISON_FUNCTION: Final = "UHGL--"
+
+
+def sidc_rule_problems(kind: str, echelon: str | None, sidc: str) -> list[str]:
+    """Where a SIDC disagrees with the organization's kind and echelon (docs/interchange.md, Symbols).
+
+    Headquarters carry the headquarters marker (position 11 "A"), formations do not; only land
+    symbols carry headquarters and echelon markers (positions 11-12), and a land symbol's echelon
+    is the organization's; a liaison cell is the land liaison symbol (LO).
+    """
+    problems: list[str] = []
+    dimension, marker, level = sidc[2], sidc[10], sidc[11]
+    if kind == "liaison-cell" and (dimension != "G" or sidc[4:10] != LIAISON_FUNCTION):
+        problems.append(f"a liaison cell is the land liaison symbol (function {LIAISON_FUNCTION})")
+    if dimension != "G":
+        if marker != "-" or level != "-":
+            problems.append("air, sea and space symbols carry no headquarters or echelon marker (positions 11-12)")
+        return problems
+    if (marker == "A") != (kind == "headquarters"):
+        problems.append(
+            "the headquarters marker belongs to headquarters only"
+            if marker == "A"
+            else "a headquarters carries the headquarters marker (position 11 'A')"
+        )
+    expected = LAND_ECHELON_CODES.get(echelon or "", "-")
+    if level != expected:
+        problems.append(f"echelon {echelon or 'none'} is position 12 {expected!r}, not {level!r}")
+    return problems

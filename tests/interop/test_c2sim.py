@@ -41,7 +41,7 @@ def _error_line(exc: pytest.ExceptionInfo[CatalogError]) -> str:
     return str(exc.value.problems[0])
 
 
-@pytest.mark.parametrize("schema", ["2.0.0", "1.1"])
+@pytest.mark.parametrize("schema", ["2.0.0", "1.1", "1.0.0"])
 @pytest.mark.parametrize("arch_id", bundled_architectures())
 def test_bundled_arrangement_exports_schema_valid(arch_id: str, schema: str) -> None:
     result = export_c2sim(load_architecture(arch_id), schema=schema)
@@ -165,7 +165,7 @@ def test_cli_export_then_import_writes_valid_yaml(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=arrangements())
-def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
+def test_c2sim_round_trip_keeps_units_and_every_relation(
     tmp_path_factory: pytest.TempPathFactory, data: dict
 ) -> None:
     arch, _, _ = arrangement_from_json(json.dumps(data), "random.json")
@@ -176,7 +176,9 @@ def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
     assert {(o.id, o.nation, o.kind, o.name_en) for o in back.organizations.values()} == {
         (o.id, o.nation, o.kind, o.name_en) for o in arch.organizations.values()
     }
-    assert {(r.from_id, r.to_id, r.kind) for r in back.relations} == set(result.relations)
+    assert {(r.from_id, r.to_id, r.kind, r.active_in) for r in back.relations} == {
+        (r.from_id, r.to_id, r.kind, r.active_in) for r in arch.relations
+    }
     must_carry = {
         (r.from_id, r.to_id, r.kind)
         for r in arch.relations

@@ -12,7 +12,7 @@ namespaces; what cannot travel at all is counted (`C2simExport.warnings`, docs/i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +31,7 @@ from .codes import (
     KIND_NAMESPACE,
     NAME_JA_NAMESPACE,
     PREDECESSOR_NAMESPACE,
+    RELATION_NAMESPACE,
     SUPERIOR_KIND_NAMESPACE,
     SUPPORT_CODE,
     UNIT_KINDS,
@@ -48,9 +49,9 @@ PLACEHOLDER_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _SUPERIOR_PRIORITY = {"command": 1, "opcon": 2, "tacon": 3, "adcon": 4}
 
 RelationKey = tuple[str, str, str]
-_NO_SLOT = "C2SIM has no slot for it: only units carry command relations, and an entity has one superior"
-_NO_RELATION = "C2SIM 1.0.0 has no CommandRelation: only each entity's one superior is carried"
-_REASONS = dict.fromkeys(INEXPRESSIBLE_KINDS, "C2SIM has no code for this kind")
+_EXTENSION = f"carried only as {RELATION_NAMESPACE} NamedEntityType, which other C2SIM systems ignore"
+_NO_SLOT = "no C2SIM slot: only units carry command relations, and an entity has one superior"
+_REASONS = dict.fromkeys(INEXPRESSIBLE_KINDS, "no C2SIM code for this kind")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class C2simExport:
     def warnings(self) -> list[str]:
         """One line per kind of loss, with counts (what the CLI prints on stderr)."""
         lines = [
-            f"{what}: {n} relation(s) left out ({_REASONS.get(what, _NO_SLOT)})" for what, n in self.left_out
+            f"{what}: {n} relation(s) not in a C2SIM relation slot ({_REASONS.get(what, _NO_SLOT)}); {_EXTENSION}"
+            for what, n in self.left_out
         ]
         return lines + list(self.notes)
 
@@ -170,6 +172,7 @@ class _Plan:
     carried: set[RelationKey]
     left_out: Counter[str]
     conditional: int
+    extension: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,8 @@ def _notes(arch: Architecture, plan: _Plan, sidc_changed: int) -> Iterable[str]:
     if plan.conditional:
         yield (
             f"C2SIM has no situations: {plan.conditional} relation(s) that hold only in some situations "
-            "are exported as always in force (choose one with --situation)"
+            f"are in force for other C2SIM systems (their situations are {_EXTENSION}; "
+            "choose one situation with --situation)"
         )
     if sidc_changed:
         yield (
@@ -276,34 +280,52 @@ def _plan(arch: Architecture, situation: str | None, has_command_relations: bool
     orgs = arch.organizations
     active = [r for r in arch.relations if situation is None or r.active(situation)]
     superior = _superiors(arch, active)
-    plan = _Plan(superior, {}, {}, set(), Counter(), 0)
+    plan = _Plan(superior, {}, {}, set(), Counter(), 0, {})
     for org_id, rel in superior.items():
         plan.subordinates.setdefault(rel.from_id, []).append(org_id)
     for rel in active:
         key = (rel.from_id, rel.to_id, rel.kind)
-        if rel.kind in INEXPRESSIBLE_KINDS:
-            plan.left_out[rel.kind] += 1
-            continue
-        if not has_command_relations:
-            if superior.get(rel.to_id) is not rel:
-                plan.left_out[f"{rel.kind} besides the superior"] += 1
-                continue
-        elif rel.kind == "support":
-            if orgs[rel.from_id].kind in UNIT_KINDS:
-                plan.command_relations.setdefault(rel.from_id, []).append((rel.to_id, SUPPORT_CODE))
-            else:
-                plan.left_out["support given by a non-military organization"] += 1
-                continue
-        elif orgs[rel.to_id].kind in UNIT_KINDS:
-            code = _command_code(orgs[rel.from_id], orgs[rel.to_id], rel.kind)
-            plan.command_relations.setdefault(rel.to_id, []).append((rel.from_id, code))
-        elif superior.get(rel.to_id) is not rel:
-            plan.left_out[f"{rel.kind} over a non-military organization"] += 1
+        if not _in_standard_slot(plan, orgs, rel, has_command_relations):
+            plan.extension.setdefault(rel.to_id, []).append(_relation_tag(rel, situation))
             continue
         plan.carried.add(key)
         if rel.active_in is not None and situation is None:
             plan.conditional += 1
+            plan.extension.setdefault(rel.to_id, []).append(_relation_tag(rel, situation))
     return plan
+
+
+def _relation_tag(rel: Relation, situation: str | None) -> str:
+    """'KIND FROM' or 'KIND FROM SIT,SIT' for the relation NamedEntityType (see codes.py)."""
+    if situation is not None or rel.active_in is None:
+        return f"{rel.kind} {rel.from_id}"
+    return f"{rel.kind} {rel.from_id} {','.join(sorted(rel.active_in)) or '-'}"
+
+
+def _in_standard_slot(
+    plan: _Plan, orgs: Mapping[str, Organization], rel: Relation, has_command_relations: bool
+) -> bool:
+    """Put `rel` in a C2SIM slot if one fits; False (and counted) when none does."""
+    superior = plan.superior
+    if rel.kind in INEXPRESSIBLE_KINDS:
+        plan.left_out[rel.kind] += 1
+        return False
+    if not has_command_relations:
+        if superior.get(rel.to_id) is not rel:
+            plan.left_out[f"{rel.kind} besides the superior"] += 1
+            return False
+    elif rel.kind == "support":
+        if orgs[rel.from_id].kind not in UNIT_KINDS:
+            plan.left_out["support given by a non-military organization"] += 1
+            return False
+        plan.command_relations.setdefault(rel.from_id, []).append((rel.to_id, SUPPORT_CODE))
+    elif orgs[rel.to_id].kind in UNIT_KINDS:
+        code = _command_code(orgs[rel.from_id], orgs[rel.to_id], rel.kind)
+        plan.command_relations.setdefault(rel.to_id, []).append((rel.from_id, code))
+    elif superior.get(rel.to_id) is not rel:
+        plan.left_out[f"{rel.kind} over a non-military organization"] += 1
+        return False
+    return True
 
 
 def _superiors(arch: Architecture, relations: list[Relation]) -> dict[str, Relation]:
@@ -394,10 +416,11 @@ def _entity(
     superior = plan.superior.get(org.id)
     if superior is not None:
         writer.sub(descriptor, "Superior", entity_uuid(arch, superior.from_id))
-    for sub_id in plan.subordinates.get(org.id, ()):
+    for sub_id in sorted(plan.subordinates.get(org.id, ())):
         writer.sub(el, "Subordinate", entity_uuid(arch, sub_id))
     sidc, changed = c2sim_sidc(org.sidc) if org.sidc else (None, False)
     tags = list(_tags(org, superior, unit_layout))
+    tags += [(RELATION_NAMESPACE, tag) for tag in sorted(plan.extension.get(org.id, ()))]
     if unit_layout:
         if sidc:
             writer.sub(writer.sub(el, "APP6CSymbol"), "APP6C-SIDC", sidc)
@@ -414,7 +437,8 @@ def _entity(
         writer.sub(el, "Name", org.name_en or org.id)
     writer.sub(el, "UUID", entity_uuid(arch, org.id))
     if is_unit and unit_layout:
-        for actor, code in plan.command_relations.get(org.id, ()):
+        # Sorted, so that the document does not depend on the order relations are listed in.
+        for actor, code in sorted(plan.command_relations.get(org.id, ()), key=lambda ac: (ac[1], ac[0])):
             relation = writer.sub(el, "CommandRelation")
             writer.sub(relation, "ActorReference", entity_uuid(arch, actor))
             writer.sub(relation, "CommandRelationCode", code)

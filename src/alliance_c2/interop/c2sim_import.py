@@ -22,7 +22,7 @@ from lxml import etree
 from ..model import Architecture, CatalogError, Problem
 from ..model.load import architecture_from_document, gc_paused
 from ..model.schema import ID_PATTERN
-from ..model.vocabulary import COMMAND_KINDS, ECHELONS, ORGANIZATION_KINDS
+from ..model.vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
 from ..model.yamlsource import YamlDocument
 from .c2sim import side_uuid
 from .codes import (
@@ -37,6 +37,7 @@ from .codes import (
     NAME_JA_NAMESPACE,
     NULL_UUID,
     PREDECESSOR_NAMESPACE,
+    RELATION_NAMESPACE,
     SILENT_ECHELON_CODES,
     SUPERIOR_KIND_NAMESPACE,
     workbench_sidc,
@@ -342,6 +343,9 @@ def _arrangement(
     orgs = [_organization(e, ids[e.uuid], sides, source, notes) for e in entities]
     _drop_dangling(orgs, notes, entities)
     relations = list(_relations(entities, ids, source, notes))
+    # Each entity's superior first: among equal relations the first listed is the superior on export.
+    superior = {ids[e.uuid]: ids.get(e.superior or "") for e in entities}
+    relations.sort(key=lambda r: r["from"] != superior.get(r["to"]))
     data: dict[str, Any] = {
         "kind": "architecture",
         "id": arch_id,
@@ -463,6 +467,15 @@ def _relations(
     entities: list[_Entity], ids: dict[str, str], source: str, notes: _Notes
 ) -> Iterator[dict[str, Any]]:
     seen: set[tuple[str, str, str]] = set()
+    known = set(ids.values())
+    for e in entities:
+        for tag in e.tags.get(RELATION_NAMESPACE, ()):
+            relation = _tagged_relation(tag, ids[e.uuid], known)
+            if relation is None:
+                notes.add(e.line, f"{RELATION_NAMESPACE} entry {tag!r} is not a relation of this file: left out")
+            elif (relation["from"], relation["to"], relation["kind"]) not in seen:
+                seen.add((relation["from"], relation["to"], relation["kind"]))
+                yield relation | {"source": source}
     for e in entities:
         me = ids[e.uuid]
         # An actor named by any CommandRelation, mapped or not, is not also a plain `command` superior.
@@ -487,10 +500,24 @@ def _relations(
             continue
         boss = ids[e.superior]
         kind = e.tag(SUPERIOR_KIND_NAMESPACE) or "command"
-        if kind not in _SUPERIOR_KINDS or any((boss, me, k) in seen for k in COMMAND_KINDS) or boss == me:
+        if kind not in _SUPERIOR_KINDS or (boss, me, kind) in seen or boss == me:
             continue
         seen.add((boss, me, kind))
         yield {"from": boss, "to": me, "kind": kind, "source": source}
+
+
+def _tagged_relation(tag: str, to_id: str, known: set[str]) -> dict[str, Any] | None:
+    """A relation written by our export as 'KIND FROM [SIT,SIT|-]' on the entity it points to."""
+    parts = tag.split(" ")
+    if len(parts) not in (2, 3) or parts[0] not in RELATION_KINDS or parts[1] not in known or parts[1] == to_id:
+        return None
+    relation: dict[str, Any] = {"from": parts[1], "to": to_id, "kind": parts[0]}
+    if len(parts) == 3:
+        situations = [] if parts[2] == "-" else parts[2].split(",")
+        if any(s not in SITUATIONS for s in situations):
+            return None
+        relation["active_in"] = situations
+    return relation
 
 
 def _government_notes(orgs: list[dict[str, Any]], sides: dict[str, _Side], notes: _Notes, line: int) -> None:

@@ -20,6 +20,9 @@ ALTERNATE_NAMESPACE: Final = "urn:alliance-c2:organization-alternate"
 PREDECESSOR_NAMESPACE: Final = "urn:alliance-c2:organization-predecessor-of"
 # 1.0.0 has no CommandRelation: the kind of the one superior relation travels here instead.
 SUPERIOR_KIND_NAMESPACE: Final = "urn:alliance-c2:superior-relation"
+# A relation no C2SIM slot carries (or one limited to some situations), on the entity it points to:
+# "KIND FROM-ID" or "KIND FROM-ID SITUATION,SITUATION" ("-" for none).
+RELATION_NAMESPACE: Final = "urn:alliance-c2:relation"
 # Boolean organization fields carried as flags (flag name -> Organization attribute).
 FLAGS: Final = {
     "combined": "combined",

@@ -170,4 +170,4 @@ def test_bad_order_file_is_catalog_error(tmp_path: Path) -> None:
     path.write_bytes(b"<Message xmlns='http://www.sisostds.org/schemas/C2SIM/2.0.0-cwix2026'><oops/></Message>")
     with pytest.raises(CatalogError) as exc:
         read_order(path)
-    assert "no C2SIM message body" in str(exc.value.problems[0])
+    assert "oops is not a C2SIM message body" in str(exc.value.problems[0])

@@ -75,8 +75,13 @@ def message_from_tree(
     root = tree.getroot()
     candidates = _candidates(root, path, edition)
     body = _body(root, candidates[0].namespace)
-    if body is None:
-        raise _error(path, root.sourceline, f"no C2SIM message body found in this document: {_PURPOSE[expect]}")
+    if not isinstance(body.tag, str) or etree.QName(body).localname not in _BODIES:
+        name = etree.QName(body).localname if isinstance(body.tag, str) else "nothing"
+        raise _error(
+            path,
+            body.sourceline,
+            f"{name} is not a C2SIM message body (expected one of {', '.join(_BODIES)}): {_PURPOSE[expect]}",
+        )
     kind, what = _BODIES[etree.QName(body).localname]
     if kind != expect:
         raise _error(
@@ -114,17 +119,19 @@ def _candidates(root: etree._Element, path: str, forced: str | None) -> list[Sch
     raise _error(path, root.sourceline, message)
 
 
-def _body(root: etree._Element, ns: str) -> etree._Element | None:
-    """The specific body element, looking through Message / MessageBody / DomainMessageBody."""
-    el: etree._Element | None = root
-    while el is not None:
-        name = etree.QName(el).localname
-        if name in _BODIES and etree.QName(el).namespace == ns:
+def _body(root: etree._Element, ns: str) -> etree._Element:
+    """The specific body element, looking through Message / MessageBody / DomainMessageBody.
+
+    Returns the first element that is not a wrapper (the caller tells a body from anything else),
+    or the innermost wrapper when it is empty.
+    """
+    el = root
+    while etree.QName(el).localname in _WRAPPERS and etree.QName(el).namespace == ns:
+        inner = next((c for c in el if isinstance(c.tag, str) and etree.QName(c).localname != "C2SIMHeader"), None)
+        if inner is None:
             return el
-        if name not in _WRAPPERS:
-            return None
-        el = next((c for c in el if isinstance(c.tag, str) and etree.QName(c).localname != "C2SIMHeader"), None)
-    return None
+        el = inner
+    return el
 
 
 def _valid_edition(tree: etree._ElementTree, path: str, candidates: list[SchemaVersion]) -> SchemaVersion:

@@ -41,7 +41,7 @@ def _error_line(exc: pytest.ExceptionInfo[CatalogError]) -> str:
     return str(exc.value.problems[0])
 
 
-@pytest.mark.parametrize("schema", ["2.0.0", "1.1"])
+@pytest.mark.parametrize("schema", ["2.0.0", "1.1", "1.0.0"])
 @pytest.mark.parametrize("arch_id", bundled_architectures())
 def test_bundled_arrangement_exports_schema_valid(arch_id: str, schema: str) -> None:
     result = export_c2sim(load_architecture(arch_id), schema=schema)
@@ -165,7 +165,7 @@ def test_cli_export_then_import_writes_valid_yaml(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=arrangements())
-def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
+def test_c2sim_round_trip_keeps_units_and_every_relation(
     tmp_path_factory: pytest.TempPathFactory, data: dict
 ) -> None:
     arch, _, _ = arrangement_from_json(json.dumps(data), "random.json")
@@ -176,7 +176,9 @@ def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
     assert {(o.id, o.nation, o.kind, o.name_en) for o in back.organizations.values()} == {
         (o.id, o.nation, o.kind, o.name_en) for o in arch.organizations.values()
     }
-    assert {(r.from_id, r.to_id, r.kind) for r in back.relations} == set(result.relations)
+    assert {(r.from_id, r.to_id, r.kind, r.active_in) for r in back.relations} == {
+        (r.from_id, r.to_id, r.kind, r.active_in) for r in arch.relations
+    }
     must_carry = {
         (r.from_id, r.to_id, r.kind)
         for r in arch.relations
@@ -184,3 +186,78 @@ def test_c2sim_round_trip_keeps_units_superiors_and_command_relations(
         or (r.kind == "support" and arch.organizations[r.from_id].kind in UNIT_KINDS)
     }
     assert must_carry <= set(result.relations)
+
+
+def _with_code(code: str) -> bytes:
+    """The TNO sample with one unit's relation to its superior recoded as `code`."""
+    text = (DATA / "MessageWithC2SimInit.xml").read_text(encoding="utf-8")
+    root = parse_xml(text.encode(), "x.xml").getroot()
+    known = {u.findtext(f"{{{NS}}}UUID") for u in root.iter(f"{{{NS}}}Unit")}
+    unit = next(
+        u
+        for u in root.iter(f"{{{NS}}}Unit")
+        if u.findtext(f"{{{NS}}}EntityDescriptor/{{{NS}}}Superior") in known
+        and u.find(f"{{{NS}}}CommandRelation") is None
+    )
+    superior = unit.findtext(f"{{{NS}}}EntityDescriptor/{{{NS}}}Superior")
+    relation = etree.Element(f"{{{NS}}}CommandRelation")
+    etree.SubElement(relation, f"{{{NS}}}ActorReference").text = superior
+    etree.SubElement(relation, f"{{{NS}}}CommandRelationCode").text = code
+    unit.find(f"{{{NS}}}EchelonCode").addprevious(relation)
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("code", ["ATTACH", "COAUTH"])
+def test_codes_reported_left_out_make_no_command_relation(tmp_path: Path, code: str) -> None:
+    path = tmp_path / "x.xml"
+    path.write_bytes(_with_code(code))
+    plain = import_c2sim(DATA / "MessageWithC2SimInit.xml").architecture
+    result = import_c2sim(path)
+    assert any(f"command relation code {code} has no workbench relation kind" in w for w in result.warnings)
+    assert len(result.architecture.relations) == len(plain.relations) - 1
+
+
+DEEP = b"<a>" * 300 + b"</a>" * 300
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + b"".join(
+        b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+    )
+    + b"]>\n<lolz>&lol9;</lolz>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (LAUGHS, "DOCTYPE with entity declarations is not allowed"),
+        (DEEP, "elements are nested too deeply"),
+    ],
+)
+def test_hostile_xml_is_refused_in_plain_words(tmp_path: Path, content: bytes, needle: str) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_bytes(content)
+    with pytest.raises(CatalogError) as exc:
+        import_c2sim(path)
+    line = _error_line(exc)
+    assert needle in line
+    assert "xmlCtxt" not in line and "XML_PARSE" not in line
+
+
+@pytest.mark.parametrize(
+    ("sample", "needle"),
+    [
+        ("position-report.xml", "this is a report message (ReportBody)"),
+        ("position-report2.xml", "this is a report message (ReportBody)"),
+        ("c2simheader-auth.xml", "this is a report message (ReportBody)"),
+        ("Order.xml", "this is an order message (OrderBody)"),
+        ("C2SIMInitialization_stream.xml", "no units"),
+        ("C2SIMInitialization_extra_field.xml", "unsupported C2SIM schema version '2.0.0-cwix2026testmodification'"),
+        ("C2SIMInitialization_extra_field_1_1.xml", "not valid C2SIM 2.0.0-cwix2026: Element 'CheckingXsdSchema'"),
+    ],
+)
+def test_every_shipped_sample_that_is_not_an_initialization_gives_its_reason(sample: str, needle: str) -> None:
+    result = CliRunner().invoke(_cli(), ["import", str(DATA / sample)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0]

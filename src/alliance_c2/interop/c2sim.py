@@ -1,16 +1,18 @@
 """C2SIM export: an arrangement as a C2SIM initialization message, valid against the official schema.
 
-Each nation becomes a force side; every organization an entity with a stable UUID (uuid5 of the
-arrangement id and organization id). Military organizations and liaison cells are
-`MilitaryOrganization/Unit` (echelon code, APP-6C SIDC, command relations); political
-authorities, ministries and consultative bodies are `NonMilitaryOrganization`. Relations C2SIM has
-no code for are left out and counted (`C2simExport.warnings`); see docs/interchange.md.
+Force sides are the arrangement's `sides:` as declared (names, UUIDs, hostility codes); a nation on
+no declared side gets a side of its own. Every organization is an entity with its kept
+`c2sim_uuid`, else a stable uuid5 of the arrangement id and organization id. Military
+organizations and liaison cells are military units (echelon, APP-6C SIDC, command relations);
+political authorities, ministries and consultative bodies are non-military organizations.
+Workbench fields with no C2SIM element travel as `NamedEntityType` in `urn:alliance-c2:*`
+namespaces; what cannot travel at all is counted (`C2simExport.warnings`, docs/interchange.md).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,20 +20,28 @@ from lxml import etree
 
 from ..model import Architecture, CatalogError, Organization, Problem, Relation
 from .codes import (
+    ALTERNATE_NAMESPACE,
     COMMAND_CODES,
     ECHELON_CODES,
+    ECHELON_NAMESPACE,
+    FLAG_NAMESPACE,
+    FLAGS,
     ID_NAMESPACE,
     INEXPRESSIBLE_KINDS,
     KIND_NAMESPACE,
+    NAME_JA_NAMESPACE,
+    PREDECESSOR_NAMESPACE,
+    RELATION_NAMESPACE,
+    SUPERIOR_KIND_NAMESPACE,
     SUPPORT_CODE,
     UNIT_KINDS,
     c2sim_sidc,
     stable_uuid,
 )
-from .schema import DEFAULT_SCHEMA, schema_problems, schema_version
+from .schema import DEFAULT_SCHEMA, SchemaVersion, schema_problems, schema_version
 
 PROTOCOL = "SISO-STD-C2SIM"
-# What the reference server's samples carry in both editions (the namespace says the edition).
+# What the reference server's samples carry in every edition (the namespace says the edition).
 PROTOCOL_VERSION = "1.0.2"
 SENDING_SYSTEM = "alliance-c2"
 # C2SIM requires a scenario start; an arrangement has none, so a fixed placeholder keeps re-exports identical.
@@ -39,8 +49,9 @@ PLACEHOLDER_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _SUPERIOR_PRIORITY = {"command": 1, "opcon": 2, "tacon": 3, "adcon": 4}
 
 RelationKey = tuple[str, str, str]
-_NO_SLOT = "C2SIM has no slot for it: only units carry command relations, and an entity has one superior"
-_REASONS = dict.fromkeys(INEXPRESSIBLE_KINDS, "C2SIM has no code for this kind")
+_EXTENSION = f"carried only as {RELATION_NAMESPACE} NamedEntityType, which other C2SIM systems ignore"
+_NO_SLOT = "no C2SIM slot: only units carry command relations, and an entity has one superior"
+_REASONS = dict.fromkeys(INEXPRESSIBLE_KINDS, "no C2SIM code for this kind")
 
 
 @dataclass(frozen=True)
@@ -56,18 +67,24 @@ class C2simExport:
     def warnings(self) -> list[str]:
         """One line per kind of loss, with counts (what the CLI prints on stderr)."""
         lines = [
-            f"{what}: {n} relation(s) left out ({_REASONS.get(what, _NO_SLOT)})" for what, n in self.left_out
+            f"{what}: {n} relation(s) not in a C2SIM relation slot ({_REASONS.get(what, _NO_SLOT)}); {_EXTENSION}"
+            for what, n in self.left_out
         ]
         return lines + list(self.notes)
 
 
 def organization_uuid(arch_id: str, org_id: str) -> str:
-    """The stable C2SIM UUID of an organization in an arrangement."""
+    """The stable C2SIM UUID of an organization in an arrangement (when it kept none)."""
     return stable_uuid(arch_id, "organization", org_id)
 
 
+def entity_uuid(arch: Architecture, org_id: str) -> str:
+    """The UUID an organization has in C2SIM: the one it was imported with, else the stable one."""
+    return arch.organizations[org_id].c2sim_uuid or organization_uuid(arch.id, org_id)
+
+
 def side_uuid(arch_id: str, nation: str) -> str:
-    """The stable C2SIM UUID of a nation's force side in an arrangement."""
+    """The stable C2SIM UUID of a nation's own force side in an arrangement."""
     return stable_uuid(arch_id, "side", nation)
 
 
@@ -108,20 +125,25 @@ class Writer:
 
 
 def message_root(
-    writer: Writer, schema: str, conversation: str, message: str, sending_system: str, to_system: str | None
+    writer: Writer,
+    version: SchemaVersion,
+    conversation: str,
+    message: str,
+    sending_system: str,
+    to_system: str | None,
 ) -> tuple[etree._Element, etree._Element]:
     """A `Message` with its header; returns the message and its (empty) `MessageBody`."""
     root = writer.root("Message")
     header = writer.sub(root, "C2SIMHeader")
-    if schema == "1.1":
+    if version.single_receiver:
         writer.sub(header, "CommunicativeActTypeCode", "Inform")
     writer.sub(header, "ConversationID", conversation)
     writer.sub(header, "FromSendingSystem", sending_system)
     writer.sub(header, "MessageID", message)
     writer.sub(header, "Protocol", PROTOCOL)
     writer.sub(header, "ProtocolVersion", PROTOCOL_VERSION)
-    # The 1.1 header requires exactly one receiving system; 2.0.0 broadcasts when there is none.
-    if to_system is not None or schema == "1.1":
+    # 1.1 and 1.0.0 require exactly one receiving system; 2.0.0 broadcasts when there is none.
+    if to_system is not None or version.single_receiver:
         writer.sub(header, "ToReceivingSystem", to_system or "ALL")
     return root, writer.sub(root, "MessageBody")
 
@@ -150,6 +172,14 @@ class _Plan:
     carried: set[RelationKey]
     left_out: Counter[str]
     conditional: int
+    extension: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _SideOut:
+    name: str
+    uuid: str
+    relations: tuple[tuple[str, str], ...]  # (HostilityStatusCode, other side's UUID)
 
 
 def export_c2sim(
@@ -168,11 +198,11 @@ def export_c2sim(
     limited to some situations are counted in the warnings.
     """
     version = schema_version(schema)
-    plan = _plan(arch, situation)
+    plan = _plan(arch, situation, version.layout == "unit")
     writer = Writer(version.namespace)
     root, body = message_root(
         writer,
-        schema,
+        version,
         stable_uuid(arch.id, "conversation"),
         stable_uuid(arch.id, "initialization", schema, situation or "all"),
         sending_system,
@@ -180,10 +210,12 @@ def export_c2sim(
     )
     init = writer.sub(body, "C2SIMInitializationBody")
     definitions = writer.sub(init, "ObjectDefinitions")
-    _force_sides(writer, definitions, arch)
+    sides, side_of = _sides(arch)
+    for side in sides:
+        _force_side(writer, definitions, side)
     sidc_changed = 0
     for org in arch.organizations.values():
-        sidc_changed += _entity(writer, definitions, arch, org, plan)
+        sidc_changed += _entity(writer, definitions, arch, org, plan, side_of[org.nation], version)
     setting = writer.sub(init, "ScenarioSetting")
     writer.sub(
         writer.sub(setting, "DateTime"), "IsoDateTime", c2sim_datetime(scenario_time or PLACEHOLDER_TIME)
@@ -191,22 +223,23 @@ def export_c2sim(
     writer.sub(setting, "Version", arch.id)
     entities = writer.sub(init, "SystemEntityList")
     for org_id in arch.organizations:
-        writer.sub(entities, "ActorReference", organization_uuid(arch.id, org_id))
+        writer.sub(entities, "ActorReference", entity_uuid(arch, org_id))
     writer.sub(entities, "SystemName", sending_system)
     xml = finish(root, schema, str(arch.path or arch.id), validate)
     return C2simExport(
         xml=xml,
         left_out=tuple(plan.left_out.items()),
         relations=frozenset(plan.carried),
-        notes=tuple(_notes(plan, sidc_changed)),
+        notes=tuple(_notes(arch, plan, sidc_changed)),
     )
 
 
-def _notes(plan: _Plan, sidc_changed: int) -> Iterable[str]:
+def _notes(arch: Architecture, plan: _Plan, sidc_changed: int) -> Iterable[str]:
     if plan.conditional:
         yield (
             f"C2SIM has no situations: {plan.conditional} relation(s) that hold only in some situations "
-            "are exported as always in force (choose one with --situation)"
+            f"are in force for other C2SIM systems (their situations are {_EXTENSION}; "
+            "choose one situation with --situation)"
         )
     if sidc_changed:
         yield (
@@ -214,36 +247,85 @@ def _notes(plan: _Plan, sidc_changed: int) -> Iterable[str]:
             f"for {sidc_changed} organization(s) "
             "(the nation is the force side)"
         )
+    lost = [what if n is None else f"{what} ({n})" for what, n in uncarried_fields(arch)]
+    if lost:
+        yield f"not carried by C2SIM (JSON and YAML keep them): {', '.join(lost)}"
 
 
-def _plan(arch: Architecture, situation: str | None) -> _Plan:
+def uncarried_fields(arch: Architecture) -> list[tuple[str, int | None]]:
+    """Fields no C2SIM element or NamedEntityType carries, with counts (None: the arrangement's own)."""
+    orgs = list(arch.organizations.values())
+    counts = [
+        ("organization notes", sum(1 for o in orgs if o.note_en or o.note_ja)),
+        ("organization sources", sum(1 for o in orgs if o.source)),
+        ("roles", sum(len(o.roles) for o in orgs)),
+        ("relation notes", sum(1 for r in arch.relations if r.note_en or r.note_ja)),
+        ("relation sources", sum(1 for r in arch.relations if r.source)),
+        ("relation assumption/unconfirmed marks", sum(1 for r in arch.relations if r.assumption or r.unconfirmed)),
+        ("plans", len(arch.plans)),
+        ("side sources", sum(1 for s in arch.sides if s.source or s.assumption)),
+    ]
+    header = [
+        ("arrangement name", arch.name_en or arch.name_ja),
+        ("era", arch.era),
+        ("descriptions", arch.description_en or arch.description_ja),
+        ("guidelines version", arch.guidelines),
+        ("arrangement source", arch.source),
+    ]
+    found: list[tuple[str, int | None]] = [(what, n) for what, n in counts if n]
+    return found + [(what, None) for what, value in header if value]
+
+
+def _plan(arch: Architecture, situation: str | None, has_command_relations: bool) -> _Plan:
     orgs = arch.organizations
     active = [r for r in arch.relations if situation is None or r.active(situation)]
     superior = _superiors(arch, active)
-    plan = _Plan(superior, {}, {}, set(), Counter(), 0)
+    plan = _Plan(superior, {}, {}, set(), Counter(), 0, {})
     for org_id, rel in superior.items():
         plan.subordinates.setdefault(rel.from_id, []).append(org_id)
     for rel in active:
         key = (rel.from_id, rel.to_id, rel.kind)
-        if rel.kind in INEXPRESSIBLE_KINDS:
-            plan.left_out[rel.kind] += 1
-            continue
-        if rel.kind == "support":
-            if orgs[rel.from_id].kind in UNIT_KINDS:
-                plan.command_relations.setdefault(rel.from_id, []).append((rel.to_id, SUPPORT_CODE))
-            else:
-                plan.left_out["support given by a non-military organization"] += 1
-                continue
-        elif orgs[rel.to_id].kind in UNIT_KINDS:
-            code = _command_code(orgs[rel.from_id], orgs[rel.to_id], rel.kind)
-            plan.command_relations.setdefault(rel.to_id, []).append((rel.from_id, code))
-        elif superior.get(rel.to_id) is not rel:
-            plan.left_out[f"{rel.kind} over a non-military organization"] += 1
+        if not _in_standard_slot(plan, orgs, rel, has_command_relations):
+            plan.extension.setdefault(rel.to_id, []).append(_relation_tag(rel, situation))
             continue
         plan.carried.add(key)
         if rel.active_in is not None and situation is None:
             plan.conditional += 1
+            plan.extension.setdefault(rel.to_id, []).append(_relation_tag(rel, situation))
     return plan
+
+
+def _relation_tag(rel: Relation, situation: str | None) -> str:
+    """'KIND FROM' or 'KIND FROM SIT,SIT' for the relation NamedEntityType (see codes.py)."""
+    if situation is not None or rel.active_in is None:
+        return f"{rel.kind} {rel.from_id}"
+    return f"{rel.kind} {rel.from_id} {','.join(sorted(rel.active_in)) or '-'}"
+
+
+def _in_standard_slot(
+    plan: _Plan, orgs: Mapping[str, Organization], rel: Relation, has_command_relations: bool
+) -> bool:
+    """Put `rel` in a C2SIM slot if one fits; False (and counted) when none does."""
+    superior = plan.superior
+    if rel.kind in INEXPRESSIBLE_KINDS:
+        plan.left_out[rel.kind] += 1
+        return False
+    if not has_command_relations:
+        if superior.get(rel.to_id) is not rel:
+            plan.left_out[f"{rel.kind} besides the superior"] += 1
+            return False
+    elif rel.kind == "support":
+        if orgs[rel.from_id].kind not in UNIT_KINDS:
+            plan.left_out["support given by a non-military organization"] += 1
+            return False
+        plan.command_relations.setdefault(rel.from_id, []).append((rel.to_id, SUPPORT_CODE))
+    elif orgs[rel.to_id].kind in UNIT_KINDS:
+        code = _command_code(orgs[rel.from_id], orgs[rel.to_id], rel.kind)
+        plan.command_relations.setdefault(rel.to_id, []).append((rel.from_id, code))
+    elif superior.get(rel.to_id) is not rel:
+        plan.left_out[f"{rel.kind} over a non-military organization"] += 1
+        return False
+    return True
 
 
 def _superiors(arch: Architecture, relations: list[Relation]) -> dict[str, Relation]:
@@ -272,60 +354,115 @@ def _command_code(superior: Organization, unit: Organization, kind: str) -> str:
     return "ORGANC" if organic else "COMD"
 
 
-def _force_sides(writer: Writer, parent: etree._Element, arch: Architecture) -> None:
-    nations = arch.nations
-    for nation in nations:
-        side = writer.path(parent, "AbstractObject", "ForceSide")
-        writer.sub(side, "Name", nation)
-        writer.sub(side, "UUID", side_uuid(arch.id, nation))
-        for other in nations:
-            if other == nation:
-                continue
-            relation = writer.sub(side, "ForceSideRelation")
-            hostile = "XXX" in (nation, other)
-            writer.sub(relation, "HostilityStatusCode", "HO" if hostile else "FR")
-            writer.sub(relation, "OtherSide", side_uuid(arch.id, other))
+def _sides(arch: Architecture) -> tuple[list[_SideOut], dict[str, str]]:
+    """The force sides to write, and each nation's side UUID.
+
+    Declared sides go out as they came; a nation on no declared side gets its own side, friendly
+    to every other side (hostile to and from the opposing force, nation XXX).
+    """
+    declared = {side.id: side.c2sim_uuid or stable_uuid(arch.id, "force-side", side.id) for side in arch.sides}
+    side_of = {nation: declared[side.id] for side in arch.sides for nation in side.nations}
+    own = [n for n in arch.nations if n not in side_of]
+    side_of.update({n: side_uuid(arch.id, n) for n in own})
+    out = [
+        _SideOut(side.name_en or side.id, declared[side.id], tuple((code, declared[o]) for o, code in side.hostility))
+        for side in arch.sides
+    ]
+    every = list(declared.values()) + [side_of[n] for n in own]
+    for nation in own:
+        mine = side_of[nation]
+        relations = tuple(
+            ("HO" if "XXX" in (nation, _nation_of(side_of, other)) else "FR", other) for other in every if other != mine
+        )
+        out.append(_SideOut(nation, mine, relations))
+    return out, side_of
+
+
+def _nation_of(side_of: dict[str, str], uuid: str) -> str | None:
+    return next((n for n, u in side_of.items() if u == uuid), None)
+
+
+def _force_side(writer: Writer, parent: etree._Element, side: _SideOut) -> None:
+    el = writer.path(parent, "AbstractObject", "ForceSide")
+    writer.sub(el, "Name", side.name)
+    writer.sub(el, "UUID", side.uuid)
+    for code, other in side.relations:
+        relation = writer.sub(el, "ForceSideRelation")
+        writer.sub(relation, "HostilityStatusCode", code)
+        writer.sub(relation, "OtherSide", other)
 
 
 def _entity(
-    writer: Writer, parent: etree._Element, arch: Architecture, org: Organization, plan: _Plan
+    writer: Writer,
+    parent: etree._Element,
+    arch: Architecture,
+    org: Organization,
+    plan: _Plan,
+    side: str,
+    version: SchemaVersion,
 ) -> int:
     """Write one organization; returns 1 if its SIDC had to be adapted to the C2SIM pattern."""
     collective = writer.path(parent, "Entity", "ActorEntity", "CollectiveEntity")
     is_unit = org.kind in UNIT_KINDS
-    el = (
-        writer.path(collective, "MilitaryOrganization", "Unit")
-        if is_unit
-        else writer.sub(collective, "NonMilitaryOrganization")
-    )
+    unit_layout = version.layout == "unit"
+    if not is_unit:
+        el = writer.sub(collective, "NonMilitaryOrganization")
+    elif unit_layout:
+        el = writer.path(collective, "MilitaryOrganization", "Unit")
+    else:
+        el = writer.sub(collective, "MilitaryOrganization")
     descriptor = writer.sub(el, "EntityDescriptor")
-    writer.sub(descriptor, "Side", side_uuid(arch.id, org.nation))
+    writer.sub(descriptor, "Side", side)
     superior = plan.superior.get(org.id)
     if superior is not None:
-        writer.sub(descriptor, "Superior", organization_uuid(arch.id, superior.from_id))
-    for sub_id in plan.subordinates.get(org.id, ()):
-        writer.sub(el, "Subordinate", organization_uuid(arch.id, sub_id))
-    changed = False
-    if org.sidc:
-        sidc, changed = c2sim_sidc(org.sidc)
-        writer.sub(writer.sub(el, "APP6CSymbol"), "APP6C-SIDC", sidc)
-    writer.sub(el, "Name", org.name_en or org.id)
-    _named_type(writer, el, org.kind, KIND_NAMESPACE)
-    _named_type(writer, el, org.id, ID_NAMESPACE)
-    writer.sub(el, "UUID", organization_uuid(arch.id, org.id))
-    if is_unit:
-        for actor, code in plan.command_relations.get(org.id, ()):
+        writer.sub(descriptor, "Superior", entity_uuid(arch, superior.from_id))
+    for sub_id in sorted(plan.subordinates.get(org.id, ())):
+        writer.sub(el, "Subordinate", entity_uuid(arch, sub_id))
+    sidc, changed = c2sim_sidc(org.sidc) if org.sidc else (None, False)
+    tags = list(_tags(org, superior, unit_layout))
+    tags += [(RELATION_NAMESPACE, tag) for tag in sorted(plan.extension.get(org.id, ()))]
+    if unit_layout:
+        if sidc:
+            writer.sub(writer.sub(el, "APP6CSymbol"), "APP6C-SIDC", sidc)
+        writer.sub(el, "Name", org.name_en or org.id)
+        for namespace, name in tags:
+            named = writer.sub(el, "NamedEntityType")
+            writer.sub(named, "EntityTypeName", name)
+            writer.sub(named, "EntityTypeNamespace", namespace)
+    else:
+        if sidc:
+            writer.sub(writer.path(el, "EntityType", "APP6-SIDC"), "SIDCString", sidc)
+        for namespace, name in tags:
+            writer.sub(writer.path(el, "EntityType", "NamedEntityType"), "EntityTypeString", f"{namespace}#{name}")
+        writer.sub(el, "Name", org.name_en or org.id)
+    writer.sub(el, "UUID", entity_uuid(arch, org.id))
+    if is_unit and unit_layout:
+        # Sorted, so that the document does not depend on the order relations are listed in.
+        for actor, code in sorted(plan.command_relations.get(org.id, ()), key=lambda ac: (ac[1], ac[0])):
             relation = writer.sub(el, "CommandRelation")
-            writer.sub(relation, "ActorReference", organization_uuid(arch.id, actor))
+            writer.sub(relation, "ActorReference", entity_uuid(arch, actor))
             writer.sub(relation, "CommandRelationCode", code)
         writer.sub(el, "EchelonCode", _echelon_code(org.echelon))
     return int(changed)
 
 
-def _named_type(writer: Writer, parent: etree._Element, name: str, namespace: str) -> None:
-    named = writer.sub(parent, "NamedEntityType")
-    writer.sub(named, "EntityTypeName", name)
-    writer.sub(named, "EntityTypeNamespace", namespace)
+def _tags(org: Organization, superior: Relation | None, unit_layout: bool) -> Iterator[tuple[str, str]]:
+    """(namespace, name) pairs for the workbench fields C2SIM has no element for."""
+    yield KIND_NAMESPACE, org.kind
+    yield ID_NAMESPACE, org.id
+    if org.echelon:
+        yield ECHELON_NAMESPACE, org.echelon
+    if org.name_ja:
+        yield NAME_JA_NAMESPACE, org.name_ja
+    for flag, attribute in FLAGS.items():
+        if getattr(org, attribute):
+            yield FLAG_NAMESPACE, flag
+    if org.alternate:
+        yield ALTERNATE_NAMESPACE, org.alternate
+    if org.predecessor_of:
+        yield PREDECESSOR_NAMESPACE, org.predecessor_of
+    if not unit_layout and superior is not None and superior.kind != "command":
+        yield SUPERIOR_KIND_NAMESPACE, superior.kind
 
 
 def _echelon_code(echelon: str | None) -> str:

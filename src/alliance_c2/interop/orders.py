@@ -1,4 +1,4 @@
-"""C2SIM order messages from simple order records (for the exercise and the simulation)."""
+"""C2SIM order messages from simple order records (for the exercise, the simulation, `order export`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
-from ..model import Architecture, UnknownIdError
-from .c2sim import SENDING_SYSTEM, Writer, c2sim_datetime, finish, message_root, organization_uuid
-from .codes import TASK_ACTION_CODES, stable_uuid
+from ..model import Architecture
+from .c2sim import SENDING_SYSTEM, Writer, c2sim_datetime, entity_uuid, finish, message_root
+from .codes import stable_uuid
 from .schema import DEFAULT_SCHEMA, schema_version
+from .task_verbs import task_verbs
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,8 @@ class OrderRecord:
 
 
 def task_action_code(action: str) -> str:
-    """The C2SIM TaskActionCode for a workbench action id; UnknownIdError otherwise."""
-    try:
-        return TASK_ACTION_CODES[action]
-    except KeyError:
-        raise UnknownIdError("action (no C2SIM task code)", action, sorted(TASK_ACTION_CODES)) from None
+    """The C2SIM TaskActionCode for a workbench action id (catalog/c2sim-tasks.yaml); UnknownIdError otherwise."""
+    return task_verbs().code_for(action)
 
 
 def order_message(
@@ -49,8 +47,9 @@ def order_message(
     """A C2SIM order message: one OrderBody with a task per record, all from one issuer.
 
     Unit UUIDs are those of the initialization export, so a C2SIM server that received
-    `export_c2sim(arch)` knows every performing entity. Raises ValueError for an empty list or
-    mixed issuers, UnknownIdError for an unknown organization or action.
+    `export_c2sim(arch)` knows every performing entity. Raises ValueError for an empty list,
+    mixed issuers or a performer that is not military, UnknownIdError for an unknown organization
+    or an action with no task code.
     """
     if not orders:
         raise ValueError("an order message needs at least one order")
@@ -59,25 +58,31 @@ def order_message(
         raise ValueError(f"one order message has one issuer; got {', '.join(sorted(issuers))}")
     for record in orders:
         arch.organization(record.issuer)
-        arch.organization(record.unit)
+        performer = arch.organization(record.unit)
+        if not performer.is_military:
+            raise ValueError(
+                f"{record.unit} ({performer.name_en or record.unit}, {performer.kind}) cannot perform a task: "
+                "a C2SIM task needs a military performing unit (headquarters, component command or unit)"
+            )
     codes = [task_action_code(o.action) for o in orders]
     issued_at = issued or datetime.now(UTC).replace(microsecond=0)
     order_id = stable_uuid(arch.id, "order", c2sim_datetime(issued_at), *(_record_key(o) for o in orders))
-    writer = Writer(schema_version(schema).namespace)
+    version = schema_version(schema)
+    writer = Writer(version.namespace)
     root, body = message_root(
         writer,
-        schema,
+        version,
         stable_uuid(arch.id, "conversation"),
         stable_uuid(order_id, "message"),
         sending_system,
         None,
     )
     order = writer.path(body, "DomainMessageBody", "OrderBody")
-    writer.sub(order, "FromSender", organization_uuid(arch.id, orders[0].issuer))
+    writer.sub(order, "FromSender", entity_uuid(arch, orders[0].issuer))
     receivers = list(dict.fromkeys(o.unit for o in orders))
-    # 1.1 allows exactly one receiver: the first unit (every task still names its performer).
-    for unit in receivers[:1] if schema == "1.1" else receivers:
-        writer.sub(order, "ToReceiver", organization_uuid(arch.id, unit))
+    # 1.1 and 1.0.0 allow exactly one receiver: the first unit (every task still names its performer).
+    for unit in receivers[:1] if version.single_receiver else receivers:
+        writer.sub(order, "ToReceiver", entity_uuid(arch, unit))
     writer.sub(writer.sub(order, "IssuedTime"), "IsoDateTime", c2sim_datetime(issued_at))
     writer.sub(order, "OrderID", order_id)
     for index, (record, code) in enumerate(zip(orders, codes, strict=True)):
@@ -95,7 +100,7 @@ def _task(
     task = writer.path(parent, "Task", "ManeuverWarfareTask")
     writer.sub(task, "Name", record.name or f"{record.action} {record.unit}")
     writer.sub(task, "UUID", task_id)
-    writer.sub(task, "PerformingEntity", organization_uuid(arch.id, record.unit))
+    writer.sub(task, "PerformingEntity", entity_uuid(arch, record.unit))
     start = writer.sub(task, "StartTime")
     if isinstance(record.start, timedelta):
         delay = writer.path(start, "SimulationTime", "DelayTimeAmount")

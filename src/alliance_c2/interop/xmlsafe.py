@@ -6,6 +6,7 @@ line prints `FILE:LINE: reason` and exits 2.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -14,6 +15,16 @@ from ..model import CatalogError, Problem
 from ..model.yamlsource import read_input_file
 
 MAX_XML_BYTES = 64 * 1024 * 1024
+
+# libxml2's words for its protective limits, and what they mean to the reader of the file.
+_ENTITIES = "DOCTYPE with entity declarations is not allowed (entity expansion is disabled)"
+_LIMITS = (
+    ("entity amplification", _ENTITIES),
+    ("entity reference loop", _ENTITIES),
+    ("Excessive depth", "elements are nested too deeply (more than 256 levels); refused"),
+    ("xmlSAX2Characters: huge text node", "a text node is too large; refused"),
+    ("Huge input lookup", "a single line or name is too large; refused"),
+)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -44,7 +55,7 @@ def parse_xml(data: bytes, path: str, max_bytes: int = MAX_XML_BYTES) -> etree._
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
-        raise _error(path, line, f"XML syntax error: {_reason(exc)}") from None
+        raise _error(path, line, _syntax_message(_reason(exc))) from None
     tree = root.getroottree()
     _reject_dtd(tree, data, path)
     return tree
@@ -59,8 +70,16 @@ def _reject_dtd(tree: etree._ElementTree, data: bytes, path: str) -> None:
     if declares_entities or external:
         offset = data.find(b"<!DOCTYPE")
         line = data.count(b"\n", 0, offset) + 1 if offset >= 0 else 1
-        what = "entity declarations" if declares_entities else "an external DTD"
-        raise _error(path, line, f"DOCTYPE with {what} is not allowed (entity expansion is disabled)")
+        message = _ENTITIES if declares_entities else "DOCTYPE with an external DTD is not allowed"
+        raise _error(path, line, message)
+
+
+def _syntax_message(reason: str) -> str:
+    """Plain words for a parser error: the reader never sees the parser's option names."""
+    for needle, plain in _LIMITS:
+        if needle.lower() in reason.lower():
+            return plain
+    return "XML syntax error: " + re.sub(r",? (use|see) (XML_PARSE_HUGE|xml\w+)[^.]*\.?", "", reason).rstrip(" ,")
 
 
 def _reason(exc: etree.XMLSyntaxError) -> str:

@@ -1,6 +1,6 @@
 """The model: typed arrangements loaded from the catalog, with line-aware validation."""
 
-from .architecture import Architecture, Organization, Plan, Relation, Role
+from .architecture import Architecture, Organization, Plan, Relation, Role, Side
 from .errors import CatalogError, Problem, UnknownIdError
 from .load import (
     ARCHITECTURES_DIR,
@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "Relation",
     "Role",
+    "Side",
     "UnknownIdError",
     "bundled_architectures",
     "civilian_reach",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Organization:
     unconfirmed: bool = False
     note_en: str | None = None
     note_ja: str | None = None
+    c2sim_uuid: str | None = None
 
     @property
     def is_military(self) -> bool:
@@ -77,6 +78,23 @@ class Plan:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
 
 
+@dataclass(frozen=True, slots=True)
+class Side:
+    """A force side (C2SIM `ForceSide`): its nations and its hostility code toward other sides."""
+
+    id: str
+    name_en: str
+    name_ja: str
+    nations: tuple[str, ...]
+    hostility: tuple[tuple[str, str], ...] = ()
+    c2sim_uuid: str | None = None
+    source: str | None = None
+    assumption: bool = False
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+
 @dataclass(frozen=True, eq=False)
 class Architecture:
     """One command-and-control arrangement. Identity-hashed, so it can key caches."""
@@ -97,6 +115,7 @@ class Architecture:
     presupposes_reforms: tuple[str, ...] = ()
     short_name_en: str | None = None
     short_name_ja: str | None = None
+    sides: tuple[Side, ...] = ()
     _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
     _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
 
@@ -111,6 +130,13 @@ class Architecture:
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
+
+    def with_relations(self, relations: tuple[Relation, ...], without: frozenset[str] = frozenset()) -> Architecture:
+        """A copy with other relations (and without the organizations in `without`); every other field kept."""
+        return replace(
+            self, relations=relations, organizations={k: v for k, v in self.organizations.items() if k not in without},
+            _out={}, _in={},
+        )
 
     def short_name(self, lang: str = "en") -> str:
         """A short name for prose and legends (the id when the file gives none)."""
@@ -143,6 +169,10 @@ class Architecture:
         for org in self.organizations.values():
             seen.setdefault(org.nation, None)
         return list(seen)
+
+    def side_of(self, nation: str) -> Side | None:
+        """The declared force side a nation belongs to, if any."""
+        return next((s for s in self.sides if nation in s.nations), None)
 
     def heads_of_government(self) -> dict[str, str]:
         """Nation -> id of its civilian head of government."""

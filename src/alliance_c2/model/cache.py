@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 _T = TypeVar("_T")
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: Organization.c2sim_uuid, Architecture.sides
 
 
 def cache_dir() -> Path:

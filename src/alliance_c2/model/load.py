@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Organization, Plan, Relation, Role
+from .architecture import Architecture, Organization, Plan, Relation, Role, Side
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MILITARY_KINDS
@@ -147,6 +147,7 @@ def architecture_from_document(
             unconfirmed=o.unconfirmed,
             note_en=o.note_en,
             note_ja=o.note_ja,
+            c2sim_uuid=o.c2sim_uuid.lower() if o.c2sim_uuid else None,
         )
         checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
     for i, o in enumerate(spec.organizations):
@@ -197,6 +198,8 @@ def architecture_from_document(
         checker.soft(("id",), f"architecture {spec.id!r}: no law_as_of (YYYY-MM-DD): the law in force today applies")
     elif not spec.law_as_of_source:
         checker.soft(("law_as_of",), f"architecture {spec.id!r}: law_as_of needs law_as_of_source saying why that date")
+    sides = _sides(spec, checker)
+    _unique_c2sim_uuids(spec, checker)
     cycle = _find_cycle(relations)
     if cycle is not None:
         names = " -> ".join([*cycle[0], cycle[0][0]])
@@ -232,6 +235,7 @@ def architecture_from_document(
         presupposes_reforms=tuple(spec.presupposes_reforms),
         short_name_en=spec.short_name_en,
         short_name_ja=spec.short_name_ja,
+        sides=sides,
     )
     return arch, checker.problems
 
@@ -257,6 +261,51 @@ class _Checker:
             self.soft(loc, f"{what}: missing Japanese name (name_ja)")
         if not spec.source and not spec.assumption:
             self.soft(loc, f"{what}: no source (add source: or assumption: true)")
+
+
+def _sides(spec: Any, checker: _Checker) -> tuple[Side, ...]:
+    """Force sides: unique ids, each nation on one side, hostility only toward declared sides."""
+    ids = [side.id for side in spec.sides]
+    owner: dict[str, str] = {}
+    sides: list[Side] = []
+    for i, side in enumerate(spec.sides):
+        loc: Loc = ("sides", i)
+        if side.id in ids[:i]:
+            checker.error((*loc, "id"), f"sides[{i}].id: duplicate side {side.id!r}")
+            continue
+        for nation in side.nations:
+            if nation in owner:
+                checker.error((*loc, "nations"), f"sides[{i}]: nation {nation} is already on side {owner[nation]!r}")
+            owner.setdefault(nation, side.id)
+        for other in side.hostility:
+            if other not in ids or other == side.id:
+                what = "itself" if other == side.id else f"unknown side {other!r}"
+                checker.error((*loc, "hostility", other), f"sides[{i}].hostility: {what}")
+        sides.append(
+            Side(
+                id=side.id,
+                name_en=side.name_en or side.id,
+                name_ja=side.name_ja or "",
+                nations=tuple(side.nations),
+                hostility=tuple(side.hostility.items()),
+                c2sim_uuid=side.c2sim_uuid.lower() if side.c2sim_uuid else None,
+                source=side.source,
+                assumption=side.assumption,
+            )
+        )
+    return tuple(sides)
+
+
+def _unique_c2sim_uuids(spec: Any, checker: _Checker) -> None:
+    """A C2SIM UUID names one entity: two organizations or sides may not share it."""
+    seen: dict[str, str] = {}
+    for key, items in (("organizations", spec.organizations), ("sides", spec.sides)):
+        for i, item in enumerate(items):
+            uuid = (item.c2sim_uuid or "").lower()
+            if uuid and uuid in seen:
+                checker.error((key, i, "c2sim_uuid"), f"{key}[{i}].c2sim_uuid: {uuid} is already used by {seen[uuid]!r}")
+            elif uuid:
+                seen[uuid] = item.id
 
 
 def _heads(orgs: dict[str, Organization], org_index: dict[str, int], checker: _Checker) -> dict[str, str]:

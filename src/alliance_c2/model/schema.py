@@ -59,6 +59,11 @@ assert len(Situation.__args__) == len(SITUATIONS)  # type: ignore[attr-defined]
 assert len(Echelon.__args__) == len(ECHELONS)  # type: ignore[attr-defined]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# C2SIM (JC3IEDM) HostilityStatusCode: how one force side regards another.
+HostilityCode = Literal[
+    "AFR", "AHO", "AIV", "ANT", "FAKER", "FR", "HO", "IV", "JOKER", "NEUTRL", "PENDNG", "SUSPCT", "UNK"
+]
 # APP-6C / 2525C letter SIDC: scheme, affiliation, dimension, status, function (6), HQ/TF, echelon,
 # country (2), order of battle. Only the warfighting scheme is used here.
 SIDC_PATTERN = re.compile(r"^S[PUAFNSHGWMDLJKO][PAGSUFXZ][AP][A-Z-]{6}[A-H-][A-N-][A-Z-]{2}[A-Z-]$")
@@ -97,6 +102,7 @@ class OrganizationSpec(_Sourced):
     roles: list[RoleSpec] = Field(default_factory=list)
     alternate: str | None = None
     predecessor_of: str | None = None
+    c2sim_uuid: str | None = Field(default=None, pattern=UUID_PATTERN)
 
     @field_validator("sidc")
     @classmethod
@@ -122,6 +128,25 @@ class PlanSpec(_Sourced):
     owner: str | None = None
 
 
+class SideSpec(_Sourced):
+    """A force side as C2SIM knows it: the nations on it and how it regards the other sides."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+    nations: list[str] = Field(default_factory=list)
+    hostility: dict[str, HostilityCode] = Field(default_factory=dict)
+    c2sim_uuid: str | None = Field(default=None, pattern=UUID_PATTERN)
+
+    @field_validator("nations")
+    @classmethod
+    def _nation_codes(cls, value: list[str]) -> list[str]:
+        bad = [n for n in value if not re.match(r"^[A-Z]{2,3}$", n)]
+        if bad:
+            raise ValueError(f"nation {bad[0]!r} is not a 2-3 letter code")
+        return value
+
+
 class ArchitectureSpec(_Sourced):
     kind: Literal["architecture"]
     id: str = Field(pattern=ID_PATTERN)
@@ -143,3 +168,4 @@ class ArchitectureSpec(_Sourced):
     # Reforms (law catalog ids) the arrangement needs to be lawful: its "lawful variant" switches them on.
     presupposes_reforms: list[str] = Field(default_factory=list)
     presupposes_reforms_source: str | None = None
+    sides: list[SideSpec] = Field(default_factory=list)

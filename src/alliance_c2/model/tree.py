@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.tree import Tree
 
-from .architecture import Architecture
+from .architecture import Architecture, Side
 from .vocabulary import COMMAND_KINDS, NATION_NAMES
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -19,6 +19,24 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "coordination": ("coordination", "調整"),
     "consultation": ("consultation", "協議"),
     "liaison": ("liaison", "連絡"),
+}
+
+
+# C2SIM HostilityStatusCode (JC3IEDM) in plain words.
+HOSTILITY_LABELS: dict[str, tuple[str, str]] = {
+    "FR": ("friend", "友軍"),
+    "HO": ("hostile", "敵対"),
+    "NEUTRL": ("neutral", "中立"),
+    "UNK": ("unknown", "不明"),
+    "SUSPCT": ("suspect", "疑わしい"),
+    "PENDNG": ("pending", "未定"),
+    "AFR": ("assumed friend", "友軍と推定"),
+    "AHO": ("assumed hostile", "敵対と推定"),
+    "AIV": ("assumed involved", "関与と推定"),
+    "ANT": ("assumed neutral", "中立と推定"),
+    "IV": ("involved", "関与"),
+    "FAKER": ("faker", "偽装（敵）"),
+    "JOKER": ("joker", "偽装（味方）"),
 }
 
 
@@ -77,15 +95,24 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
         branch = root.add(f"[bold]{label(head, None)}[/bold] [dim]{nation_label(arch.organizations[head].nation, lang)}[/dim]")
         grow(branch, head, frozenset({head}))
     others = [o for o in arch.organizations.values() if o.id not in placed]
-    if others:
+    tied = [o for o in others if arch.relations_to(o.id) or arch.relations_from(o.id)]
+    if tied:
         heading = "調整・協議・連絡機関" if lang == "ja" else "Coordination, consultation and liaison"
         extra = root.add(f"[bold]{heading}[/bold]")
-        for org in others:
+        for org in tied:
             node = extra.add(label(org.id, None))
             for rel in arch.relations_to(org.id):
                 node.add(f"[yellow]{kind_label(rel.kind, lang)}[/yellow] ← {arch.organizations[rel.from_id].name(lang)}")
             for rel in arch.relations_from(org.id):
                 node.add(f"[yellow]{kind_label(rel.kind, lang)}[/yellow] → {arch.organizations[rel.to_id].name(lang)}")
+    loose = [o for o in others if o not in tied]
+    if loose:
+        heading = "関係の定義されていない組織" if lang == "ja" else "Organizations without relations"
+        extra = root.add(f"[bold]{heading}[/bold]")
+        for org in loose:
+            extra.add(label(org.id, None) + f" [dim]{nation_label(org.nation, lang)}[/dim]")
+    if arch.sides:
+        _add_sides(root, arch, lang)
     if arch.plans:
         heading = "計画" if lang == "ja" else "Plans"
         plans = root.add(f"[bold]{heading}[/bold]")
@@ -93,6 +120,18 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
             owner = f" ← {arch.organizations[plan.owner].name(lang)}" if plan.owner else ""
             plans.add(f"{plan.name(lang)} [dim]{plan.id}[/dim]{owner}")
     return root
+
+
+def _add_sides(root: Tree, arch: Architecture, lang: str) -> None:
+    """Force sides with their nations and the hostility codes they declare toward the others."""
+    names = {side.id: side.name(lang) for side in arch.sides}
+    branch = root.add("[bold]" + ("勢力（C2SIM ForceSide）" if lang == "ja" else "Force sides (C2SIM ForceSide)") + "[/bold]")
+    for side in arch.sides:
+        nations = ", ".join(f"{nation_label(n, lang)} ({n})" for n in side.nations) or "-"
+        node = branch.add(f"{side.name(lang)} [dim]{side.id}[/dim]: {nations}")
+        for other, code in side.hostility:
+            word = HOSTILITY_LABELS.get(code, (code, code))[1 if lang == "ja" else 0]
+            node.add(f"[yellow]{word} ({code})[/yellow] → {names.get(other, other)}")
 
 
 def arrangement_dict(arch: Architecture) -> dict[str, Any]:
@@ -122,6 +161,7 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "source": o.source,
                 "assumption": o.assumption,
                 "unconfirmed": o.unconfirmed,
+                "c2sim_uuid": o.c2sim_uuid,
             }
         )
         orgs.append(d)
@@ -168,5 +208,20 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
             "organizations": orgs,
             "relations": rels,
             "plans": plans,
+            "sides": [_side_dict(side) for side in arch.sides],
         }
     )
+
+
+def _side_dict(side: Side) -> dict[str, Any]:
+    data = {
+        "id": side.id,
+        "name_en": side.name_en,
+        "name_ja": side.name_ja,
+        "nations": list(side.nations),
+        "hostility": dict(side.hostility),
+        "c2sim_uuid": side.c2sim_uuid,
+        "source": side.source,
+        "assumption": side.assumption,
+    }
+    return {k: v for k, v in data.items() if v not in (None, False, "", [], {})}

@@ -17,9 +17,10 @@ from itertools import pairwise
 from xml.sax.saxutils import escape
 
 from ..analysis import interoperability_level
-from ..model import Architecture, Organization, Relation, Role
+from ..model import Architecture, Organization, Relation, Role, Side
 from ..model.tree import kind_label, nation_label
 from ..model.vocabulary import COMMAND_KINDS, RELATION_KINDS
+from .symbols import Symbol, render_symbol
 
 FONT_FAMILY = "'Noto Sans CJK JP', 'Noto Sans JP', 'IPAexGothic', sans-serif"
 A4_LANDSCAPE_PX = 1123  # 297 mm at 96 px per inch: the width the font sizes are chosen for
@@ -34,8 +35,10 @@ _WRAP = 136.0
 _PAD_X = 8.0
 _PAD_Y = 6.0
 _MIN_BOX = 92.0
-_GLYPH_W = 16.0
-_GLYPH_H = 11.0
+# APP-6 symbols (milsymbol): rendered at this size, then scaled to fit the box beside the names.
+_SYMBOL_SIZE = 19.0
+_SYMBOL_MAX_W = 40.0
+_SYMBOL_GAP = 5.0
 _MARGIN = 16.0
 _BAND_LABEL_W = 30.0
 _ROW_GAP = 46.0
@@ -107,7 +110,6 @@ _DEFAULT_STYLE = _EdgeStyle("#555555", 1.2, "4 2", "arrow")
 _NATION_FILL = {"JPN": "#fbe4e1", "USA": "#dfe9f8", "ROK": "#e2f2df", "UN": "#dcf1f5", "TWN": "#fcf1cc"}
 _NATION_STROKE = {"JPN": "#b0574e", "USA": "#4b6fa6", "ROK": "#4f8a4b", "UN": "#3a8896", "TWN": "#a3852b"}
 _COMBINED_STROKE = "#4a2377"
-_SIDC_FILL = {"F": "#80e0ff", "A": "#80e0ff", "H": "#ff8080", "S": "#ff8080", "N": "#aaffaa", "U": "#ffff80"}
 
 
 @dataclass(slots=True)
@@ -508,10 +510,11 @@ def _measure(node: _Node, org: Organization, lang: str) -> None:
         + [_text_width(t, _OTHER_PX) for t in node.others]
         + [_text_width(t, _TAG_PX) * 1.06 + 14 for t in node.tag]
     )
-    glyph = 2 * (_GLYPH_W + 4) if org.sidc else 0.0
-    node.width = max(_MIN_BOX, text_w + 2 * _PAD_X + glyph)
     node.height = 2 * _PAD_Y + len(node.names) * _NAME_LINE + len(node.others) * _OTHER_LINE
     node.height += _tag_height(node.tag) + 4 if node.tag else 0.0
+    # The symbol sits left of the names; the same room on the right keeps the names centred.
+    room = 2 * (_symbol_scale(org.sidc, node.height)[1] + _SYMBOL_GAP) if org.sidc else 0.0
+    node.width = max(_MIN_BOX, text_w + 2 * _PAD_X + room)
 
 
 def _separation(a: _Node, b: _Node) -> float:
@@ -779,7 +782,7 @@ def _node_svg(node: _Node, org: Organization, lang: str) -> str:
     if node.tag:
         out.append(_tag(node.x, y + 3, node.tag))
     if org.sidc:
-        out.append(_glyph(org.sidc, x0 + 6, y0 + 7))
+        out.append(_symbol(org.sidc, x0 + _SYMBOL_GAP, node.y, node.height))
     out.append("</g>")
     return "\n".join(out)
 
@@ -812,30 +815,18 @@ def _tag(cx: float, top: float, lines: Sequence[str]) -> str:
     return "".join(out)
 
 
-_FRAMES = {  # 16 x 11 frames in glyph coordinates
-    "hostile": '<path d="M8,-2 L16,5.5 L8,13 L0,5.5 z"',
-    "neutral": '<rect x="2.5" y="0" width="11" height="11"',
-    "air": '<path d="M0,11 C0,-3 16,-3 16,11 z"',
-    "sea": '<circle cx="8" cy="5.5" r="6"',
-    "subsurface": '<path d="M0,0 C0,14 16,14 16,0 z"',
-    "ground": '<rect x="0" y="0" width="16" height="11"',
-}
+def _symbol_scale(sidc: str, box_height: float) -> tuple[Symbol, float]:
+    """The rendered symbol and its width once scaled to fit beside the names in a box this tall."""
+    symbol = render_symbol(sidc, _SYMBOL_SIZE)
+    scale = min(1.0, (box_height - 6) / symbol.height, _SYMBOL_MAX_W / symbol.width)
+    return symbol, symbol.width * scale
 
 
-def _glyph(sidc: str, x: float, y: float) -> str:
-    """A small APP-6 frame: shape by affiliation, or by battle dimension for friends."""
-    affiliation, dimension = sidc[1], sidc[2]
-    if affiliation in ("H", "S"):
-        frame = "hostile"
-    elif affiliation in ("N", "U", "P"):
-        frame = "neutral"
-    else:
-        frame = {"A": "air", "P": "air", "S": "sea", "U": "subsurface"}.get(dimension, "ground")
-    fill = _SIDC_FILL.get(affiliation, "#ffff80")
-    return (
-        f'<g class="sidc" data-sidc="{escape(sidc)}" transform="translate({_f(x)},{_f(y)})">'
-        f'{_FRAMES[frame]} fill="{fill}" stroke="#000000" stroke-width="0.9"/></g>'
-    )
+def _symbol(sidc: str, x: float, cy: float, box_height: float) -> str:
+    """The organization's APP-6 symbol, vertically centred in its box at the left edge."""
+    symbol, width = _symbol_scale(sidc, box_height)
+    scale = width / symbol.width
+    return symbol.placed(x, cy - symbol.height * scale / 2, scale)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -979,6 +970,9 @@ def _legend(
         entries.append((_swatch(nation, combined=False), label))
     if any(o.combined for o in arch.organizations.values()):
         entries.append((_swatch(arch.nations[0], combined=True), _pair(lang, "combined HQ", "連合司令部")))
+    entries += [(_side_sample(side.nations), _side_label(arch, side, lang)) for side in arch.sides]
+    if any(o.sidc for o in arch.organizations.values()):
+        entries.append((_symbol_sample(), _pair(lang, "APP-6 symbol (from the SIDC)", "APP-6記号（SIDCから描画）")))
     widths = _legend_columns([_text_width(label, 11) + 70 for _, label in entries])
     columns = len(widths)
     rows = -(-len(entries) // columns)
@@ -1008,6 +1002,30 @@ def _legend_columns(cells: Sequence[float]) -> list[float]:
 def _line_sample(kind: str, prefix: str, faded: bool) -> str:
     opacity = f' opacity="{_FADED}"' if faded else ""
     return f'<g{opacity}><path d="M4,10 L46,10" {_stroke_attrs(kind, prefix)}/></g>'
+
+
+def _side_label(arch: Architecture, side: Side, lang: str) -> str:
+    """'Force side NATO (NLD, DEU): HO → Opposing side' in the diagram's language first."""
+    names = {other.id: other.name(lang) for other in arch.sides}
+    ties = ", ".join(f"{code} → {names.get(other, other)}" for other, code in side.hostility)
+    nations = ", ".join(side.nations)
+    text = _pair(lang, f"force side {side.name('en')}", f"勢力 {side.name('ja')}")
+    return f"{text} ({nations})" + (f": {ties}" if ties else "")
+
+
+def _side_sample(nations: Sequence[str]) -> str:
+    fill = _NATION_FILL.get(nations[0], "#ececec") if nations else "#ececec"
+    return (
+        f'<rect x="8" y="2" width="34" height="16" rx="4" fill="{fill}" stroke="#333333" '
+        'stroke-width="1" stroke-dasharray="3 2"/>'
+    )
+
+
+def _symbol_sample() -> str:
+    """A friendly land unit, drawn by the same renderer as the boxes."""
+    symbol = render_symbol("SFGPU----------", _SYMBOL_SIZE)
+    scale = 18.0 / symbol.height
+    return symbol.placed(25 - symbol.width * scale / 2, 1, scale)
 
 
 def _swatch(nation: str, combined: bool) -> str:

@@ -100,18 +100,6 @@ class Routing:
         return tuple(hops)
 
 
-def with_relations(arch: Architecture, relations: tuple[Relation, ...], lost: frozenset[str] = frozenset()) -> Architecture:
-    """A copy of `arch` with other relations (and without the `lost` organizations)."""
-    return Architecture(
-        id=arch.id, name_en=arch.name_en, name_ja=arch.name_ja,
-        organizations={k: v for k, v in arch.organizations.items() if k not in lost},
-        relations=relations, plans=arch.plans, guidelines=arch.guidelines, era=arch.era,
-        description_en=arch.description_en, description_ja=arch.description_ja, source=arch.source,
-        path=arch.path, law_as_of=arch.law_as_of, presupposes_reforms=arch.presupposes_reforms,
-        short_name_en=arch.short_name_en, short_name_ja=arch.short_name_ja,
-    )
-
-
 def without_organizations(arch: Architecture, lost: frozenset[str], successor: dict[str, str]) -> Architecture:
     """The arrangement after losing organizations: their relations pass to their successors."""
     kept = set(arch.organizations) - lost
@@ -125,7 +113,7 @@ def without_organizations(arch: Architecture, lost: frozenset[str], successor: d
         seen.add((a, b, rel.kind))
         relations.append(Relation(a, b, rel.kind, rel.active_in, rel.source, rel.assumption, rel.unconfirmed,
                                   rel.note_en, rel.note_ja))
-    return with_relations(arch, tuple(relations), lost)
+    return arch.with_relations(tuple(relations), lost)
 
 
 def successors(arch: Architecture) -> dict[str, str]:
@@ -185,8 +173,8 @@ class _Levels:
     def __init__(self, arch: Architecture, reforms: tuple[str, ...]) -> None:
         orgs = arch.organizations
         unlawful = set(unlawful_relations(arch, reforms))
-        self.lawful_arch = with_relations(arch, tuple(r for r in arch.relations if r not in unlawful))
-        self.national_arch = with_relations(arch, tuple(
+        self.lawful_arch = arch.with_relations(tuple(r for r in arch.relations if r not in unlawful))
+        self.national_arch = arch.with_relations(tuple(
             r for r in arch.relations
             if r.kind not in _TRANSFER_KINDS or orgs[r.from_id].nation == orgs[r.to_id].nation
         ))

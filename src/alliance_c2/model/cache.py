@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 _T = TypeVar("_T")
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # raise when a cached type changes shape
 
 
 def cache_dir() -> Path:

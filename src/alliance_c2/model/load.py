@@ -98,6 +98,8 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
             msg = f"unknown value {err.get('input')!r}: {msg}"
         elif err["type"] == "missing":
             msg = "required field is missing"
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
         out.append(doc.problem(loc, f"{field}: {msg}"))
     return out
 

@@ -205,3 +205,12 @@ def test_analyze_in_japanese_quotes_the_definition_and_labels_the_rule(cli) -> N
     assert code == 0
     assert "「力を合わせて支えあう。」" in out
     assert "本プロジェクトの解釈" in out
+
+
+def test_docs_quote_the_four_definitions_and_every_rule() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "levels.md").read_text(encoding="utf-8")
+    catalog = level_catalog()
+    for definition in catalog.levels.values():
+        assert definition.definition_ja in docs and definition.definition_en in docs
+    for rule_id in catalog.rules:
+        assert f"`{rule_id}`" in docs

@@ -138,7 +138,7 @@ def _result(
 
 def _crosses(a: Organization, b: Organization) -> bool:
     """Whether a relation between `a` and `b` crosses a national line (a bilateral body shares both)."""
-    return not set(a.member_nations()) & set(b.member_nations())
+    return not a.shares_nation(b)
 
 
 def _nation_list(nations: set[str]) -> str:

@@ -224,7 +224,7 @@ def _analyze(arch: Architecture, situation: str) -> Analysis:
         }
         for r in arch.active_relations(situation)
         if r.kind in ("opcon", "tacon", "command", "adcon")
-        and not set(orgs[r.from_id].member_nations()) & set(orgs[r.to_id].member_nations())
+        and not orgs[r.from_id].shares_nation(orgs[r.to_id])
         and orgs[r.to_id].is_military
     ]
     depth = max((len(c[0].path) - 1 for c in chains.values()), default=0)
@@ -252,7 +252,7 @@ def _counts(arch: Architecture, situation: str) -> dict[str, Any]:
     by_nation: dict[str, int] = {}
     for org in arch.organizations.values():
         by_kind[org.kind] = by_kind.get(org.kind, 0) + 1
-        nation = "/".join(org.member_nations())
+        nation = "/".join(org.nations) if org.nations else org.nation
         by_nation[nation] = by_nation.get(nation, 0) + 1
     rel_kinds: dict[str, int] = {}
     for rel in arch.active_relations(situation):

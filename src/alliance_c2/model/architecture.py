@@ -53,6 +53,12 @@ class Organization:
         """The nations the organization belongs to: both (or all) for a bilateral body."""
         return self.nations or (self.nation,)
 
+    def shares_nation(self, other: Organization) -> bool:
+        """Whether the two belong to a common nation (a bilateral body shares each of its nations)."""
+        if not self.nations and not other.nations:
+            return self.nation == other.nation
+        return not set(self.member_nations()).isdisjoint(other.member_nations())
+
     def belongs_to(self, nation: str) -> bool:
         """Whether `nation` is the organization's nation or one of a bilateral body's nations."""
         return nation == self.nation or nation in self.nations

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache import cached
 from .errors import CatalogError, Problem
-from .load import CATALOG_DIR, parse_spec
+from .load import CATALOG_DIR, parse_spec, validator_of
 from .vocabulary import LEVELS
 from .yamlsource import YamlDocument, read_yaml
 
@@ -114,13 +114,4 @@ def _from_document(doc: YamlDocument, strict: bool) -> tuple[LevelCatalog | None
     return catalog, problems
 
 
-def validate_levels_document(doc: YamlDocument, strict: bool) -> list[Problem]:
-    """Every problem in a `kind: levels` file."""
-    try:
-        _, problems = _from_document(doc, strict)
-    except CatalogError as exc:
-        return exc.problems
-    return problems
-
-
-VALIDATORS = {"levels": validate_levels_document}
+VALIDATORS = {"levels": validator_of(_from_document)}

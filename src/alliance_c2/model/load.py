@@ -22,6 +22,7 @@ _T = TypeVar("_T", bound="BaseModel")
 Loc = tuple[int | str, ...]
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+_NO_SITUATIONS: frozenset[str] = frozenset()
 ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
 
 
@@ -185,7 +186,7 @@ def architecture_from_document(
             unconfirmed=r.unconfirmed,
             note_en=r.note_en,
             note_ja=r.note_ja,
-            interpreted_in=frozenset(r.interpreted_in),
+            interpreted_in=frozenset(r.interpreted_in) if r.interpreted_in else _NO_SITUATIONS,
         )
         rel_index[rel] = i
         relations.append(rel)
@@ -357,12 +358,20 @@ def civilian_reach(
 Validator = Callable[[YamlDocument, bool], list[Problem]]
 
 
-def validate_architecture_document(doc: YamlDocument, strict: bool) -> list[Problem]:
-    try:
-        _, problems = architecture_from_document(doc, strict=strict)
-    except CatalogError as exc:
-        return exc.problems
-    return problems
+def validator_of(build: Callable[[YamlDocument, bool], tuple[object, list[Problem]]]) -> Validator:
+    """A `validate FILE` check from a builder that returns (value, problems) or raises CatalogError."""
+
+    def validate(doc: YamlDocument, strict: bool) -> list[Problem]:
+        try:
+            _, problems = build(doc, strict)
+        except CatalogError as exc:
+            return exc.problems
+        return problems
+
+    return validate
+
+
+validate_architecture_document = validator_of(lambda doc, strict: architecture_from_document(doc, strict=strict))
 
 
 def validate_file(path: str | Path, *, strict: bool = False, validators: dict[str, Validator] | None = None) -> list[Problem]:

@@ -82,7 +82,9 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
     ]
     for head in roots:
         placed.add(head)
-        branch = root.add(f"[bold]{label(head, None)}[/bold] [dim]{nation_label(arch.organizations[head].nation, lang)}[/dim]")
+        org = arch.organizations[head]
+        nation = "" if org.bilateral else f" [dim]{nation_label(org.nation, lang)}[/dim]"
+        branch = root.add(f"[bold]{label(head, None)}[/bold]{nation}")
         grow(branch, head, frozenset({head}))
     others = [o for o in arch.organizations.values() if o.id not in placed]
     if others:

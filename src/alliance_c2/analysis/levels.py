@@ -124,6 +124,14 @@ def _result(
 ) -> LevelResult:
     definition = level_catalog().definition(level)
     interpreted = bool(deciding) and all(r.interpreted(situation) for r in deciding)
+    if interpreted:
+        evidence = [
+            *evidence,
+            (
+                f"interpretation: these relations are active in {situation} only as this project's reading of its source",
+                f"解釈：これらの関係が{situation}で有効なのは出典に対する本プロジェクトの解釈による",
+            ),
+        ]
     return LevelResult(
         level=level,
         rule=rule,
@@ -176,7 +184,6 @@ def _unified(arch: Architecture, situation: str) -> LevelResult | None:
             f"{commander}{flag_ja}が{_nation_list(set(nations))}の部隊の作戦統制を持つ：{listed}",
         )
     ]
-    evidence += _interpretation_notes(links, situation)
     return _result("unified", UNIFIED_RULE, evidence, commander, links, situation)
 
 
@@ -249,7 +256,6 @@ def _combined_staff(arch: Architecture, situation: str) -> LevelResult | None:
                     f"{org.id}は{_nation_list(nations)}の幕僚又は部隊を持つ連合司令部：{links}",
                 )
             ]
-            evidence += _interpretation_notes(joining, situation)
             return _result("integrated", COMBINED_STAFF_RULE, evidence, org.id, joining, situation)
     return None
 
@@ -279,7 +285,6 @@ def _cross_national_tacon(arch: Architecture, situation: str) -> LevelResult | N
         )
         for rel in links
     ]
-    evidence += _interpretation_notes(links, situation)
     return _result("integrated", TACON_RULE, evidence, holder, links, situation)
 
 
@@ -309,7 +314,6 @@ def _coordinated(arch: Architecture, situation: str) -> LevelResult | None:
         for b in sorted(joined, key=lambda b: (b != body, b))
     ]
     deciding = [r for b in joined for r in members[b]]
-    evidence += _interpretation_notes(deciding, situation)
     return _result("coordinated", COORDINATION_RULE, evidence, body, deciding, situation)
 
 
@@ -334,15 +338,3 @@ def _deconflict(arch: Architecture, situation: str) -> LevelResult:
         if len(nations) >= 2
     ]
     return _result("deconflict", DECONFLICT_RULE, evidence, None, [], situation)
-
-
-def _interpretation_notes(deciding: list[Relation], situation: str) -> list[tuple[str, str]]:
-    """Say so when every deciding relation is active here only by this project's interpretation."""
-    if not deciding or not all(r.interpreted(situation) for r in deciding):
-        return []
-    return [
-        (
-            f"interpretation: these relations are active in {situation} only as this project's reading of its source",
-            f"解釈：これらの関係が{situation}で有効なのは出典に対する本プロジェクトの解釈による",
-        )
-    ]

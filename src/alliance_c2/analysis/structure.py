@@ -102,13 +102,15 @@ class _NationalChains:
         self._memo: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def _parent(self, org_id: str, nation: str) -> Relation | None:
-        candidates = [
-            r for r in self._above.get(org_id, ()) if carries_authority(r, self._orgs[org_id], nation)
-            and self._orgs[r.from_id].belongs_to(nation)
-        ]
-        chain = [r for r in candidates if r.kind in CIVILIAN_CHAIN_KINDS]
-        ordered = chain or candidates
-        return ordered[0] if ordered else None
+        target = self._orgs[org_id]
+        membership: Relation | None = None
+        for rel in self._above.get(org_id, ()):
+            if not self._orgs[rel.from_id].belongs_to(nation) or not carries_authority(rel, target, nation):
+                continue
+            if rel.kind in CIVILIAN_CHAIN_KINDS:
+                return rel
+            membership = membership or rel
+        return membership
 
     def chain(self, org_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(ids from the top down to `org_id`, relation kinds between them) along its own nation."""

@@ -116,10 +116,12 @@ class _NationalChains:
         """(ids from the top down to `org_id`, relation kinds between them) along its own nation."""
         nation = self._orgs[org_id].nation
         pending: list[tuple[str, str | None]] = []
+        visited: set[str] = set()
         node: str | None = org_id
         while node is not None and (node, nation) not in self._memo:
-            if any(n == node for n, _ in pending):  # guard against a malformed loop; validation reports cycles
+            if node in visited:  # guard against a malformed loop; validation reports cycles
                 break
+            visited.add(node)
             up = self._parent(node, nation)
             pending.append((node, up.kind if up else None))
             node = up.from_id if up else None
@@ -136,8 +138,9 @@ def single_points_of_failure(arch: Architecture, situation: str) -> list[SingleP
     """Organizations whose loss cuts military units of their nation from its head of government.
 
     Authority flows along active political-direction, command, OPCON and TACON relations, and into a
-    bilateral body through its members (coordination, consultation). An organization with a designated `alternate` is not a single point (succession covers it);
-    heads of government are left out, their succession being constitutional and outside the model.
+    bilateral body through its members (coordination, consultation). An organization with a designated
+    `alternate` is not a single point (succession covers it); heads of government are left out, their
+    succession being constitutional and outside the model.
     """
     orgs = arch.organizations
     succ: dict[str, list[str]] = {}

@@ -57,9 +57,11 @@ class LevelCatalog:
     source: str
 
     def definition(self, level: str) -> LevelDefinition:
+        """The study's definition of `level` (a LEVELS id)."""
         return self.levels[level]
 
     def rule(self, rule_id: str) -> LevelRule:
+        """The rule with this id (one of `alliance_c2.analysis.levels.RULES`)."""
         return self.rules[rule_id]
 
 

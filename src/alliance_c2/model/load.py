@@ -22,8 +22,9 @@ _T = TypeVar("_T", bound="BaseModel")
 Loc = tuple[int | str, ...]
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
-_NO_SITUATIONS: frozenset[str] = frozenset()
 ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
+# One shared empty set for the many relations without `interpreted_in` (large files).
+_NO_SITUATIONS: frozenset[str] = frozenset()
 
 
 def bundled_architectures() -> list[str]:

@@ -12,7 +12,12 @@ from .model.load import Validator
 def _kind_validators() -> dict[str, Validator]:
     validators: dict[str, Validator] = {}
     # Each layer contributes the kinds it owns; a layer not yet present simply adds none.
-    for module_name in ("alliance_c2.model.guidelines", "alliance_c2.law.catalog", "alliance_c2.sim.catalog"):
+    for module_name in (
+        "alliance_c2.model.guidelines",
+        "alliance_c2.model.levels",
+        "alliance_c2.law.catalog",
+        "alliance_c2.sim.catalog",
+    ):
         try:
             module: Any = __import__(module_name, fromlist=["VALIDATORS"])
         except ModuleNotFoundError:

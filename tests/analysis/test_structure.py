@@ -14,8 +14,12 @@ from alliance_c2.model import load_architecture
 EXPECTED_LEVELS = [
     ("2015-guidelines", "peacetime", "coordinated"),
     ("2015-guidelines", "armed-attack", "coordinated"),
+    ("2024-proposal", "peacetime", "integrated"),
+    ("2024-proposal", "gray-zone", "integrated"),
     ("2024-proposal", "armed-attack", "unified"),
     ("2024-proposal", "survival-threatening", "unified"),
+    ("2024-integrated", "peacetime", "integrated"),
+    ("2024-integrated", "armed-attack", "integrated"),
     ("us-rok-cfc", "armed-attack", "unified"),
     ("1978-guidelines", "peacetime", "deconflict"),
     ("1997-guidelines", "peacetime", "deconflict"),
@@ -38,7 +42,9 @@ def test_unified_evidence_names_the_combined_headquarters() -> None:
     assert evidence[0].startswith("jpn-jjoc")
 
 
-@pytest.mark.parametrize("arch_id", ["1978-guidelines", "1997-guidelines", "2015-guidelines", "2024-proposal", "us-rok-cfc"])
+@pytest.mark.parametrize(
+    "arch_id", ["1978-guidelines", "1997-guidelines", "2015-guidelines", "2024-integrated", "2024-proposal", "us-rok-cfc"]
+)
 def test_civilian_control_holds_in_every_bundled_arrangement(arch_id: str) -> None:
     result = analyze(load_architecture(arch_id), "armed-attack")
     assert result.civilian_control["ok"], result.civilian_control
@@ -60,7 +66,7 @@ def test_us_unit_in_2015_has_only_its_national_chain() -> None:
 
 
 def test_cross_national_opcon_only_in_proposal_and_cfc() -> None:
-    for arch_id, expect in (("2015-guidelines", False), ("2024-proposal", True), ("us-rok-cfc", True)):
+    for arch_id, expect in (("2015-guidelines", False), ("2024-integrated", False), ("2024-proposal", True), ("us-rok-cfc", True)):
         cross = analyze(load_architecture(arch_id), "armed-attack").cross_national
         assert any(c["kind"] == "opcon" for c in cross) is expect, arch_id
 
@@ -94,3 +100,16 @@ def test_analyze_json_has_the_documented_keys() -> None:
     assert {"id", "situation", "level", "level_rule", "chains", "single_points_of_failure"} <= set(data)
     assert data["level"] == "unified"
     assert data["situation"] == "armed-attack"
+
+
+def test_cfc_chain_runs_through_the_bilateral_committees_to_its_host_nation() -> None:
+    result = analyze(load_architecture("us-rok-cfc"), "armed-attack")
+    operational = next(c for c in result.chains["rok-designated-ground-units"] if c.kind == "operational")
+    assert operational.path == ("rok-president", "rok-mnd", "scm", "mcm", "cfc", "cfc-gcc", "rok-designated-ground-units")
+    assert operational.relations[:2] == ("political-direction", "consultation")
+
+
+def test_a_bilateral_body_link_is_not_cross_national() -> None:
+    # MCM (ROK and U.S.) directs CFC (recorded under ROK): the link stays within the nations it joins.
+    cross = analyze(load_architecture("us-rok-cfc"), "armed-attack").cross_national
+    assert not any(c["from"] == "mcm" for c in cross)

@@ -6,10 +6,10 @@ import pytest
 
 from alliance_c2.model import ARCHITECTURES_DIR, bundled_architectures, load_architecture, validate_file
 
-EXPECTED = {"1978-guidelines", "1997-guidelines", "2015-guidelines", "2024-proposal", "us-rok-cfc"}
+EXPECTED = {"1978-guidelines", "1997-guidelines", "2015-guidelines", "2024-integrated", "2024-proposal", "us-rok-cfc"}
 
 
-def test_all_five_arrangements_are_bundled() -> None:
+def test_all_six_arrangements_are_bundled() -> None:
     assert set(bundled_architectures()) >= EXPECTED
 
 
@@ -62,3 +62,45 @@ def test_era_correct_bodies_in_1978_and_1997() -> None:
         assert "jpn-jjoc" not in arch.organizations
         assert "jpn-gcc" not in arch.organizations
         assert "usa-indopacom" not in arch.organizations
+
+
+def test_proposal_planning_runs_from_the_scc_instruction_to_the_combined_commander() -> None:
+    arch = load_architecture("2024-proposal")
+    edges = {(r.from_id, r.to_id, r.kind) for r in arch.relations}
+    assert ("scc", "alliance-planning-cell", "political-direction") in edges
+    assert ("alliance-planning-cell", "jpn-jjoc", "support") in edges
+    assert ("jpn-jjoc", "alliance-planning-cell", "support") not in edges
+    assert ("alliance-planning-cell", "scc", "consultation") not in edges
+    jtl = next(p for p in arch.plans if p.id == "joint-target-list")
+    assert (jtl.owner, jtl.directed_by) == ("jpn-jjoc", "scc")
+
+
+def test_scc_gains_no_authority_over_forces_from_its_instruction() -> None:
+    # The instruction to draw up plans reaches the planning function, never a headquarters or unit.
+    arch = load_architecture("2024-proposal")
+    directed = {r.to_id for r in arch.relations_from("scc") if r.kind in ("political-direction", "command", "opcon", "tacon")}
+    assert all(not arch.organizations[o].is_military for o in directed)
+
+
+def test_cfc_is_directed_by_the_military_committee_not_the_rok_jcs() -> None:
+    arch = load_architecture("us-rok-cfc")
+    above = {(r.from_id, r.kind) for r in arch.relations_to("cfc") if r.kind in ("political-direction", "command")}
+    assert above == {("mcm", "political-direction")}
+    assert ("scm", "political-direction") in {(r.from_id, r.kind) for r in arch.relations_to("mcm")}
+    usfk = arch.organizations["usa-usfk"]
+    assert any("CFC" in role.name_en for role in usfk.roles)
+
+
+def test_peacetime_opcon_of_rok_forces_cites_the_1994_return() -> None:
+    arch = load_architecture("us-rok-cfc")
+    national = [r for r in arch.relations_from("rok-jcs") if r.kind == "command"]
+    assert len(national) == 3
+    for rel in national:
+        assert not rel.assumption and rel.source and "1994" in rel.source
+
+
+def test_1997_bcc_names_the_joint_staff_council() -> None:
+    arch = load_architecture("1997-guidelines")
+    assert "jpn-jsc" in {r.from_id for r in arch.relations_to("bcc")}
+    assert "jpn-joint-staff" not in arch.organizations
+    assert "Joint Staff Council" in (arch.organizations["bcc"].note_en or "")

@@ -38,11 +38,29 @@ def test_diff_2015_to_proposal_lists_the_studys_changes() -> None:
     result = diff_guidelines("2015", "2024-proposal")
     replaced = {(tuple(r["from"]), r["to"]) for r in result["replaced"]}
     assert any("acm" in old and new == "unified-c2-jjoc" for old, new in replaced)
-    assert any("bpm" in old and new == "taiwan-strait-plan" for old, new in replaced)
+    assert any("bpm" in old and new == "alliance-c2-mechanism-planning" for old, new in replaced)
     assert any("air-missile-defense" in old and new == "iamd-counterstrike" for old, new in replaced)
     added = {e["id"] for e in result["added"]}
     assert {"combined-commander-jsdf", "opcon-transfer-law", "joint-target-list"} <= added
     assert "acm" not in {e["id"] for e in result["removed"]}
+
+
+def test_proposal_adds_liaison_officers_and_plans_without_replacing_coordination_or_the_bpm() -> None:
+    result = diff_guidelines("2015", "2024-proposal")
+    added = {e["id"] for e in result["added"]}
+    assert {"multinational-liaison-jjoc", "taiwan-strait-plan"} <= added
+    assert "operational-coordination" in result["kept"]
+    replaced_by = {r["to"]: r["from"] for r in result["replaced"]}
+    assert replaced_by["alliance-c2-mechanism-planning"] == ["bpm"]
+    assert "taiwan-strait-plan" not in replaced_by
+    assert "multinational-liaison-jjoc" not in replaced_by
+
+
+def test_1997_bilateral_coordination_center_names_the_joint_staff_council() -> None:
+    element = load_guidelines("1997").element("bilateral-coordination-mechanism")
+    assert element is not None
+    assert "Joint Staff Council and service staffs" in (element.note_en or "")
+    assert "統合幕僚会議" in (element.note_ja or "")
 
 
 def test_diff_1997_to_2015_replaces_the_contingency_only_mechanism() -> None:

@@ -27,7 +27,19 @@ def test_architectures_lists_levels(cli) -> None:
     assert code == 0
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["2024-proposal"]["level_armed_attack"] == "unified"
+    assert rows["2024-proposal"]["level_peacetime"] == "integrated"
+    assert rows["2024-integrated"]["level_armed_attack"] == rows["2024-integrated"]["level_peacetime"] == "integrated"
     assert rows["1978-guidelines"]["level_peacetime"] == "deconflict"
+
+
+def test_show_names_the_plans_and_who_instructs_them(cli) -> None:
+    code, out, _ = cli("show", "2024-proposal")
+    assert code == 0
+    plans = out[out.index("Plans"):]
+    assert "joint-target-list ← Japan Joint Operations Command" in plans
+    assert plans.count("(on instruction of") == 4
+    code, out, _ = cli("show", "2024-proposal", "--lang", "ja")
+    assert "（日米安全保障協議委員会の指示）" in out
 
 
 def test_public_api_is_reexported() -> None:

@@ -189,3 +189,23 @@ def test_cli_writes_the_diagram(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["diagram", str(source), "-o", str(out), "--lang", "ja"])
     assert result.exit_code == 0, result.output
     assert "統合作戦司令部" in _joined(_tree(out.read_text(encoding="utf-8")))
+
+
+def test_bilateral_bodies_are_drawn_in_both_nations_colours_with_a_legend_entry() -> None:
+    arch = load_architecture("2024-proposal")
+    for lang, label in (("en", "bilateral body"), ("ja", "二国間機関")):
+        root = _tree(architecture_svg(arch, lang=lang))
+        drawn = {
+            g.get("data-org")
+            for g in root.iter(f"{SVG}g")
+            if g.get("class") == "node" and any(b.get("class") == "bilateral" for b in g.iter(f"{SVG}g"))
+        }
+        assert drawn == {o.id for o in arch.organizations.values() if o.bilateral}
+        split = next(b for b in root.iter(f"{SVG}g") if b.get("class") == "bilateral")
+        assert split.get("data-nations") == "JPN USA"
+        assert len([p for p in split.iter(f"{SVG}path")]) == 2  # one band per nation
+        assert label in _legend_text(root)
+
+
+def test_no_bilateral_legend_entry_without_a_bilateral_body(arch: Architecture) -> None:
+    assert "bilateral" not in _legend_text(_tree(architecture_svg(arch)))

@@ -8,10 +8,11 @@ from rich.console import Console
 from rich.table import Table
 
 from ..model import Architecture
+from ..model.levels import level_catalog
 from ..model.vocabulary import SITUATIONS
-from .structure import Analysis, analyze, levels_by_situation
+from .levels import levels_by_situation
+from .structure import Analysis, analyze
 
-LEVEL_JA = {"deconflict": "競合防止", "coordinated": "調整", "integrated": "一体化", "unified": "統一"}
 SITUATION_NAMES = {
     "peacetime": ("peacetime", "平時"),
     "gray-zone": ("gray zone", "グレーゾーン事態"),
@@ -29,16 +30,15 @@ def _t(lang: str, en: str, ja: str) -> str:
 
 
 def level_name(level: str, lang: str) -> str:
-    return f"{LEVEL_JA[level]} ({level})" if lang == "ja" else level
+    """The level's name from the catalog: Japanese with the id, or the id in English."""
+    return f"{level_catalog().definition(level).name_ja} ({level})" if lang == "ja" else level
 
 
 def print_analysis(console: Console, arch: Architecture, an: Analysis, lang: str) -> None:
     """A few readable blocks: level and why, chains, single points, hops."""
     console.print(f"[bold]{arch.name(lang)}[/bold] [dim]{arch.id}[/dim] — {_t(lang, 'situation', '事態')}: {an.situation}")
-    rule = an.level_rule_ja if lang == "ja" else an.level_rule
-    console.print(f"{_t(lang, 'Interoperability level', '相互運用性レベル')}: [bold cyan]{level_name(an.level, lang)}[/bold cyan] — {rule}")
-    for ev in an.level_evidence:
-        console.print(f"  · {ev}")
+    console.print(f"{_t(lang, 'Interoperability level', '相互運用性レベル')}: [bold cyan]{level_name(an.level, lang)}[/bold cyan]")
+    _print_level_basis(console, an, lang)
     ok = an.civilian_control["ok"]
     console.print(
         f"{_t(lang, 'Civilian control', '文民統制')}: "
@@ -76,6 +76,31 @@ def print_analysis(console: Console, arch: Architecture, an: Analysis, lang: str
             kind = _t(lang, chain.kind, "国家" if chain.kind == "national" else "作戦")
             table.add_row(arch.organizations[unit].name(lang), kind, " → ".join(chain.path))
     console.print(table)
+
+
+def _print_level_basis(console: Console, an: Analysis, lang: str) -> None:
+    """The study's definition (quoted), then the rule that decided it, labelled as our interpretation."""
+    catalog = level_catalog()
+    decision = an.level_decision
+    definition = catalog.definition(decision.level)
+    rule = catalog.rule(decision.rule)
+    console.print(f"  {_t(lang, 'The study', '検討の定義')}: 「{definition.definition_ja}」")
+    if lang != "ja":
+        console.print(f"  [dim]({definition.definition_en})[/dim]")
+    label = _t(lang, "Rule (this project's interpretation)", "判定基準（本プロジェクトの解釈）")
+    console.print(f"  {label} [dim]{rule.id}[/dim]: {_t(lang, rule.text_en, rule.text_ja)}")
+    for ev in decision.evidence_ja if lang == "ja" else decision.evidence:
+        console.print(f"  · {ev}")
+    if decision.interpretation:
+        console.print(
+            "  [yellow]"
+            + _t(
+                lang,
+                "This level rests on relations marked as this project's interpretation in this situation.",
+                "この事態でのこのレベルは、本プロジェクトの解釈として明示した関係による。",
+            )
+            + "[/yellow]"
+        )
 
 
 def print_comparison(console: Console, result: dict[str, Any], lang: str) -> None:
@@ -166,4 +191,13 @@ def print_overview(console: Console, rows: list[dict[str, Any]], lang: str) -> N
 
 def _level_cell(level: str, lang: str) -> str:
     style = {"deconflict": "dim", "coordinated": "yellow", "integrated": "cyan", "unified": "bold green"}[level]
-    return f"[{style}]{LEVEL_JA[level] if lang == 'ja' else level}[/{style}]"
+    name = level_catalog().definition(level).name_ja if lang == "ja" else level
+    return f"[{style}]{name}[/{style}]"
+
+
+def __getattr__(name: str) -> Any:
+    # `LEVEL_JA` (level -> Japanese name) now comes from catalog/levels.yaml; kept by this name for
+    # the report, which imports it.
+    if name == "LEVEL_JA":
+        return {level: d.name_ja for level, d in level_catalog().levels.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,32 +6,15 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..model import Architecture, Organization
+from ..model import Architecture, Organization, Relation, UnknownIdError
+from ..model.architecture import carries_authority
+from ..model.levels import level_catalog
 from ..model.load import civilian_reach, gc_paused
-from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, OPERATIONAL_KINDS, SITUATIONS
+from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, MEMBERSHIP_KINDS, OPERATIONAL_KINDS, SITUATIONS
 from .graph import bfs_from, dominators, path_to_source
+from .levels import LevelResult, level_of, levels_by_situation
 
 DEFAULT_SITUATION = "armed-attack"
-
-LEVEL_RULES: dict[str, tuple[str, str]] = {
-    "unified": (
-        "one combined commander holds OPCON over both nations' forces",
-        "一人の連合指揮官が両国部隊の作戦統制権を持つ",
-    ),
-    "integrated": (
-        "a combined staff plans and directs while national command is kept",
-        "連合司令部が計画・指揮し、各国の指揮権は維持される",
-    ),
-    "coordinated": (
-        "standing coordination bodies join parallel national chains",
-        "常設の調整機関が並行する各国の指揮系統を結ぶ",
-    ),
-    "deconflict": (
-        "forces are only kept apart; no body joins the military chains",
-        "部隊は分離されるのみで、両国の軍事系統を結ぶ機関はない",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class ChainOfCommand:
@@ -60,6 +43,7 @@ class Analysis:
     level_rule: str
     level_rule_ja: str
     level_evidence: list[str]
+    level_decision: LevelResult
     chains: dict[str, list[ChainOfCommand]]
     civilian_control: dict[str, Any]
     cross_national: list[dict[str, str]]
@@ -70,6 +54,7 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["level_decision"] = self.level_decision.to_dict()
         d["chains"] = {
             unit: [{"kind": c.kind, "path": list(c.path), "relations": list(c.relations)} for c in chains]
             for unit, chains in self.chains.items()
@@ -83,88 +68,6 @@ def _military_nations(arch: Architecture) -> list[str]:
     for org in arch.military():
         counts[org.nation] = counts.get(org.nation, 0) + 1
     return sorted(counts, key=lambda n: (-counts[n], n))
-
-
-def interoperability_level(arch: Architecture, situation: str) -> tuple[str, list[str]]:
-    """The derived level with the evidence (relations and bodies) that decided it."""
-    orgs = arch.organizations
-    down: dict[str, list[str]] = {}
-    cross: list[str] = []
-    for rel in arch.relations:
-        if rel.kind in OPERATIONAL_KINDS and rel.active(situation):
-            down.setdefault(rel.from_id, []).append(rel.to_id)
-            if rel.kind != "command" and orgs[rel.from_id].nation != orgs[rel.to_id].nation:
-                cross.append(rel.from_id)
-    if cross:
-        commander = _combined_commander(arch, down, set(cross))
-        if commander is not None:
-            org_id, nations = commander
-            flag = " (combined headquarters)" if orgs[org_id].combined else ""
-            return "unified", [f"{org_id}{flag} holds OPCON/TACON over forces of {', '.join(sorted(nations))}"]
-    for org in arch.organizations.values():
-        if org.combined and org.is_military:
-            touching = {
-                orgs[r.to_id if r.from_id == org.id else r.from_id].nation
-                for r in (*arch.relations_from(org.id, situation), *arch.relations_to(org.id, situation))
-                if orgs[r.to_id if r.from_id == org.id else r.from_id].is_military
-            }
-            touching.add(org.nation)
-            if len(touching) >= 2:
-                return "integrated", [f"{org.id} is a combined headquarters working with forces of {', '.join(sorted(touching))}"]
-    bodies: dict[str, set[str]] = {}
-    for rel in arch.relations:
-        if rel.kind in ("coordination", "consultation") and rel.active(situation):
-            member = orgs[rel.from_id]
-            if member.is_military:
-                bodies.setdefault(rel.to_id, set()).add(member.nation)
-    joined = sorted(b for b, nations in bodies.items() if len(nations) >= 2)
-    if joined:
-        return "coordinated", [f"{b} joins military organizations of {', '.join(sorted(bodies[b]))}" for b in joined]
-    return "deconflict", ["no active body or relation joins the nations' military chains"]
-
-
-def _combined_commander(
-    arch: Architecture, down: dict[str, list[str]], cross_sources: set[str]
-) -> tuple[str, set[str]] | None:
-    """The top-most headquarters whose operational subtree spans two nations through OPCON/TACON.
-
-    One memoized pass over the (acyclic) operational relations: for each organization, the nations
-    below it, whether a cross-national OPCON/TACON lies below it, and the size of its subtree.
-    """
-    orgs = arch.organizations
-    memo: dict[str, tuple[frozenset[str], bool, int]] = {}
-
-    def visit(node: str) -> tuple[frozenset[str], bool, int]:
-        stack = [(node, False)]
-        while stack:
-            current, expanded = stack.pop()
-            if current in memo:
-                continue
-            children = down.get(current, [])
-            if not expanded:
-                stack.append((current, True))
-                stack.extend((c, False) for c in children if c not in memo)
-                continue
-            nations = {orgs[current].nation} if orgs[current].is_military else set()
-            has_cross = current in cross_sources
-            size = 1
-            for c in children:
-                c_nations, c_cross, c_size = memo[c]
-                nations |= c_nations
-                has_cross = has_cross or c_cross
-                size += c_size
-            memo[current] = (frozenset(nations), has_cross, size)
-        return memo[node]
-
-    best: tuple[bool, int, str, frozenset[str]] | None = None
-    for org in arch.military():
-        nations, has_cross, size = visit(org.id)
-        if has_cross and len(nations) >= 2:
-            # A combined headquarters is the combined commander; among equals, the top-most.
-            key = (org.combined, size, org.id, nations)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    return (best[2], set(best[3])) if best is not None else None
 
 
 def chains_of_command(arch: Architecture, situation: str) -> dict[str, list[ChainOfCommand]]:
@@ -183,59 +86,74 @@ def chains_of_command(arch: Architecture, situation: str) -> dict[str, list[Chai
 
 
 class _NationalChains:
-    """Memoized chains up the first own-nation political-direction/command relation."""
+    """Memoized chains up each organization's own nation's political-direction/command superiors.
+
+    A bilateral body belongs to both nations, so its superior depends on whose chain is followed:
+    walking up for nation N, an organization's superior is the first civilian-chain relation from an
+    organization of N, else (for a bilateral body) the first of N's organizations that takes part in it.
+    """
 
     def __init__(self, arch: Architecture, situation: str) -> None:
-        orgs = arch.organizations
-        self._parent: dict[str, tuple[str, str]] = {}
+        self._orgs = arch.organizations
+        self._above: dict[str, list[Relation]] = {}
         for rel in arch.relations:
-            if (
-                rel.kind in CIVILIAN_CHAIN_KINDS
-                and rel.to_id not in self._parent
-                and rel.active(situation)
-                and orgs[rel.from_id].nation == orgs[rel.to_id].nation
-            ):
-                self._parent[rel.to_id] = (rel.from_id, rel.kind)
-        self._memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+            if rel.active(situation) and (rel.kind in CIVILIAN_CHAIN_KINDS or rel.kind in MEMBERSHIP_KINDS):
+                self._above.setdefault(rel.to_id, []).append(rel)
+        self._memo: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def _parent(self, org_id: str, nation: str) -> Relation | None:
+        target = self._orgs[org_id]
+        membership: Relation | None = None
+        for rel in self._above.get(org_id, ()):
+            if not self._orgs[rel.from_id].belongs_to(nation) or not carries_authority(rel, target, nation):
+                continue
+            if rel.kind in CIVILIAN_CHAIN_KINDS:
+                return rel
+            membership = membership or rel
+        return membership
 
     def chain(self, org_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(ids from the top down to `org_id`, relation kinds between them)."""
-        pending: list[str] = []
+        """(ids from the top down to `org_id`, relation kinds between them) along its own nation."""
+        nation = self._orgs[org_id].nation
+        pending: list[tuple[str, str | None]] = []
+        visited: set[str] = set()
         node: str | None = org_id
-        while node is not None and node not in self._memo:
-            if node in pending:  # guard against a malformed loop; validation reports cycles
+        while node is not None and (node, nation) not in self._memo:
+            if node in visited:  # guard against a malformed loop; validation reports cycles
                 break
-            pending.append(node)
-            up = self._parent.get(node)
-            node = up[0] if up else None
-        base: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()) if node is None else self._memo.get(node, ((), ()))
-        for current in reversed(pending):
-            up = self._parent.get(current)
+            visited.add(node)
+            up = self._parent(node, nation)
+            pending.append((node, up.kind if up else None))
+            node = up.from_id if up else None
+        base = ((), ()) if node is None else self._memo.get((node, nation), ((), ()))
+        for current, kind in reversed(pending):
             path, kinds = base
-            kinds = (*kinds, up[1]) if up and path else kinds
+            kinds = (*kinds, kind) if kind and path else kinds
             base = ((*path, current), kinds)
-            self._memo[current] = base
-        return self._memo.get(org_id, base)
+            self._memo[(current, nation)] = base
+        return self._memo.get((org_id, nation), base)
 
 
 def single_points_of_failure(arch: Architecture, situation: str) -> list[SinglePoint]:
     """Organizations whose loss cuts military units of their nation from its head of government.
 
-    Authority flows along active political-direction, command, OPCON and TACON relations. An
-    organization with a designated `alternate` is not a single point (succession covers it);
-    heads of government are left out, their succession being constitutional and outside the model.
+    Authority flows along active political-direction, command, OPCON and TACON relations, and into a
+    bilateral body through its members (coordination, consultation). An organization with a designated
+    `alternate` is not a single point (succession covers it); heads of government are left out, their
+    succession being constitutional and outside the model.
     """
     orgs = arch.organizations
     succ: dict[str, list[str]] = {}
     for rel in arch.relations:
-        if rel.kind in CIVILIAN_CHAIN_KINDS | OPERATIONAL_KINDS and rel.active(situation):
+        joins = rel.kind in MEMBERSHIP_KINDS and orgs[rel.to_id].bilateral
+        if (rel.kind in CIVILIAN_CHAIN_KINDS | OPERATIONAL_KINDS or joins) and rel.active(situation):
             succ.setdefault(rel.from_id, []).append(rel.to_id)
     cut: dict[str, int] = {}
     for nation, head in arch.heads_of_government().items():
         idom = dominators(head, succ)
         for node in idom:
             org = orgs[node]
-            if org.nation != nation or not org.is_military:
+            if not org.belongs_to(nation) or not org.is_military:
                 continue
             step = idom[node]
             while step != head:
@@ -294,11 +212,9 @@ def analyze(arch: Architecture, situation: str = DEFAULT_SITUATION) -> Analysis:
 
 def _analyze(arch: Architecture, situation: str) -> Analysis:
     if situation not in SITUATIONS:
-        from ..model import UnknownIdError
-
         raise UnknownIdError("situation", situation, list(SITUATIONS))
     orgs = arch.organizations
-    level, evidence = interoperability_level(arch, situation)
+    decision = level_of(arch, situation)
     chains = chains_of_command(arch, situation)
     heads = arch.heads_of_government()
     reached = civilian_reach(orgs, arch.relations, heads, situation)
@@ -313,18 +229,19 @@ def _analyze(arch: Architecture, situation: str) -> Analysis:
         }
         for r in arch.active_relations(situation)
         if r.kind in ("opcon", "tacon", "command", "adcon")
-        and orgs[r.from_id].nation != orgs[r.to_id].nation
+        and not orgs[r.from_id].shares_nation(orgs[r.to_id])
         and orgs[r.to_id].is_military
     ]
     depth = max((len(c[0].path) - 1 for c in chains.values()), default=0)
-    rule_en, rule_ja = LEVEL_RULES[level]
+    rule = level_catalog().rule(decision.rule)
     return Analysis(
         id=arch.id,
         situation=situation,
-        level=level,
-        level_rule=rule_en,
-        level_rule_ja=rule_ja,
-        level_evidence=evidence,
+        level=decision.level,
+        level_rule=rule.text_en,
+        level_rule_ja=rule.text_ja,
+        level_evidence=list(decision.evidence),
+        level_decision=decision,
         chains=chains,
         civilian_control={"ok": not cut_off, "without_civilian_chain": cut_off},
         cross_national=cross,
@@ -340,7 +257,8 @@ def _counts(arch: Architecture, situation: str) -> dict[str, Any]:
     by_nation: dict[str, int] = {}
     for org in arch.organizations.values():
         by_kind[org.kind] = by_kind.get(org.kind, 0) + 1
-        by_nation[org.nation] = by_nation.get(org.nation, 0) + 1
+        nation = "/".join(org.nations) if org.nations else org.nation
+        by_nation[nation] = by_nation.get(nation, 0) + 1
     rel_kinds: dict[str, int] = {}
     for rel in arch.active_relations(situation):
         rel_kinds[rel.kind] = rel_kinds.get(rel.kind, 0) + 1
@@ -351,11 +269,6 @@ def _counts(arch: Architecture, situation: str) -> dict[str, Any]:
         "by_nation": by_nation,
         "relations_by_kind": rel_kinds,
     }
-
-
-def levels_by_situation(arch: Architecture) -> dict[str, str]:
-    """The derived level in every situation."""
-    return {s: interoperability_level(arch, s)[0] for s in SITUATIONS}
 
 
 def compare(a: Architecture, b: Architecture, situation: str = DEFAULT_SITUATION) -> dict[str, Any]:

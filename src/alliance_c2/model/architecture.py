@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import UnknownIdError
-from .vocabulary import CIVILIAN_CHAIN_KINDS, MILITARY_KINDS
+from .vocabulary import CIVILIAN_CHAIN_KINDS, MEMBERSHIP_KINDS, MILITARY_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,32 @@ class Organization:
     note_en: str | None = None
     note_ja: str | None = None
     c2sim_uuid: str | None = None
+    # Every nation a bilateral body belongs to, its host (`nation`) first; empty for a national body.
+    nations: tuple[str, ...] = ()
 
     @property
     def is_military(self) -> bool:
         """Headquarters, component commands and units (liaison cells are not in a chain)."""
         return self.kind in MILITARY_KINDS
+
+    @property
+    def bilateral(self) -> bool:
+        """Whether the organization belongs to more than one nation (SCC, ACG, a planning cell ...)."""
+        return len(self.nations) > 1
+
+    def member_nations(self) -> tuple[str, ...]:
+        """The nations the organization belongs to: both (or all) for a bilateral body."""
+        return self.nations or (self.nation,)
+
+    def shares_nation(self, other: Organization) -> bool:
+        """Whether the two belong to a common nation (a bilateral body shares each of its nations)."""
+        if not self.nations and not other.nations:
+            return self.nation == other.nation
+        return not set(self.member_nations()).isdisjoint(other.member_nations())
+
+    def belongs_to(self, nation: str) -> bool:
+        """Whether `nation` is the organization's nation or one of a bilateral body's nations."""
+        return nation == self.nation or nation in self.nations
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
@@ -59,10 +80,16 @@ class Relation:
     unconfirmed: bool = False
     note_en: str | None = None
     note_ja: str | None = None
+    # Situations in which the relation is active only by this project's interpretation of its source.
+    interpreted_in: frozenset[str] = frozenset()
 
     def active(self, situation: str | None) -> bool:
         """Whether the relation exists in `situation` (None: in any situation)."""
         return self.active_in is None or situation is None or situation in self.active_in
+
+    def interpreted(self, situation: str) -> bool:
+        """Whether the relation is active in `situation` only as this project's marked interpretation."""
+        return situation in self.interpreted_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +100,7 @@ class Plan:
     owner: str | None = None
     source: str | None = None
     assumption: bool = False
+    directed_by: str | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
@@ -185,6 +213,18 @@ class Architecture:
         """The first political-direction/command relation above `org_id` from its own nation."""
         nation = self.organizations[org_id].nation
         for rel in self._in.get(org_id, ()):
-            if rel.kind in CIVILIAN_CHAIN_KINDS and self.organizations[rel.from_id].nation == nation:
+            if rel.kind in CIVILIAN_CHAIN_KINDS and self.organizations[rel.from_id].belongs_to(nation):
                 return rel
         return None
+
+
+def carries_authority(rel: Relation, target: Organization, nation: str) -> bool:
+    """Whether `rel` carries `nation`'s authority down to `target`.
+
+    Political direction and command reach the nation's own organizations; a bilateral body is also
+    reached through membership (coordination, consultation) of that nation's organizations, because
+    each member answers to its own government.
+    """
+    if not target.belongs_to(nation):
+        return False
+    return rel.kind in CIVILIAN_CHAIN_KINDS or (rel.kind in MEMBERSHIP_KINDS and target.bilateral)

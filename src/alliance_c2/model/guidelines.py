@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .errors import CatalogError, Problem, UnknownIdError
-from .load import CATALOG_DIR, parse_spec
+from .load import CATALOG_DIR, parse_spec, validator_of
 from .yamlsource import YamlDocument, read_yaml
 
 GUIDELINES_DIR = CATALOG_DIR / "guidelines"
@@ -146,14 +146,6 @@ def _version_from_document(doc: YamlDocument, strict: bool) -> tuple[GuidelinesV
     return spec, problems
 
 
-def validate_guidelines_document(doc: YamlDocument, strict: bool) -> list[Problem]:
-    try:
-        _, problems = _version_from_document(doc, strict)
-    except CatalogError as exc:
-        return exc.problems
-    return problems
-
-
 @lru_cache(maxsize=16)
 def load_guidelines_file(path: Path) -> GuidelinesVersion:
     spec, problems = _version_from_document(read_yaml(path), strict=False)
@@ -244,4 +236,4 @@ def _replacement_map(a: str, b: str) -> dict[str, set[str]]:
     return ancestry
 
 
-VALIDATORS = {"guidelines": validate_guidelines_document}
+VALIDATORS = {"guidelines": validator_of(_version_from_document)}

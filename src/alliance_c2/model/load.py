@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Organization, Plan, Relation, Role, Side
+from .architecture import Architecture, Organization, Plan, Relation, Role, Side, carries_authority
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
-from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MILITARY_KINDS
+from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MEMBERSHIP_KINDS, MILITARY_KINDS
 from .yamlsource import YamlDocument, read_yaml
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ Loc = tuple[int | str, ...]
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
+# One shared empty set for the many relations without `interpreted_in` (large files).
+_NO_SITUATIONS: frozenset[str] = frozenset()
 
 
 def bundled_architectures() -> list[str]:
@@ -98,6 +100,8 @@ def pydantic_problems(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
             msg = f"unknown value {err.get('input')!r}: {msg}"
         elif err["type"] == "missing":
             msg = "required field is missing"
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
         out.append(doc.problem(loc, f"{field}: {msg}"))
     return out
 
@@ -133,7 +137,8 @@ def architecture_from_document(
             id=o.id,
             name_en=o.name_en or "",
             name_ja=o.name_ja or "",
-            nation=o.nation,
+            nation=o.host_nation,
+            nations=tuple(o.nations or ()),
             kind=o.kind,
             echelon=o.echelon,
             sidc=o.sidc,
@@ -172,6 +177,7 @@ def architecture_from_document(
         seen.add((r.from_, r.to, r.kind))
         if not r.source and not r.assumption:
             checker.soft(loc, f"relations[{i}]: no source (add source: or assumption: true)")
+        _check_interpreted(checker, loc, i, r.interpreted_in, r.active_in, r.note_en)
         rel = Relation(
             from_id=r.from_,
             to_id=r.to,
@@ -182,16 +188,18 @@ def architecture_from_document(
             unconfirmed=r.unconfirmed,
             note_en=r.note_en,
             note_ja=r.note_ja,
+            interpreted_in=frozenset(r.interpreted_in) if r.interpreted_in else _NO_SITUATIONS,
         )
         rel_index[rel] = i
         relations.append(rel)
 
     plans: list[Plan] = []
     for i, p in enumerate(spec.plans):
-        if p.owner is not None and p.owner not in orgs:
-            checker.error(("plans", i, "owner"), f"plans[{i}].owner: unknown organization {p.owner!r}")
+        for key, ref in (("owner", p.owner), ("directed_by", p.directed_by)):
+            if ref is not None and ref not in orgs:
+                checker.error(("plans", i, key), f"plans[{i}].{key}: unknown organization {ref!r}")
         checker.names_and_source(("plans", i), f"plan {p.id!r}", p)
-        plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption))
+        plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption, p.directed_by))
 
     checker.names_and_source((), f"architecture {spec.id!r}", spec)
     if spec.law_as_of is None:
@@ -306,6 +314,25 @@ def _unique_c2sim_uuids(spec: Any, checker: _Checker) -> None:
                 checker.error((key, i, "c2sim_uuid"), f"{key}[{i}].c2sim_uuid: {uuid} is already used by {seen[uuid]!r}")
             elif uuid:
                 seen[uuid] = item.id
+def _check_interpreted(
+    checker: _Checker,
+    loc: Loc,
+    index: int,
+    interpreted: Sequence[str],
+    active: Sequence[str] | None,
+    note: str | None,
+) -> None:
+    """`interpreted_in` names situations where the relation is active, and says why (note_en)."""
+    if not interpreted:
+        return
+    outside = sorted(set(interpreted) - set(active)) if active is not None else []
+    if outside:
+        checker.error(
+            (*loc, "interpreted_in"),
+            f"relations[{index}].interpreted_in: {', '.join(outside)} not in active_in (the relation is not active there)",
+        )
+    if not note:
+        checker.soft(loc, f"relations[{index}]: interpreted_in needs a note_en saying what is interpreted")
 
 
 def _heads(orgs: dict[str, Organization], org_index: dict[str, int], checker: _Checker) -> dict[str, str]:
@@ -316,6 +343,8 @@ def _heads(orgs: dict[str, Organization], org_index: dict[str, int], checker: _C
         loc = ("organizations", org_index[org.id])
         if org.kind != "political-authority":
             checker.error(loc, f"organization {org.id!r}: a head of government must be a political-authority")
+        elif org.bilateral:
+            checker.error(loc, f"organization {org.id!r}: a head of government belongs to one nation (nation:, not nations:)")
         elif org.nation in heads:
             checker.error(loc, f"organization {org.id!r}: second head of government for {org.nation} (already {heads[org.nation]!r})")
         else:
@@ -359,32 +388,46 @@ def civilian_reach(
     heads: dict[str, str],
     situation: str | None = None,
 ) -> set[str]:
-    """Ids reachable downward from their own nation's head of government by civilian-chain relations."""
-    out: dict[str, list[str]] = {}
+    """Ids reachable downward from their own nation's head of government.
+
+    Authority runs along political-direction and command relations within the nation, and into a
+    bilateral body through the membership of the nation's organizations (see `carries_authority`).
+    """
+    out: dict[str, list[Relation]] = {}
     for r in relations:
-        if r.kind in CIVILIAN_CHAIN_KINDS and r.active(situation):
-            out.setdefault(r.from_id, []).append(r.to_id)
+        if (r.kind in CIVILIAN_CHAIN_KINDS or r.kind in MEMBERSHIP_KINDS) and r.active(situation):
+            out.setdefault(r.from_id, []).append(r)
     reached: set[str] = set()
     for nation, head in heads.items():
+        seen: set[str] = set()
         stack = [head]
         while stack:
             n = stack.pop()
-            if n in reached:
+            if n in seen:
                 continue
-            reached.add(n)
-            stack.extend(c for c in out.get(n, ()) if orgs[c].nation == nation)
+            seen.add(n)
+            stack.extend(r.to_id for r in out.get(n, ()) if carries_authority(r, orgs[r.to_id], nation))
+        reached |= seen
     return reached
 
 
 Validator = Callable[[YamlDocument, bool], list[Problem]]
 
 
-def validate_architecture_document(doc: YamlDocument, strict: bool) -> list[Problem]:
-    try:
-        _, problems = architecture_from_document(doc, strict=strict)
-    except CatalogError as exc:
-        return exc.problems
-    return problems
+def validator_of(build: Callable[[YamlDocument, bool], tuple[object, list[Problem]]]) -> Validator:
+    """A `validate FILE` check from a builder that returns (value, problems) or raises CatalogError."""
+
+    def validate(doc: YamlDocument, strict: bool) -> list[Problem]:
+        try:
+            _, problems = build(doc, strict)
+        except CatalogError as exc:
+            return exc.problems
+        return problems
+
+    return validate
+
+
+validate_architecture_document = validator_of(lambda doc, strict: architecture_from_document(doc, strict=strict))
 
 
 def validate_file(path: str | Path, *, strict: bool = False, validators: dict[str, Validator] | None = None) -> list[Problem]:

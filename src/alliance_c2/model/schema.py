@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
 
@@ -64,6 +64,8 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 HostilityCode = Literal[
     "AFR", "AHO", "AIV", "ANT", "FAKER", "FR", "HO", "IV", "JOKER", "NEUTRL", "PENDNG", "SUSPCT", "UNK"
 ]
+NATION_PATTERN = r"^[A-Z]{2,3}$"
+NationCode = Annotated[str, Field(pattern=NATION_PATTERN)]
 # APP-6C / 2525C letter SIDC: scheme, affiliation, dimension, status, function (6), HQ/TF, echelon,
 # country (2), order of battle. Only the warfighting scheme is used here.
 SIDC_PATTERN = re.compile(r"^S[PUAFNSHGWMDLJKO][PAGSUFXZ][AP][A-Z-]{6}[A-H-][A-N-][A-Z-]{2}[A-Z-]$")
@@ -93,7 +95,9 @@ class OrganizationSpec(_Sourced):
     id: str = Field(pattern=ID_PATTERN)
     name_en: str | None = None
     name_ja: str | None = None
-    nation: str = Field(pattern=r"^[A-Z]{2,3}$")
+    nation: NationCode | None = None
+    # A bilateral body names every nation it belongs to instead of one `nation` (host first).
+    nations: list[NationCode] | None = Field(default=None, min_length=2)
     kind: OrganizationKind
     echelon: Echelon | None = None
     sidc: str | None = None
@@ -113,12 +117,29 @@ class OrganizationSpec(_Sourced):
             )
         return value
 
+    @model_validator(mode="after")
+    def _one_nation_key(self) -> OrganizationSpec:
+        if (self.nation is None) == (self.nations is None):
+            raise ValueError(
+                "give either nation: (one nation) or nations: [JPN, USA] (a bilateral body), not both or neither"
+            )
+        if self.nations is not None and len(set(self.nations)) != len(self.nations):
+            raise ValueError(f"nations: {self.nations} names a nation twice")
+        return self
+
+    @property
+    def host_nation(self) -> str:
+        """`nation`, or the first of a bilateral body's `nations`."""
+        return self.nations[0] if self.nations else self.nation or ""
+
 
 class RelationSpec(_Sourced):
     from_: str = Field(alias="from", pattern=ID_PATTERN)
     to: str = Field(pattern=ID_PATTERN)
     kind: RelationKind
     active_in: list[Situation] | None = None
+    # Situations (among active_in) where the relation is active only by this project's interpretation.
+    interpreted_in: list[Situation] = Field(default_factory=list)
 
 
 class PlanSpec(_Sourced):
@@ -126,6 +147,8 @@ class PlanSpec(_Sourced):
     name_en: str | None = None
     name_ja: str | None = None
     owner: str | None = None
+    # The body on whose instruction the plan is drafted (the SCC for the study's Joint Target List).
+    directed_by: str | None = None
 
 
 class SideSpec(_Sourced):
@@ -169,3 +192,32 @@ class ArchitectureSpec(_Sourced):
     presupposes_reforms: list[str] = Field(default_factory=list)
     presupposes_reforms_source: str | None = None
     sides: list[SideSpec] = Field(default_factory=list)
+
+
+class LevelRuleSpec(_Sourced):
+    """One structural test that derives a level: this project's interpretation, so sourced or assumed."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text_en: str
+    text_ja: str
+
+
+class LevelSpec(_Sourced):
+    """One of the study's four levels of interoperability, quoted, with the tests that derive it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name_en: str | None = None
+    name_ja: str | None = None
+    definition_ja: str
+    definition_en: str
+    rules: list[LevelRuleSpec] = Field(min_length=1)
+
+
+class LevelsSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["levels"]
+    source: str
+    basis_en: str
+    basis_ja: str
+    items: list[LevelSpec]

@@ -50,6 +50,12 @@ def nation_label(nation: str, lang: str) -> str:
     return ja if lang == "ja" else en
 
 
+def bilateral_label(nations: tuple[str, ...], lang: str) -> str:
+    """'bilateral: Japan / United States' in the language asked for."""
+    names = " / ".join(nation_label(n, lang) for n in nations)
+    return f"二国間機関: {names}" if lang == "ja" else f"bilateral: {names}"
+
+
 def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
     """Heads of government at the roots, command-type relations as branches, other ties listed."""
     title = f"[bold]{arch.name(lang)}[/bold] [dim]({arch.id})[/dim]"
@@ -63,6 +69,8 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
         text = f"{org.name(lang)} [dim]{other} · {org.id}[/dim]"
         if org.combined:
             text += " [magenta]" + ("連合司令部" if lang == "ja" else "combined HQ") + "[/magenta]"
+        if org.bilateral:
+            text += f" [magenta]{bilateral_label(org.member_nations(), lang)}[/magenta]"
         if roles:
             text += f" [cyan]({roles})[/cyan]"
         if via:
@@ -92,7 +100,9 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
     ]
     for head in roots:
         placed.add(head)
-        branch = root.add(f"[bold]{label(head, None)}[/bold] [dim]{nation_label(arch.organizations[head].nation, lang)}[/dim]")
+        org = arch.organizations[head]
+        nation = "" if org.bilateral else f" [dim]{nation_label(org.nation, lang)}[/dim]"
+        branch = root.add(f"[bold]{label(head, None)}[/bold]{nation}")
         grow(branch, head, frozenset({head}))
     others = [o for o in arch.organizations.values() if o.id not in placed]
     tied = [o for o in others if arch.relations_to(o.id) or arch.relations_from(o.id)]
@@ -118,6 +128,9 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
         plans = root.add(f"[bold]{heading}[/bold]")
         for plan in arch.plans:
             owner = f" ← {arch.organizations[plan.owner].name(lang)}" if plan.owner else ""
+            if plan.directed_by:
+                body = arch.organizations[plan.directed_by].name(lang)
+                owner += f"（{body}の指示）" if lang == "ja" else f" (on instruction of {body})"
             plans.add(f"{plan.name(lang)} [dim]{plan.id}[/dim]{owner}")
     return root
 
@@ -147,7 +160,8 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "id": o.id,
                 "name_en": o.name_en,
                 "name_ja": o.name_ja,
-                "nation": o.nation,
+                "nation": None if o.bilateral else o.nation,
+                "nations": list(o.nations) if o.bilateral else None,
                 "kind": o.kind,
                 "echelon": o.echelon,
                 "sidc": o.sidc,
@@ -172,6 +186,7 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "to": r.to_id,
                 "kind": r.kind,
                 "active_in": sorted(r.active_in) if r.active_in is not None else None,
+                "interpreted_in": sorted(r.interpreted_in),
                 "note_en": r.note_en,
                 "note_ja": r.note_ja,
                 "source": r.source,
@@ -188,6 +203,7 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "name_en": p.name_en,
                 "name_ja": p.name_ja,
                 "owner": p.owner,
+                "directed_by": p.directed_by,
                 "source": p.source,
                 "assumption": p.assumption,
             }

@@ -22,6 +22,8 @@ CIVILIAN_CHAIN_KINDS: Final = frozenset({"political-direction", "command"})
 # Relations that give operational authority to order a unit.
 OPERATIONAL_KINDS: Final = frozenset({"command", "opcon", "tacon"})
 COORDINATION_KINDS: Final = frozenset({"coordination", "consultation", "liaison"})
+# Relations by which an organization takes part in a body (`to` is the body).
+MEMBERSHIP_KINDS: Final = frozenset({"coordination", "consultation"})
 
 ORGANIZATION_KINDS: Final = (
     "political-authority",

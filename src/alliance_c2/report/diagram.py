@@ -110,6 +110,8 @@ _DEFAULT_STYLE = _EdgeStyle("#555555", 1.2, "4 2", "arrow")
 _NATION_FILL = {"JPN": "#fbe4e1", "USA": "#dfe9f8", "ROK": "#e2f2df", "UN": "#dcf1f5", "TWN": "#fcf1cc"}
 _NATION_STROKE = {"JPN": "#b0574e", "USA": "#4b6fa6", "ROK": "#4f8a4b", "UN": "#3a8896", "TWN": "#a3852b"}
 _COMBINED_STROKE = "#4a2377"
+_BILATERAL_STROKE = "#333333"
+_BILATERAL_DASH = "5 2.5"
 
 
 @dataclass(slots=True)
@@ -405,7 +407,9 @@ def _columns(arch: Architecture) -> dict[str, float]:
 
 
 def _joins_nations(arch: Architecture, org: Organization) -> bool:
-    """A consultative body whose participants come from more than one nation."""
+    """A bilateral body, or a consultative body whose participants come from more than one nation."""
+    if org.bilateral:
+        return True
     if org.kind != "consultative-body":
         return False
     ties = (*arch.relations_to(org.id), *arch.relations_from(org.id))
@@ -761,7 +765,9 @@ def _node_svg(node: _Node, org: Organization, lang: str) -> str:
         f'<g class="node" data-org="{escape(org.id)}" data-nation="{escape(org.nation)}">',
         f"<title>{title}</title>",
     ]
-    if org.combined:
+    if org.bilateral:
+        out += _bilateral_box(x0, y0, node.width, node.height, org.member_nations())
+    elif org.combined:
         out.append(
             f'<rect class="node-box" {box} fill="{fill}" stroke="{_COMBINED_STROKE}" stroke-width="3.2"/>'
         )
@@ -785,6 +791,35 @@ def _node_svg(node: _Node, org: Organization, lang: str) -> str:
         out.append(_symbol(org.sidc, x0 + _SYMBOL_GAP, node.y, node.height))
     out.append("</g>")
     return "\n".join(out)
+
+
+def _bilateral_box(
+    x0: float, y0: float, width: float, height: float, nations: Sequence[str], cls: str = "node-box"
+) -> list[str]:
+    """A box split into one vertical band per member nation's colour, with a dashed dark border."""
+    out = [f'<g class="bilateral" data-nations="{escape(" ".join(nations))}">']
+    band = width / len(nations)
+    for i, nation in enumerate(nations):
+        out.append(f'<path d="{_band_path(x0, y0, width, height, i * band, band)}" fill="{_NATION_FILL.get(nation, "#ececec")}"/>')
+    box = f'x="{_f(x0)}" y="{_f(y0)}" width="{_f(width)}" height="{_f(height)}" rx="7"'
+    out.append(
+        f'<rect class="{cls}" {box} fill="none" stroke="{_BILATERAL_STROKE}" stroke-width="1.6" '
+        f'stroke-dasharray="{_BILATERAL_DASH}"/></g>'
+    )
+    return out
+
+
+def _band_path(x0: float, y0: float, width: float, height: float, start: float, band: float) -> str:
+    """One vertical slice of a box with 7 px rounded corners: rounded only where it meets the box's sides."""
+    r = min(7.0, band / 2, height / 2)
+    left, right, top, bottom = x0 + start, x0 + start + band, y0, y0 + height
+    first, last = start <= 0, start + band >= width - 1e-6
+    d = [f"M{_f(left + r if first else left)},{_f(top)}"]
+    d.append(f"H{_f(right - r)} A{_f(r)},{_f(r)} 0 0 1 {_f(right)},{_f(top + r)} V{_f(bottom - r)} "
+             f"A{_f(r)},{_f(r)} 0 0 1 {_f(right - r)},{_f(bottom)}" if last else f"H{_f(right)} V{_f(bottom)}")
+    d.append(f"H{_f(left + r)} A{_f(r)},{_f(r)} 0 0 1 {_f(left)},{_f(bottom - r)} V{_f(top + r)} "
+             f"A{_f(r)},{_f(r)} 0 0 1 {_f(left + r)},{_f(top)}" if first else f"H{_f(left)}")
+    return " ".join(d) + " Z"
 
 
 def _text(x: float, y: float, text: str, px: float, cls: str, weight: str = "", fill: str = "#111111") -> str:
@@ -973,6 +1008,10 @@ def _legend(
     entries += [(_side_sample(side.nations), _side_label(arch, side, lang)) for side in arch.sides]
     if any(o.sidc for o in arch.organizations.values()):
         entries.append((_symbol_sample(), _pair(lang, "APP-6 symbol (from the SIDC)", "APP-6記号（SIDCから描画）")))
+    bilateral = next((o for o in arch.organizations.values() if o.bilateral), None)
+    if bilateral is not None:
+        sample = "".join(_bilateral_box(8, 1, 34, 18, bilateral.member_nations(), cls="swatch"))
+        entries.append((sample, _pair(lang, "bilateral body", "二国間機関")))
     widths = _legend_columns([_text_width(label, 11) + 70 for _, label in entries])
     columns = len(widths)
     rows = -(-len(entries) // columns)

@@ -80,10 +80,11 @@ def test_no_japanese_authority_can_order_a_us_unit_under_article_82_3(tmp_path: 
         verdict = check(arch, "peacetime", "bmd-intercept", "usa-7th-fleet", ordered_by, ["opcon-transfer-act"])
         assert not verdict.allowed, ordered_by
     # With OPCON in peacetime (a user's arrangement), command is there but Art. 82-3 still bars the order.
-    text = (Path(arch.path or "").read_text(encoding="utf-8")
-            .replace("active_in: [armed-attack, survival-threatening], assumption: true, note_en: The study gives U.S. units under the JFMCC",
-                     "assumption: true, note_en: The study gives U.S. units under the JFMCC"))
-    assert "The study gives U.S. units under the JFMCC" in text
+    marker = "{from: jpn-sdf-fleet, to: usa-7th-fleet, kind: opcon, active_in: [armed-attack, survival-threatening], " \
+             "interpreted_in: [survival-threatening], "
+    source = Path(arch.path or "").read_text(encoding="utf-8")
+    assert marker in source
+    text = source.replace(marker, "{from: jpn-sdf-fleet, to: usa-7th-fleet, kind: opcon, ")
     path = tmp_path / "peacetime-opcon.yaml"
     path.write_text(text.replace("id: 2024-proposal\n", "id: peacetime-opcon\n", 1), encoding="utf-8")
     verdict = check(path, "peacetime", "bmd-intercept", "usa-7th-fleet", "jpn-sdf-fleet", ["opcon-transfer-act"])

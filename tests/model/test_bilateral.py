@@ -19,6 +19,8 @@ id: pair
 name_en: Pair
 name_ja: 二国
 source: test
+law_as_of: 2025-03-24
+law_as_of_source: test
 organizations:
   - {id: jpn-pm, name_en: PM, name_ja: 首相, nation: JPN, kind: political-authority, head_of_government: true, source: test}
   - {id: usa-president, name_en: President, name_ja: 大統領, nation: USA, kind: political-authority, head_of_government: true, source: test}

@@ -10,8 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.exceptions import TyperException
 
-from .cli_support import fail, lang_option, print_json, resolve_lang, split_list, t
+from .cli_support import (
+    all_option,
+    fail,
+    is_help_request,
+    lang_option,
+    print_json,
+    resolve_lang,
+    situation_names,
+    split_list,
+    t,
+    usage_error_line,
+)
 
 app = typer.Typer(
     name="alliance-c2",
@@ -75,11 +87,20 @@ def architectures(json_out: bool = typer.Option(False, "--json", help="Print JSO
         return
     from rich.table import Table
 
+    from .analysis.render import level_name
+
+    names = situation_names(lang)
     table = Table(title=t(lang, "Bundled arrangements", "収録された指揮統制体制"))
-    for col in ("id", t(lang, "name", "名称"), t(lang, "orgs", "組織数"), t(lang, "peacetime", "平時"), t(lang, "armed attack", "武力攻撃事態")):
+    for col in ("id", t(lang, "name", "名称"), t(lang, "orgs", "組織数"), names["peacetime"], names["armed-attack"]):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["name_ja"] if lang == "ja" else r["name_en"], str(r["organizations"]), r["level_peacetime"], r["level_armed_attack"])
+        table.add_row(
+            r["id"],
+            r["name_ja"] if lang == "ja" else r["name_en"],
+            str(r["organizations"]),
+            level_name(r["level_peacetime"], lang),
+            level_name(r["level_armed_attack"], lang),
+        )
     _console().print(table)
 
 
@@ -126,18 +147,21 @@ def analyze(
     situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: str | None = lang_option(),
+    show_all: bool = all_option(),
 ) -> None:
     """Derive level, chains of command, civilian control and single points of failure. / 構造分析。"""
     from .analysis import analyze as run
 
     lang = resolve_lang(lang)
-    result = run(_arch(arch), _situation(situation))
+    architecture = _arch(arch)
+    result = run(architecture, _situation(situation))
     if json_out:
         print_json(result.to_dict())
         return
-    from .analysis.render import print_analysis
+    from .analysis.render import DEFAULT_LIMIT, print_analysis
 
-    print_analysis(_console(), _arch(arch), result, lang)
+    limit = None if show_all else DEFAULT_LIMIT
+    print_analysis(_console(), architecture, result, lang, situation_names(lang), limit)
 
 
 @app.command()
@@ -147,18 +171,21 @@ def compare(
     situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: str | None = lang_option(),
+    show_all: bool = all_option(),
 ) -> None:
     """Compare two arrangements side by side. / 二つの体制を比較する。"""
     from .analysis import compare as run
 
     lang = resolve_lang(lang)
-    result = run(_arch(arch_a), _arch(arch_b), _situation(situation))
+    archs = (_arch(arch_a), _arch(arch_b))
+    result = run(*archs, _situation(situation))
     if json_out:
         print_json(result)
         return
-    from .analysis.render import print_comparison
+    from .analysis.render import DEFAULT_LIMIT, print_comparison
 
-    print_comparison(_console(), result, lang)
+    limit = None if show_all else DEFAULT_LIMIT
+    print_comparison(_console(), result, archs, lang, situation_names(lang), limit)
 
 
 @app.command("compare-all")
@@ -177,7 +204,7 @@ def compare_all(
     if json_out:
         print_json(rows)
         return
-    print_overview(_console(), rows, lang)
+    print_overview(_console(), rows, lang, situation_names(lang))
 
 
 @app.command()
@@ -224,16 +251,30 @@ def main_errors(exc: BaseException) -> tuple[int, str]:
     raise exc
 
 
-def main() -> None:
-    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+def run(argv: list[str]) -> int:
+    """Run one command line and return its exit code; usage errors are one line on stderr, code 2."""
     try:
-        app()
+        code = app(args=argv, prog_name="alliance-c2", standalone_mode=False)
+    except TyperException as exc:
+        if is_help_request(exc):
+            return 0
+        sys.stderr.write(usage_error_line(exc))
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("alliance-c2: aborted\n")
+        return 1
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
     except Exception as exc:  # only input errors are turned into a message; others re-raise
         code, message = main_errors(exc)
         sys.stderr.write(message)
-        sys.exit(code)
+        return code
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+    sys.exit(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

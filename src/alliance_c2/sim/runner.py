@@ -16,6 +16,7 @@ import numpy as np
 
 from ..model import Architecture, UnknownIdError, load_architecture
 from .catalog import Parameters, Scenario, load_parameters, load_scenario
+from .limits import check_request
 from .metrics import summarize_block
 from .process import METRICS, CompiledModel, FaultEvent, compile_model, run_once
 
@@ -183,12 +184,11 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Run `runs` seeded replications of a scenario in each arrangement and collect the metrics."""
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
     scen = load_scenario(scenario)
     arch_list = [archs] if isinstance(archs, str | Architecture) else list(archs)
     if not arch_list:
         raise ValueError("no arrangement given")
+    check_request(runs, seed, len(arch_list), len(scen.injects))
     loaded = [load_architecture(a) for a in arch_list]
     fault_events = tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults)
     for arch in loaded:

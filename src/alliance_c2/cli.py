@@ -226,6 +226,35 @@ def diagram(
     sys.stdout.write(f"{out}\n")
 
 
+@app.command("new")
+def new(
+    new_id: str = typer.Argument(..., metavar="ID", help="The new arrangement's id: lower-case letters, digits, hyphens."),
+    source: str = typer.Option(..., "--from", help="The arrangement to start from. " + ARCH_HELP),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Output YAML file (default: standard output)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Start your own arrangement: a commented YAML copy of one to edit. / 既存の体制を複製し編集用YAMLを作る。"""
+    from .interop.yamlio import is_valid_id, template_yaml
+    from .model import bundled_architectures
+
+    if not is_valid_id(new_id):
+        fail(f"ID: {new_id!r} is not a valid id; use lower-case letters, digits and hyphens (e.g. my-arrangement)")
+    if new_id in bundled_architectures():
+        fail(f"ID: {new_id!r} is a bundled arrangement's id; choose another (e.g. {new_id}-variant)")
+    if out is not None and out.exists() and not force:
+        fail(f"{out}: already exists; give --force to overwrite it")
+    text = template_yaml(_arch(source), new_id, str(out) if out else f"{new_id}.yaml")
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror}")
+    sys.stdout.write(f"{out}\n")
+    sys.stderr.write(f"next: edit it, then `alliance-c2 validate {out}` and `alliance-c2 analyze {out}`\n")
+
+
 def _register_commands() -> None:
     from . import cli_exercise, cli_guidelines, cli_interop, cli_law, cli_report, cli_sim
 

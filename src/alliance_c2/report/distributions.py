@@ -34,8 +34,9 @@ def _s(key: str, lang: str, **values: Any) -> str:
 
 def response_times(result: SimulationResult, arrangement: str) -> np.ndarray:
     """The whole-scenario response time of every run in `arrangement` that responded (minutes)."""
-    values = result.data[arrangement][:, -1, METRICS.index("response_time")]
-    return values[np.isfinite(values)]
+    values: np.ndarray = result.data[arrangement][:, -1, METRICS.index("response_time")]
+    finite: np.ndarray = values[np.isfinite(values)]
+    return finite
 
 
 def response_time_figure(result: SimulationResult, lang: str = "en", labels: dict[str, str] | None = None) -> Any:

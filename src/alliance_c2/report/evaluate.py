@@ -53,6 +53,12 @@ class Evaluation:
     def report_path(self) -> Path:
         return self.out_dir / "report.html"
 
+    def to_frame(self) -> Any:
+        """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
+        import pandas as pd
+
+        return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
+
 
 def reforms_of_proposal() -> list[str]:
     """The reforms the study's measures call for (every reform in the catalog)."""

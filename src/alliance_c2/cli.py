@@ -118,7 +118,7 @@ def show(
     if json_out:
         print_json(arrangement_dict(architecture))
         return
-    _console().print(authority_tree(architecture, lang))
+    _console().print(authority_tree(architecture, lang, situation_names(lang)))
 
 
 @app.command()

@@ -74,6 +74,6 @@ def test_library_refuses_a_negative_seed_before_running() -> None:
 
 
 def test_help_states_the_maximum_that_is_enforced(capsys) -> None:
-    assert RUNS_HELP_MAX == f"{MAX_RUNS:,}"
+    assert f"{MAX_RUNS:,}" == RUNS_HELP_MAX
     assert run(["simulate", "--help"]) == 0
     assert RUNS_HELP_MAX in capsys.readouterr().out

@@ -68,7 +68,7 @@ def _boxes(ax: Any, names: list[str], samples: list[np.ndarray], lang: str) -> N
     rows = [i for i, sample in enumerate(samples) if sample.size]
     if rows:
         parts = ax.boxplot(
-            [samples[i] for i in rows], positions=rows, vert=False, widths=0.55, whis=(5, 95),
+            [samples[i] for i in rows], positions=rows, orientation="horizontal", widths=0.55, whis=(5, 95),
             showmeans=True, showfliers=False, patch_artist=True,
             meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": "#222222", "markersize": 4},
             medianprops={"color": "#222222", "linewidth": 1.2},

@@ -97,8 +97,10 @@ def _print_summary(out_console: object, result: object, lang: str) -> None:
         for a in archs:
             stats = res["simulation"]["cases"][scen]["baseline"].get(a, {})
             rt, dm = stats.get("response_time"), stats.get("deadline_met")
-            cells.append(f"{rt['mean']:.0f} min · {dm['mean']:.2f}" if rt and dm and rt["mean"] is not None else "—")
-        table.add_row(scen, *cells)
+            minutes = t(lang, "min", "分")
+            cells.append(f"{rt['mean']:.0f} {minutes} · {dm['mean']:.2f}" if rt and dm and rt["mean"] is not None else "—")
+        names = res["simulation"].get("names", {}).get(scen)
+        table.add_row(t(lang, *names) if names else scen, *cells)
     out_console.print(table)  # type: ignore[attr-defined]
     out_console.print(t(lang, "(mean response time · share within deadline)", "（平均応答時間・期限内対処率）"))  # type: ignore[attr-defined]
     for point in res["summary"]:

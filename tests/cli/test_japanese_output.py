@@ -34,7 +34,7 @@ def _japanese_names() -> dict[str, set[str]]:
 NAMES = _japanese_names()
 # ASCII boundaries: Japanese letters count as word characters for \b and \w.
 _ID = re.compile(r"(?<![A-Za-z0-9.-])(" + "|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)) + r")(?![A-Za-z0-9-])")
-_LEVEL = re.compile(r"(?<![A-Za-z])(" + "|".join(LEVELS_EN) + r")(?![A-Za-z])")
+_LEVEL = re.compile(r"(?<![A-Za-z.-])(" + "|".join(LEVELS_EN) + r")(?![A-Za-z-])")  # not inside ids
 
 
 def _untranslated(text: str) -> list[str]:
@@ -82,12 +82,15 @@ COMMANDS = [
     ("reforms",),
     ("scenarios",),
     ("simulate", "--scenario", "bmd-salvo", "--arch", "2015-guidelines,2024-proposal", "--runs", "3", "--workers", "1"),
+    ("sensitivity", "--scenario", "cyber-jjoc", "--arch", "2015-guidelines,2024-proposal", "--runs", "2", "--workers", "1"),
+    ("evaluate", "--runs", "3", "--arch", "2015-guidelines,2024-proposal", "--scenario", "bmd-salvo", "--out", "report"),
 ]
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a[:2]) if isinstance(a, tuple) else None)
-def test_japanese_output_names_everything_in_japanese(argv: tuple[str, ...], capsys, monkeypatch) -> None:
+def test_japanese_output_names_everything_in_japanese(argv: tuple[str, ...], capsys, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # no wrapping: a name and its id stay on one line
+    monkeypatch.chdir(tmp_path)
     code = run([*argv, "--lang", "ja"])
     out = capsys.readouterr().out
     assert code in (0, 1), out

@@ -61,7 +61,10 @@ def import_command(
     out: Path | None = typer.Option(None, "-o", "--out", help="Output YAML file (default: standard output)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary (needs -o)."),
 ) -> None:
-    """Import a C2SIM initialization or JSON arrangement as catalog YAML. / C2SIM・JSONから体制YAMLを作る。"""
+    """Import a C2SIM initialization or JSON arrangement as catalog YAML. / C2SIM・JSONから体制YAMLを作る。
+
+    The file's arrangement id is kept unless a bundled arrangement has it; then it becomes ID-imported.
+    """
     kind = fmt or _SUFFIX_FORMATS.get(file.suffix.lower())
     if kind is None:
         fail(f"{file}: cannot tell the format from the suffix; give --format c2sim or --format json")

@@ -52,21 +52,22 @@ def option_name(field: str) -> str:
     return field if field.startswith("-") else f"--{field}"
 
 
-def _check_options(executor: str, workers: int | None, plot: Path | None) -> None:
+def _check_options(executor: str, plot: Path | None) -> None:
     if executor not in ("local", "dask"):
         fail(f"--executor: unknown executor {executor!r}; choose from: local, dask")
-    if workers is not None and workers < 1:
-        fail(f"--workers: must be at least 1, got {workers}")
     if plot is not None and plot.suffix.lower() != ".svg":
         fail(f"--plot: {plot}: give an .svg file")
 
 
-def _check_limits(scenario: str, runs: int, seed: int, arrangements: int, *, frame: bool) -> None:
-    """Refuse what cannot run (runs, seed, memory) before any work starts."""
+def _check_limits(
+    scenario: str, runs: int, seed: int, arrangements: int, *, frame: bool, workers: int | None = None
+) -> None:
+    """Refuse what cannot run (runs, seed, workers, memory) before any work starts."""
     from .sim import load_scenario
-    from .sim.limits import check_request, check_runs, check_seed
+    from .sim.limits import check_request, check_runs, check_seed, check_workers
 
     try:
+        check_workers(workers, "--workers")
         check_runs(runs, "--runs")
         check_seed(seed, "--seed")
         injects = len(load_scenario(scenario).injects)
@@ -139,7 +140,7 @@ def register(app: typer.Typer) -> None:
         params: str | None = typer.Option(None, "--params", help="Parameter override file. / パラメータ上書きファイル。"),
         executor: str = typer.Option("local", "--executor", help="local or dask. / 実行方式 local 又は dask。"),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address. / Dask スケジューラのアドレス。"),
-        workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: all cores). / ワーカー数。"),
+        workers: int | None = typer.Option(None, "--workers", help="Worker processes, at most 4 per core (default: all cores). / ワーカー数。"),
         json_out: bool = typer.Option(False, "--json", help="JSON output. / JSON で出力。"),
         csv: Path | None = typer.Option(None, "--csv", help="Write one row per run and inject to FILE.csv. / 試行ごとの結果をCSVに出力。"),
         parquet: Path | None = typer.Option(None, "--parquet", help="The same rows to FILE.parquet. / 同じ結果をParquetに出力。"),
@@ -149,8 +150,8 @@ def register(app: typer.Typer) -> None:
         """Monte Carlo simulation of a scenario in arrangements. / 体制ごとにシナリオをモンテカルロ模擬。"""
         language = resolve_lang(lang)
         archs = split_list(arch)
-        _check_options(executor, workers, plot)
-        _check_limits(scenario, runs, seed, len(archs), frame=csv is not None or parquet is not None)
+        _check_options(executor, plot)
+        _check_limits(scenario, runs, seed, len(archs), frame=csv is not None or parquet is not None, workers=workers)
         from .sim import simulate
 
         bar, advance = _progress(not json_out)
@@ -187,7 +188,7 @@ def register(app: typer.Typer) -> None:
         archs = split_list(arch)
         if len(archs) < 2:
             fail("--arch: give at least two arrangements to compare (A,B)")
-        _check_limits(scenario, runs, seed, len(archs), frame=False)
+        _check_limits(scenario, runs, seed, len(archs), frame=False, workers=workers)
         from .sim.sensitivity import sensitivity
 
         bar, advance = _progress(not json_out)

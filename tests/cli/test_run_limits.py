@@ -77,3 +77,9 @@ def test_help_states_the_maximum_that_is_enforced(capsys) -> None:
     assert f"{MAX_RUNS:,}" == RUNS_HELP_MAX
     assert run(["simulate", "--help"]) == 0
     assert RUNS_HELP_MAX in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("workers", ["0", "100000"])
+def test_workers_are_bounded_by_the_machine(workers: str, capsys) -> None:
+    assert run(["simulate", "--scenario", "bmd-salvo", "--arch", "2015-guidelines", "--workers", workers]) == 2
+    assert "--workers: " in _one_error_line(capsys)

@@ -47,6 +47,21 @@ def check_seed(seed: int, field: str = "seed") -> None:
         raise SimulationLimitError(field, f"must be a whole number 0 or greater, got {seed}")
 
 
+def max_workers() -> int:
+    """Worker processes allowed on this machine: 4 per core (each holds about 50 MiB and a process slot)."""
+    return 4 * (os.cpu_count() or 1)
+
+
+def check_workers(workers: int | None, field: str = "workers") -> None:
+    """Refuse fewer than 1 worker, or more than this machine can run (a worker is a process)."""
+    if workers is None:
+        return
+    if workers < 1:
+        raise SimulationLimitError(field, f"must be at least 1, got {workers}")
+    if workers > max_workers():
+        raise SimulationLimitError(field, f"at most {max_workers()} on this machine (4 per core), got {workers:,}")
+
+
 def estimated_bytes(runs: int, arrangements: int, injects: int, *, frame: bool = False) -> int:
     """Peak memory of `runs` runs in each of `arrangements` (plus a per-run table when `frame`)."""
     rows = runs * arrangements * (injects + 1)

@@ -14,6 +14,7 @@ from typer.exceptions import TyperException
 
 from .cli_support import (
     all_option,
+    arrangement,
     fail,
     is_help_request,
     lang_option,
@@ -39,11 +40,6 @@ ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a pat
 SITUATION_HELP = "Legal situation, e.g. peacetime, gray-zone, armed-attack (see `alliance-c2 situations`)."
 
 
-def _arch(ref: str) -> Any:
-    from .model import load_architecture
-
-    return load_architecture(ref)
-
 
 def _situation(value: str) -> str:
     from .model import SITUATIONS, UnknownIdError
@@ -68,7 +64,7 @@ def architectures(json_out: bool = typer.Option(False, "--json", help="Print JSO
     lang = resolve_lang(lang)
     rows = []
     for arch_id in bundled_architectures():
-        arch = _arch(arch_id)
+        arch = arrangement(arch_id)
         rows.append(
             {
                 "id": arch.id,
@@ -114,7 +110,7 @@ def show(
     from .model.tree import arrangement_dict, authority_tree
 
     lang = resolve_lang(lang)
-    architecture = _arch(arch)
+    architecture = arrangement(arch)
     if json_out:
         print_json(arrangement_dict(architecture))
         return
@@ -153,7 +149,7 @@ def analyze(
     from .analysis import analyze as run
 
     lang = resolve_lang(lang)
-    architecture = _arch(arch)
+    architecture = arrangement(arch)
     result = run(architecture, _situation(situation))
     if json_out:
         print_json(result.to_dict())
@@ -177,7 +173,7 @@ def compare(
     from .analysis import compare as run
 
     lang = resolve_lang(lang)
-    archs = (_arch(arch_a), _arch(arch_b))
+    archs = (arrangement(arch_a), arrangement(arch_b))
     result = run(*archs, _situation(situation))
     if json_out:
         print_json(result)
@@ -200,7 +196,7 @@ def compare_all(
 
     lang = resolve_lang(lang)
     ids = split_list(arch) or bundled_architectures()
-    rows = comparison_rows([_arch(a) for a in ids])
+    rows = comparison_rows([arrangement(a) for a in ids])
     if json_out:
         print_json(rows)
         return
@@ -218,7 +214,7 @@ def diagram(
     from .report.diagram import architecture_svg
 
     lang = resolve_lang(lang)
-    svg = architecture_svg(_arch(arch), lang=lang, situation=_situation(situation))
+    svg = architecture_svg(arrangement(arch), lang=lang, situation=_situation(situation))
     try:
         out.write_text(svg, encoding="utf-8")
     except OSError as exc:
@@ -243,7 +239,7 @@ def new(
         fail(f"ID: {new_id!r} is a bundled arrangement's id; choose another (e.g. {new_id}-variant)")
     if out is not None and out.exists() and not force:
         fail(f"{out}: already exists; give --force to overwrite it")
-    text = template_yaml(_arch(source), new_id, str(out) if out else f"{new_id}.yaml")
+    text = template_yaml(arrangement(source), new_id, str(out) if out else f"{new_id}.yaml")
     if out is None:
         sys.stdout.write(text)
         return

@@ -8,11 +8,9 @@ it is not, so that scripts can tell.
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from .cli_support import console, lang_option, print_json, resolve_lang
+from .cli_support import arrangement, console, lang_option, print_json, resolve_lang
 
 ARCH_HELP = "A bundled arrangement id or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
 REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
@@ -20,11 +18,6 @@ REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-a
 
 EXIT_NOT_ALLOWED = 1
 
-
-def _arch(ref: str) -> Any:
-    from .model import load_architecture
-
-    return load_architecture(ref)
 
 
 def check(
@@ -47,7 +40,7 @@ def check(
     from .law.engine import default_catalog
 
     language = resolve_lang(lang)
-    architecture = _arch(arch)
+    architecture = arrangement(arch)
     verdict = run(architecture, situation, action, unit, ordered_by, reform)
     if json_out:
         print_json(verdict.to_dict())
@@ -70,7 +63,7 @@ def audit(
     from .law.engine import default_catalog
 
     language = resolve_lang(lang)
-    architecture = _arch(arch)
+    architecture = arrangement(arch)
     report = run(architecture, reform)
     if json_out:
         print_json(report.to_dict())

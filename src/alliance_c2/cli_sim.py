@@ -11,7 +11,7 @@ import typer
 from .cli_support import console, fail, lang_option, print_json, resolve_lang, split_list, t
 
 # The number is sim.limits.MAX_RUNS, written out so that `--help` does not import the simulation
-# (tests/cli/test_limits.py keeps the two equal).
+# (tests/cli/test_run_limits.py keeps the two equal).
 RUNS_HELP_MAX = "1,000,000"
 RUNS_HELP = f"Monte Carlo runs per arrangement, 1 to {RUNS_HELP_MAX} (refused up front if memory cannot hold them). / 試行回数。"
 SEED_HELP = "Random seed, a whole number 0 or greater; the same seed gives the same results. / 乱数シード（0以上の整数）。"
@@ -79,13 +79,15 @@ def _check_limits(
 
 def _write_outputs(result: Any, csv: Path | None, parquet: Path | None, plot: Path | None, lang: str) -> None:
     """The per-run table as CSV / Parquet and the response-time chart, each where asked."""
-    for path, option in ((csv, "--csv"), (parquet, "--parquet")):
-        if path is None:
-            continue
-        try:
-            _save_frame(result, path, option)
-        except OSError as exc:
-            fail(f"{option}: {path}: cannot write: {exc.strerror}")
+    if csv is not None or parquet is not None:
+        frame = result.to_frame()
+        for path, option, write in ((csv, "--csv", frame.to_csv), (parquet, "--parquet", frame.to_parquet)):
+            if path is None:
+                continue
+            try:
+                write(path, index=False)
+            except OSError as exc:
+                fail(f"{option}: {path}: cannot write: {exc.strerror}")
     if plot is not None:
         from .report.distributions import write_response_time_svg
 
@@ -93,14 +95,6 @@ def _write_outputs(result: Any, csv: Path | None, parquet: Path | None, plot: Pa
             write_response_time_svg(result, plot, lang)
         except OSError as exc:
             fail(f"--plot: {plot}: cannot write: {exc.strerror}")
-
-
-def _save_frame(result: Any, path: Path, option: str) -> None:
-    frame = result.to_frame()
-    if option == "--csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
 
 
 def register(app: typer.Typer) -> None:

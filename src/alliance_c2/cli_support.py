@@ -17,6 +17,7 @@ PROG = "alliance-c2"
 
 
 def lang_option() -> Any:
+    """The `--lang` option every command that prints names takes."""
     return typer.Option(None, "--lang", help=LANG_HELP)
 
 
@@ -84,9 +85,11 @@ def console() -> Any:
     return Console() if sys.stdout.isatty() or os.environ.get("COLUMNS") else Console(width=140)
 
 
-def more_line(lang: str, hidden: int, how_en: str, how_ja: str) -> str:
-    """The notice under a truncated listing: how many were left out and how to see them."""
-    return t(lang, f"  … and {hidden} more ({how_en})", f"  …ほか{hidden}件（{how_ja}）")
+def arrangement(ref: str) -> Any:
+    """The arrangement a command names: a bundled id or a path to a YAML file."""
+    from .model import load_architecture
+
+    return load_architecture(ref)
 
 
 def situation_names(lang: str) -> dict[str, str]:
@@ -97,4 +100,5 @@ def situation_names(lang: str) -> dict[str, str]:
 
 
 def all_option() -> Any:
+    """The `--all` option of commands whose listings are cut short by default."""
     return typer.Option(False, "--all", help="List everything instead of the first rows. / 省略せず全件を表示。")

@@ -29,7 +29,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
 
+# PostgreSQL tests run against $$ALLIANCE_C2_TEST_PG_URL, else the default local server when it
+# answers; otherwise one line says they are skipped and why.
 test: $(STAMP) system-deps lint
+	@url="$$($(PY) .ci/pg_test_url.py)"; \
+	if [ -n "$$url" ]; then echo "PostgreSQL tests: $$url"; export ALLIANCE_C2_TEST_PG_URL="$$url"; fi; \
 	$(VENV)/bin/pytest -q -n 2
 
 bench: $(STAMP)

@@ -10,8 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.exceptions import TyperException
 
-from .cli_support import fail, lang_option, print_json, resolve_lang, split_list, t
+from .cli_support import (
+    all_option,
+    arrangement,
+    fail,
+    is_help_request,
+    lang_option,
+    print_json,
+    resolve_lang,
+    situation_names,
+    split_list,
+    t,
+    usage_error_line,
+)
 
 app = typer.Typer(
     name="alliance-c2",
@@ -26,11 +39,6 @@ app = typer.Typer(
 ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a path to a YAML file."
 SITUATION_HELP = "Legal situation, e.g. peacetime, gray-zone, armed-attack (see `alliance-c2 situations`)."
 
-
-def _arch(ref: str) -> Any:
-    from .model import load_architecture
-
-    return load_architecture(ref)
 
 
 def _situation(value: str) -> str:
@@ -56,7 +64,7 @@ def architectures(json_out: bool = typer.Option(False, "--json", help="Print JSO
     lang = resolve_lang(lang)
     rows = []
     for arch_id in bundled_architectures():
-        arch = _arch(arch_id)
+        arch = arrangement(arch_id)
         rows.append(
             {
                 "id": arch.id,
@@ -75,11 +83,20 @@ def architectures(json_out: bool = typer.Option(False, "--json", help="Print JSO
         return
     from rich.table import Table
 
+    from .analysis.render import level_name
+
+    names = situation_names(lang)
     table = Table(title=t(lang, "Bundled arrangements", "収録された指揮統制体制"))
-    for col in ("id", t(lang, "name", "名称"), t(lang, "orgs", "組織数"), t(lang, "peacetime", "平時"), t(lang, "armed attack", "武力攻撃事態")):
+    for col in ("id", t(lang, "name", "名称"), t(lang, "orgs", "組織数"), names["peacetime"], names["armed-attack"]):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["name_ja"] if lang == "ja" else r["name_en"], str(r["organizations"]), r["level_peacetime"], r["level_armed_attack"])
+        table.add_row(
+            r["id"],
+            r["name_ja"] if lang == "ja" else r["name_en"],
+            str(r["organizations"]),
+            level_name(r["level_peacetime"], lang),
+            level_name(r["level_armed_attack"], lang),
+        )
     _console().print(table)
 
 
@@ -93,11 +110,11 @@ def show(
     from .model.tree import arrangement_dict, authority_tree
 
     lang = resolve_lang(lang)
-    architecture = _arch(arch)
+    architecture = arrangement(arch)
     if json_out:
         print_json(arrangement_dict(architecture))
         return
-    _console().print(authority_tree(architecture, lang))
+    _console().print(authority_tree(architecture, lang, situation_names(lang)))
 
 
 @app.command()
@@ -126,18 +143,21 @@ def analyze(
     situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: str | None = lang_option(),
+    show_all: bool = all_option(),
 ) -> None:
     """Derive level, chains of command, civilian control and single points of failure. / 構造分析。"""
     from .analysis import analyze as run
 
     lang = resolve_lang(lang)
-    result = run(_arch(arch), _situation(situation))
+    architecture = arrangement(arch)
+    result = run(architecture, _situation(situation))
     if json_out:
         print_json(result.to_dict())
         return
-    from .analysis.render import print_analysis
+    from .analysis.render import DEFAULT_LIMIT, print_analysis
 
-    print_analysis(_console(), _arch(arch), result, lang)
+    limit = None if show_all else DEFAULT_LIMIT
+    print_analysis(_console(), architecture, result, lang, situation_names(lang), limit)
 
 
 @app.command()
@@ -147,18 +167,21 @@ def compare(
     situation: str = typer.Option("armed-attack", "--situation", "-s", help=SITUATION_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: str | None = lang_option(),
+    show_all: bool = all_option(),
 ) -> None:
     """Compare two arrangements side by side. / 二つの体制を比較する。"""
     from .analysis import compare as run
 
     lang = resolve_lang(lang)
-    result = run(_arch(arch_a), _arch(arch_b), _situation(situation))
+    archs = (arrangement(arch_a), arrangement(arch_b))
+    result = run(*archs, _situation(situation))
     if json_out:
         print_json(result)
         return
-    from .analysis.render import print_comparison
+    from .analysis.render import DEFAULT_LIMIT, print_comparison
 
-    print_comparison(_console(), result, lang)
+    limit = None if show_all else DEFAULT_LIMIT
+    print_comparison(_console(), result, archs, lang, situation_names(lang), limit)
 
 
 @app.command("compare-all")
@@ -173,11 +196,11 @@ def compare_all(
 
     lang = resolve_lang(lang)
     ids = split_list(arch) or bundled_architectures()
-    rows = comparison_rows([_arch(a) for a in ids])
+    rows = comparison_rows([arrangement(a) for a in ids])
     if json_out:
         print_json(rows)
         return
-    print_overview(_console(), rows, lang)
+    print_overview(_console(), rows, lang, situation_names(lang))
 
 
 @app.command()
@@ -191,12 +214,41 @@ def diagram(
     from .report.diagram import architecture_svg
 
     lang = resolve_lang(lang)
-    svg = architecture_svg(_arch(arch), lang=lang, situation=_situation(situation))
+    svg = architecture_svg(arrangement(arch), lang=lang, situation=_situation(situation))
     try:
         out.write_text(svg, encoding="utf-8")
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror}")
     sys.stdout.write(f"{out}\n")
+
+
+@app.command("new")
+def new(
+    new_id: str = typer.Argument(..., metavar="ID", help="The new arrangement's id: lower-case letters, digits, hyphens."),
+    source: str = typer.Option(..., "--from", help="The arrangement to start from. " + ARCH_HELP),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Output YAML file (default: standard output)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Start your own arrangement: a commented YAML copy of one to edit. / 既存の体制を複製し編集用YAMLを作る。"""
+    from .interop.yamlio import is_valid_id, template_yaml
+    from .model import bundled_architectures
+
+    if not is_valid_id(new_id):
+        fail(f"ID: {new_id!r} is not a valid id; use lower-case letters, digits and hyphens (e.g. my-arrangement)")
+    if new_id in bundled_architectures():
+        fail(f"ID: {new_id!r} is a bundled arrangement's id; choose another (e.g. {new_id}-variant)")
+    if out is not None and out.exists() and not force:
+        fail(f"{out}: already exists; give --force to overwrite it")
+    text = template_yaml(arrangement(source), new_id, str(out) if out else f"{new_id}.yaml")
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror}")
+    sys.stdout.write(f"{out}\n")
+    sys.stderr.write(f"next: edit it, then `alliance-c2 validate {out}` and `alliance-c2 analyze {out}`\n")
 
 
 def _register_commands() -> None:
@@ -224,16 +276,30 @@ def main_errors(exc: BaseException) -> tuple[int, str]:
     raise exc
 
 
-def main() -> None:
-    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+def run(argv: list[str]) -> int:
+    """Run one command line and return its exit code; usage errors are one line on stderr, code 2."""
     try:
-        app()
+        code = app(args=argv, prog_name="alliance-c2", standalone_mode=False)
+    except TyperException as exc:
+        if is_help_request(exc):
+            return 0
+        sys.stderr.write(usage_error_line(exc))
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("alliance-c2: aborted\n")
+        return 1
     except BrokenPipeError:
-        sys.exit(0)
+        return 0
     except Exception as exc:  # only input errors are turned into a message; others re-raise
         code, message = main_errors(exc)
         sys.stderr.write(message)
-        sys.exit(code)
+        return code
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """Entry point: bad input ends with one line on stderr and exit code 2, never a traceback."""
+    sys.exit(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -118,12 +118,19 @@ def _print_version(g: Any, lang: str) -> None:
         table.add_row(s.id, s.title_ja if lang == "ja" else s.title_en)
     out.print(table)
     table = Table(title=t(lang, "What this version set up", "この版が定めたもの"))
-    for col in (t(lang, "category", "分類"), "id", t(lang, "element", "要素"), t(lang, "replaces", "置き換え")):
+    # Element ids are English identifiers: the Japanese table names elements, replaced ones too.
+    columns = (t(lang, "category", "分類"), "id", t(lang, "element", "要素"), t(lang, "replaces", "置き換え"))
+    for col in columns if lang != "ja" else (columns[0], *columns[2:]):
         table.add_column(col)
+    names = _element_names(lang)
     for e in g.elements:
         cat = CATEGORY_JA.get(e.category, e.category) if lang == "ja" else e.category
-        flag = " [dim](assumption)[/dim]" if e.assumption else ""
-        table.add_row(cat, e.id, (e.name_ja if lang == "ja" else e.name_en) + flag, ", ".join(e.replaces))
+        flag = t(lang, " [dim](assumption)[/dim]", " [dim]（仮定）[/dim]") if e.assumption else ""
+        name = (e.name_ja if lang == "ja" else e.name_en) + flag
+        if lang == "ja":
+            table.add_row(cat, name, "、".join(names.get(r, r) for r in e.replaces))
+        else:
+            table.add_row(cat, e.id, name, ", ".join(e.replaces))
     out.print(table)
     table = Table(title=t(lang, "Laws that followed", "その後の法整備"))
     table.add_column(t(lang, "date", "日付"))
@@ -134,6 +141,17 @@ def _print_version(g: Any, lang: str) -> None:
     if g.legislation_status is not None and not g.legislation:
         table.add_row("—", (g.legislation_status.note_ja if lang == "ja" else g.legislation_status.note_en) or g.legislation_status.value)
     out.print(table)
+
+
+def _element_names(lang: str) -> dict[str, str]:
+    """Every Guidelines element id -> its name in `lang`, latest version first."""
+    from .model.guidelines import guidelines_versions, load_guidelines
+
+    names: dict[str, str] = {}
+    for version in reversed(guidelines_versions()):
+        for e in load_guidelines(version).elements:
+            names.setdefault(e.id, e.name_ja if lang == "ja" else e.name_en)
+    return names
 
 
 def _print_diff(result: dict[str, Any], lang: str) -> None:
@@ -152,7 +170,8 @@ def _print_diff(result: dict[str, Any], lang: str) -> None:
         if result[key]:
             out.print(f"\n[bold]{t(lang, title_en, title_ja)}[/bold]")
             for e in result[key]:
-                out.print(f"  [{style}]{e[f'name_{suffix}']}[/{style}] [dim]{e['id']}[/dim]")
+                element_id = f" [dim]{e['id']}[/dim]" if lang != "ja" else ""
+                out.print(f"  [{style}]{e[f'name_{suffix}']}[/{style}]{element_id}")
     if result["changed"]:
         out.print(f"\n[bold]{t(lang, 'Changed', '変更')}[/bold]")
         for e in result["changed"]:

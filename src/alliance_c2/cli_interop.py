@@ -16,7 +16,7 @@ import typer
 
 from .cli_support import fail, lang_option, print_json, resolve_lang
 
-EXPORT_FORMATS = ("c2sim", "json", "graphml")
+EXPORT_FORMATS = ("c2sim", "json", "graphml", "yaml")
 IMPORT_FORMATS = ("c2sim", "json")
 EDITIONS = ("2.0.0", "1.1", "1.0.0")
 _SUFFIX_FORMATS = {".xml": "c2sim", ".json": "json"}
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     arch: str = typer.Argument(..., help="A bundled arrangement id or a path to a YAML file."),
-    fmt: str = typer.Option(..., "--format", "-f", help="c2sim | json | graphml."),
+    fmt: str = typer.Option(..., "--format", "-f", help="c2sim | json | graphml | yaml."),
     c2sim_schema: str = typer.Option("2.0.0", "--c2sim-schema", help=_EDITION_HELP),
     situation: str | None = typer.Option(
         None,
@@ -49,7 +49,7 @@ def export_command(
     ),
     out: Path | None = typer.Option(None, "-o", "--out", help="Output file (default: standard output)."),
 ) -> None:
-    """Export an arrangement as C2SIM XML, JSON or GraphML. / 体制をC2SIM・JSON・GraphMLで出力する。
+    """Export an arrangement as C2SIM XML, JSON, GraphML or catalog YAML. / 体制をC2SIM・JSON・GraphML・YAMLで出力する。
 
     C2SIM cannot carry every relation; what it leaves out is counted on stderr (docs/interchange.md).
     C2SIMで表せない関係は除外し、その件数を標準エラーに表示する。
@@ -77,6 +77,7 @@ def import_command(
 
     A C2SIM file in the .../C2SIM/1.1 namespace is checked against CWIX2025, then 1.0.0; the edition
     read is printed on stderr. / 名前空間 .../C2SIM/1.1 はCWIX2025、次に1.0.0で検証し、読んだ版を表示する。
+    The file's arrangement id is kept unless a bundled arrangement has it; then it becomes ID-imported.
     """
     kind = fmt or _SUFFIX_FORMATS.get(file.suffix.lower())
     if kind is None:
@@ -88,6 +89,10 @@ def import_command(
         fail("--json needs -o FILE (the YAML goes to that file)")
     with _clean_errors():
         text, arch, warnings, problems, edition = _import(file, kind, out, c2sim_schema)
+    from .interop.yamlio import distinct_from_bundled
+
+    text, arch, renamed = distinct_from_bundled(text, arch)
+    warnings = [*warnings, renamed] if renamed else warnings
     _write(text.encode("utf-8"), out)
     soft = [p for p in problems if p.severity == "warning"]
     if json_out:
@@ -118,6 +123,10 @@ def import_command(
 
 
 def _export(arch: Any, fmt: str, schema: str, situation: str | None) -> bytes:
+    if fmt == "yaml":
+        from .interop.yamlio import export_yaml
+
+        return export_yaml(arch).encode("utf-8")
     if fmt == "json":
         from .interop import export_json
 

@@ -2,25 +2,30 @@
 
 `register(app)` adds them to the Typer app. Heavy modules are imported inside the commands so
 that `alliance-c2 check` answers fast; unknown ids raise UnknownIdError, which `main()` turns
-into one line on stderr and exit code 2.
+into one line on stderr and exit code 2. `check` exits 0 when the order is allowed and 1 when
+it is not, so that scripts can tell.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from .cli_support import as_of_option, lang_option, parse_as_of, print_json, resolve_lang
+from .cli_support import (
+    arrangement,
+    as_of_option,
+    console,
+    lang_option,
+    parse_as_of,
+    print_json,
+    resolve_lang,
+)
 
 ARCH_HELP = "A bundled arrangement id or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
 REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
 
 
-def _console() -> Any:
-    from rich.console import Console
+EXIT_NOT_ALLOWED = 1
 
-    return Console()
 
 
 def check(
@@ -36,19 +41,25 @@ def check(
     lang: str | None = lang_option(),
     json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
 ) -> None:
-    """May this unit do this action, now, on this order, and who must approve first? / 命令の適法性と必要な承認。"""
+    """May this unit do this action, now, on this order, and who must approve first? / 命令の適法性と必要な承認。
+
+    Exit code: 0 allowed, 1 not allowed, 2 bad input. / 終了コード: 0 可、1 不可、2 入力誤り。
+    """
     from .law.engine import check as run
     from .law.engine import default_catalog
 
     language = resolve_lang(lang)
     day = parse_as_of(as_of)
-    verdict = run(arch, situation, action, unit, ordered_by, reform, as_of=day)
+    architecture = arrangement(arch)
+    verdict = run(architecture, situation, action, unit, ordered_by, reform, as_of=day)
     if json_out:
         print_json(verdict.to_dict())
-        return
-    from .law.render import print_verdict
+    else:
+        from .law.render import print_verdict
 
-    print_verdict(_console(), verdict, default_catalog(), language)
+        print_verdict(console(), verdict, default_catalog(), language, architecture)
+    if not verdict.allowed:
+        raise typer.Exit(EXIT_NOT_ALLOWED)
 
 
 def audit(
@@ -64,13 +75,14 @@ def audit(
 
     language = resolve_lang(lang)
     day = parse_as_of(as_of)
-    report = run(arch, reform, as_of=day)
+    architecture = arrangement(arch)
+    report = run(architecture, reform, as_of=day)
     if json_out:
         print_json(report.to_dict())
         return
     from .law.render import print_audit
 
-    print_audit(_console(), report, default_catalog(), language)
+    print_audit(console(), report, default_catalog(), language, architecture)
 
 
 def situations(
@@ -87,7 +99,7 @@ def situations(
         return
     from .law.render import print_situations
 
-    print_situations(_console(), catalog, language)
+    print_situations(console(), catalog, language)
 
 
 def actions(
@@ -104,7 +116,7 @@ def actions(
         return
     from .law.render import print_actions
 
-    print_actions(_console(), catalog, language)
+    print_actions(console(), catalog, language)
 
 
 def reforms(
@@ -134,7 +146,7 @@ def reforms(
         return
     from .law.render import print_reforms
 
-    print_reforms(_console(), catalog, language)
+    print_reforms(console(), catalog, language)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from .cli_sim import RUNS_HELP_MAX, option_name
 from .cli_support import console, fail, lang_option, resolve_lang, split_list, t
 
 STAGES_EN = {"structure": "structure", "law": "legal audit", "simulation": "simulation", "sensitivity": "sensitivity"}
@@ -18,12 +19,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def evaluate(
-        runs: int = typer.Option(500, "--runs", help="Monte Carlo runs per case. / 各条件の試行回数。"),
+        runs: int = typer.Option(500, "--runs", help=f"Monte Carlo runs per case, 1 to {RUNS_HELP_MAX}. / 各条件の試行回数。"),
         arch: str = typer.Option("", "--arch", help="Comma-separated arrangements (default: all bundled). / 対象の体制。"),
         scenario: str = typer.Option("", "--scenario", help="Comma-separated scenarios (default: all). / 対象のシナリオ。"),
         lang: str | None = lang_option(),
         out: Path = typer.Option(Path("alliance-c2-report"), "--out", help="Output directory. / 出力先。"),
-        seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same report. / 乱数シード。"),
+        seed: int = typer.Option(2024, "--seed", help="Random seed, 0 or greater: the same seed gives the same report. / 乱数シード（0以上の整数）。"),
     ) -> None:
         """Run the legal audit and the simulation suite and write the report. / 評価を実行し報告書を作成する。"""
         from rich.progress import (
@@ -39,8 +40,7 @@ def register(app: typer.Typer) -> None:
         from .report.evaluate import evaluate as run
 
         lang = resolve_lang(lang)
-        if runs < 1:
-            fail(f"--runs: must be at least 1, got {runs}")
+        _check_limits(runs, seed, split_list(arch), split_list(scenario))
         try:
             check_inputs(split_list(arch), split_list(scenario), out)
         except EvaluationInputError as exc:
@@ -73,6 +73,19 @@ def register(app: typer.Typer) -> None:
         _print_summary(out_console, result, lang)
 
 
+def _check_limits(runs: int, seed: int, archs: list[str], scenarios: list[str]) -> None:
+    """Refuse runs, seed or memory that cannot work before the first stage starts."""
+    from .model import bundled_architectures
+    from .sim import load_scenario, scenario_ids
+    from .sim.limits import SimulationLimitError, check_request
+
+    try:
+        injects = max(len(load_scenario(s).injects) for s in scenarios or scenario_ids())
+        check_request(runs, seed, len(archs or bundled_architectures()), injects, fields=("--runs", "--seed"))
+    except SimulationLimitError as exc:
+        fail(f"{option_name(exc.field)}: {exc.reason}")
+
+
 def _print_summary(out_console: object, result: object, lang: str) -> None:
     from rich.table import Table
 
@@ -97,8 +110,9 @@ def _print_summary(out_console: object, result: object, lang: str) -> None:
                 cells.append("—")
                 continue
             verdict = f" {words[row.verdict]}" if row.verdict else ""  # type: ignore[attr-defined]
-            cells.append(f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] min{verdict}")
-        table.add_row(scen, *cells)
+            cells.append(f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] {t(lang, 'min', '分')}{verdict}")
+        names = res["simulation"].get("names", {}).get(scen)
+        table.add_row(t(lang, *names) if names else scen, *cells)
     out_console.print(table)  # type: ignore[attr-defined]
     out_console.print(answer.paragraph(lang))  # type: ignore[attr-defined]
     seconds = res["meta"]["seconds"]

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from .cli_support import as_of_option, fail, lang_option, parse_as_of, print_json, resolve_lang, split_list, t
+from .cli_support import (
+    as_of_option,
+    console,
+    fail,
+    lang_option,
+    parse_as_of,
+    print_json,
+    resolve_lang,
+    split_list,
+    t,
+)
+
+# The number is sim.limits.MAX_RUNS, written out so that `--help` does not import the simulation
+# (tests/cli/test_run_limits.py keeps the two equal).
+RUNS_HELP_MAX = "1,000,000"
+RUNS_HELP = f"Monte Carlo runs per arrangement, 1 to {RUNS_HELP_MAX} (refused up front if memory cannot hold them). / 試行回数。"
+SEED_HELP = "Random seed, a whole number 0 or greater; the same seed gives the same results. / 乱数シード（0以上の整数）。"
 
 
 def _progress(enabled: bool) -> tuple[Any, Any]:
@@ -28,11 +45,66 @@ def _progress(enabled: bool) -> tuple[Any, Any]:
 
 def _bad_input(exc: Exception) -> None:
     from .model import CatalogError, UnknownIdError
+    from .sim.limits import SimulationLimitError
 
     if isinstance(exc, UnknownIdError):
         fail(exc.describe())
-    if isinstance(exc, CatalogError | ValueError):
+    if isinstance(exc, SimulationLimitError):
+        fail(f"{option_name(exc.field)}: {exc.reason}")
+    if isinstance(exc, CatalogError):
+        fail(str(exc.problems[0]))
+    if isinstance(exc, ValueError):
         fail(str(exc))
+
+
+def option_name(field: str) -> str:
+    """The command-line option for a library argument name: `runs` -> `--runs`."""
+    return field if field.startswith("-") else f"--{field}"
+
+
+def _check_options(executor: str, plot: Path | None) -> None:
+    if executor not in ("local", "dask"):
+        fail(f"--executor: unknown executor {executor!r}; choose from: local, dask")
+    if plot is not None and plot.suffix.lower() != ".svg":
+        fail(f"--plot: {plot}: give an .svg file")
+
+
+def _check_limits(
+    scenario: str, runs: int, seed: int, arrangements: int, *, frame: bool, workers: int | None = None
+) -> None:
+    """Refuse what cannot run (runs, seed, workers, memory) before any work starts."""
+    from .sim import load_scenario
+    from .sim.limits import check_request, check_runs, check_seed, check_workers
+
+    try:
+        check_workers(workers, "--workers")
+        check_runs(runs, "--runs")
+        check_seed(seed, "--seed")
+        injects = len(load_scenario(scenario).injects)
+        check_request(runs, seed, max(1, arrangements), injects, frame=frame, fields=("--runs", "--seed"))
+    except Exception as exc:
+        _bad_input(exc)
+        raise
+
+
+def _write_outputs(result: Any, csv: Path | None, parquet: Path | None, plot: Path | None, lang: str) -> None:
+    """The per-run table as CSV / Parquet and the response-time chart, each where asked."""
+    if csv is not None or parquet is not None:
+        frame = result.to_frame()
+        for path, option, write in ((csv, "--csv", frame.to_csv), (parquet, "--parquet", frame.to_parquet)):
+            if path is None:
+                continue
+            try:
+                write(path, index=False)
+            except OSError as exc:
+                fail(f"{option}: {path}: cannot write: {exc.strerror}")
+    if plot is not None:
+        from .report.distributions import write_response_time_svg
+
+        try:
+            write_response_time_svg(result, plot, lang)
+        except OSError as exc:
+            fail(f"--plot: {plot}: cannot write: {exc.strerror}")
 
 
 def register(app: typer.Typer) -> None:
@@ -65,16 +137,18 @@ def register(app: typer.Typer) -> None:
     def simulate_cmd(
         scenario: str = typer.Option(..., "--scenario", help="Scenario id or file. / シナリオID又はファイル。"),
         arch: str = typer.Option(..., "--arch", help="Arrangements, comma-separated. / 体制（カンマ区切り）。"),
-        runs: int = typer.Option(100, "--runs", help="Monte Carlo runs. / 試行回数。"),
-        seed: int = typer.Option(0, "--seed", help="Random seed. / 乱数シード。"),
+        runs: int = typer.Option(100, "--runs", help=RUNS_HELP),
+        seed: int = typer.Option(0, "--seed", help=SEED_HELP),
         fault: list[str] = typer.Option([], "--fault", help="ORG@MINUTES: lose an organization (ORG~ORG@MINUTES: degrade a link); repeatable. / 組織の喪失（繰り返し可）。"),
         reform: list[str] = typer.Option([], "--reform", help="Reform switch; repeatable. / 法改正スイッチ（繰り返し可）。"),
         params: str | None = typer.Option(None, "--params", help="Parameter override file. / パラメータ上書きファイル。"),
         executor: str = typer.Option("local", "--executor", help="local or dask. / 実行方式 local 又は dask。"),
         scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address. / Dask スケジューラのアドレス。"),
-        workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: all cores). / ワーカー数。"),
+        workers: int | None = typer.Option(None, "--workers", help="Worker processes, at most 4 per core (default: all cores). / ワーカー数。"),
         json_out: bool = typer.Option(False, "--json", help="JSON output. / JSON で出力。"),
-        out: str | None = typer.Option(None, "--out", help="Per-run metrics to FILE.csv or FILE.parquet. / 試行毎の結果の出力先。"),
+        csv: Path | None = typer.Option(None, "--csv", help="Write one row per run and inject to FILE.csv. / 試行ごとの結果をCSVに出力。"),
+        parquet: Path | None = typer.Option(None, "--parquet", help="The same rows to FILE.parquet. / 同じ結果をParquetに出力。"),
+        plot: Path | None = typer.Option(None, "--plot", help="Response-time distributions per arrangement to FILE.svg. / 体制ごとの応答時間分布をSVGに出力。"),
         as_of: str | None = as_of_option(),
         trace: int | None = typer.Option(
             None, "--trace", help="Print run K's events in time order instead of the summary (one arrangement). / "
@@ -84,24 +158,19 @@ def register(app: typer.Typer) -> None:
         """Monte Carlo simulation of a scenario in arrangements. / 体制ごとにシナリオをモンテカルロ模擬。"""
         language = resolve_lang(lang)
         day = parse_as_of(as_of)
-        if runs < 1:
-            fail(f"--runs: must be at least 1, got {runs}")
+        archs = split_list(arch)
+        _check_options(executor, plot)
+        _check_limits(scenario, runs, seed, len(archs), frame=csv is not None or parquet is not None, workers=workers)
         if trace is not None:
-            _trace(scenario, split_list(arch), runs, seed, trace, fault, reform, params, day, json_out, language)
+            _trace(scenario, archs, runs, seed, trace, fault, reform, params, day, json_out, language)
             return
-        if executor not in ("local", "dask"):
-            fail(f"--executor: unknown executor {executor!r}; choose from: local, dask")
-        if workers is not None and workers < 1:
-            fail(f"--workers: must be at least 1, got {workers}")
-        if out is not None and not out.endswith((".csv", ".parquet")):
-            fail(f"--out: {out}: use a .csv or .parquet file")
         from .sim import simulate
 
         bar, advance = _progress(not json_out)
         try:
             if bar is not None:
                 bar.start()
-            result = simulate(scenario, split_list(arch), runs=runs, seed=seed, faults=fault, reforms=reform,
+            result = simulate(scenario, archs, runs=runs, seed=seed, faults=fault, reforms=reform,
                               params=params, as_of=day, executor=executor, scheduler=scheduler, workers=workers, progress=advance)
         except Exception as exc:
             _bad_input(exc)
@@ -109,11 +178,7 @@ def register(app: typer.Typer) -> None:
         finally:
             if bar is not None:
                 bar.stop()
-        if out is not None:
-            try:
-                result.export(out)
-            except ImportError:
-                fail("--out: writing Parquet needs pyarrow (pip install pyarrow)")
+        _write_outputs(result, csv, parquet, plot, language)
         if json_out:
             print_json(result.to_dict())
             return
@@ -123,8 +188,8 @@ def register(app: typer.Typer) -> None:
     def sensitivity_cmd(
         scenario: str = typer.Option(..., "--scenario", help="Scenario id or file. / シナリオID又はファイル。"),
         arch: str = typer.Option(..., "--arch", help="Arrangements to compare, comma-separated. / 比較する体制。"),
-        runs: int = typer.Option(200, "--runs", help="Runs per setting. / 設定ごとの試行回数。"),
-        seed: int = typer.Option(0, "--seed", help="Random seed. / 乱数シード。"),
+        runs: int = typer.Option(200, "--runs", help=f"Runs per setting, 1 to {RUNS_HELP_MAX}. / 設定ごとの試行回数。"),
+        seed: int = typer.Option(0, "--seed", help=SEED_HELP),
         params: str | None = typer.Option(None, "--params", help="Parameter override file. / パラメータ上書きファイル。"),
         workers: int | None = typer.Option(None, "--workers", help="Worker processes. / ワーカー数。"),
         json_out: bool = typer.Option(False, "--json", help="JSON output. / JSON で出力。"),
@@ -132,11 +197,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Vary each parameter over its range; report which flip the comparison. / 各パラメータを範囲内で変化させ比較結果が逆転するものを報告。"""
         language = resolve_lang(lang)
-        if runs < 1:
-            fail(f"--runs: must be at least 1, got {runs}")
         archs = split_list(arch)
         if len(archs) < 2:
             fail("--arch: give at least two arrangements to compare (A,B)")
+        _check_limits(scenario, runs, seed, len(archs), frame=False, workers=workers)
         from .sim.sensitivity import sensitivity
 
         bar, advance = _progress(not json_out)
@@ -153,12 +217,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(report)
             return
-        typer.echo(t(language, f"baseline best: {report['baseline_best']} {report['baseline']}",
-                     f"基準で最良: {report['baseline_best']} {report['baseline']}"))
-        for row in report["parameters"]:
-            mark = t(language, "FLIPS", "逆転") if row["flips"] else ""
-            typer.echo(f"{row['parameter']:36} [{row['low']:g}, {row['high']:g}] low→{row['best_at_low']:18} "
-                       f"high→{row['best_at_high']:18} {mark}")
+        _print_sensitivity(report, language)
 
 
 def _trace(scenario: str, archs: list[str], runs: int, seed: int, k: int, faults: list[str], reforms: list[str],
@@ -201,24 +260,71 @@ def _fmt(s: dict[str, Any]) -> str:
     return f"{s['mean']:.2f} [{s['ci95_low']:.2f}, {s['ci95_high']:.2f}] p90 {s['p90']:.2f}"
 
 
+def _metric_labels() -> dict[str, tuple[str, str]]:
+    """Every metric's label in English and Japanese: the report's, plus those the report does not chart."""
+    from .report.evaluate import METRICS as REPORTED
+
+    return {**_UNREPORTED_METRICS, **{m: (en, ja) for m, (en, ja, _) in REPORTED.items()}}
+
+
+_UNREPORTED_METRICS = {
+    "peak_queue": ("peak staff queue", "幕僚の最大待ち件数"),
+    "findings": ("legal constraints hit", "該当した法的制約の数"),
+    "executed": ("responses executed (share)", "実行された対処の割合"),
+}
+
+
 def _print_summary(result: Any, lang: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from .analysis.render import level_name
+    from .law.engine import default_catalog
+    from .law.render import constraint_label
+    from .sim import METRICS, load_scenario
+
+    out = console()
+    labels = _metric_labels()
     summary = result.summary()
     name = result.scenario_name_ja if lang == "ja" and result.scenario_name_ja else result.scenario_name_en
     table = Table(title=f"{name} — {result.runs} {t(lang, 'runs, seed', '回、シード')} {result.seed}")
-    table.add_column(t(lang, "metric", "指標"))
+    table.add_column(t(lang, "metric: mean [95% CI] p90", "指標: 平均 [95%信頼区間] p90"))
     for a in result.arrangements:
         table.add_column(a)
-    for metric in ("response_time", "deadline_met", "sync_gap", "messages", "peak_queue", "refused", "findings",
-                   "conflicts", "executed"):
-        table.add_row(metric, *(_fmt(summary[a]["overall"][metric]) for a in result.arrangements))
-    console.print(table)
+    for metric in METRICS:
+        label = t(lang, *labels.get(metric, (metric, metric)))
+        table.add_row(label, *(_fmt(summary[a]["overall"][metric]) for a in result.arrangements))
+    out.print(table)
+    injects = {i.id: i for i in load_scenario(result.scenario).injects}
+    law = default_catalog()
+
+    def inject_name(inject_id: str) -> str:
+        inject = injects.get(inject_id)
+        return inject_id if inject is None else (inject.name_ja if lang == "ja" and inject.name_ja else inject.name_en)
+
     for a in result.arrangements:
-        levels = ", ".join(f"{i}: {lv}" for i, lv in result.levels[a].items())
-        console.print(f"[bold]{a}[/bold] {t(lang, 'levels', 'レベル')}: {levels}")
-        for inject_id, found in result.findings[a].items():
-            if found:
-                console.print(f"  {inject_id}: {', '.join(found)}")
+        out.print(f"[bold]{a}[/bold] — {t(lang, 'level per inject', 'インジェクトごとの相互運用性レベル')}:")
+        for inject_id, level in result.levels[a].items():
+            found = result.findings[a].get(inject_id, [])
+            raised = ", ".join(constraint_label(law, c, lang) for c in found)
+            more = f"; {t(lang, 'constraints', '制約')}: {raised}" if raised else ""
+            out.print(f"  {inject_name(inject_id)}: {level_name(level, lang)}{more}")
+
+
+def _print_sensitivity(report: dict[str, Any], lang: str) -> None:
+    from rich.table import Table
+
+    labels = _metric_labels()
+    metric = t(lang, *labels.get(report["metric"], (report["metric"], report["metric"])))
+    baseline = ", ".join(f"{a} {v:.2f}" if v is not None else f"{a} -" for a, v in report["baseline"].items())
+    out = console()
+    out.print(t(lang, f"Baseline ({metric}): {baseline}; best: {report['baseline_best']}",
+                f"基準（{metric}）: {baseline}。最良: {report['baseline_best']}"))
+    table = Table(title=t(lang, "Best arrangement at each end of a parameter's range",
+                          "各パラメータの範囲の両端で最良となる体制"))
+    for col in (t(lang, "parameter", "パラメータ"), t(lang, "range", "範囲"), t(lang, "best at low", "下限で最良"),
+                t(lang, "best at high", "上限で最良"), ""):
+        table.add_column(col)
+    for row in report["parameters"]:
+        mark = t(lang, "[bold red]FLIPS[/]", "[bold red]逆転[/]") if row["flips"] else ""
+        table.add_row(row["parameter"], f"[{row['low']:g}, {row['high']:g}]", row["best_at_low"], row["best_at_high"], mark)
+    out.print(table)

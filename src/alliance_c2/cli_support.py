@@ -5,32 +5,53 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import date
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import typer
+from typer.exceptions import TyperException
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-LANG_HELP = "Language of names and messages: en or ja (default: $ALLIANCE_C2_LANG or en)."
+LANG_HELP = "Language of names and messages: en or ja (default: $ALLIANCE_C2_LANG or en). / 表示言語。"
+LANG_ENV = "ALLIANCE_C2_LANG"
+LANGUAGES = ("en", "ja")
+PROG = "alliance-c2"
 
 
 def lang_option() -> Any:
+    """The `--lang` option every command that prints names takes."""
     return typer.Option(None, "--lang", help=LANG_HELP)
 
 
 def resolve_lang(lang: str | None) -> str:
-    value = lang or os.environ.get("ALLIANCE_C2_LANG") or "en"
-    if value not in ("en", "ja"):
-        fail(f"--lang: unknown language {value!r}; choose from: en, ja")
+    """The language asked for by --lang, else by $ALLIANCE_C2_LANG, else English."""
+    if lang is not None:
+        if lang not in LANGUAGES:
+            fail(f"--lang: unknown language {lang!r}; choose from: {', '.join(LANGUAGES)}")
+        return lang
+    value = os.environ.get(LANG_ENV) or "en"
+    if value not in LANGUAGES:
+        fail(f"{LANG_ENV}={value}: unknown language; choose from: {', '.join(LANGUAGES)} (or give --lang)")
     return value
 
 
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 2: the contract for every bad input."""
-    sys.stderr.write(f"alliance-c2: error: {message}\n")
+    sys.stderr.write(f"{PROG}: error: {message}\n")
     raise typer.Exit(2)
+
+
+def is_help_request(exc: TyperException) -> bool:
+    """A group called without a command "fails" with its help text (already printed): not an error."""
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
+
+def usage_error_line(exc: TyperException) -> str:
+    """A click usage error (bad value, missing or unknown option) as one line naming the command."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else PROG
+    hint = f" (see `{command} --help`)" if ctx is not None else ""
+    return f"{command}: error: {message}{hint}\n"
 
 
 def print_json(data: Any) -> None:
@@ -56,10 +77,33 @@ def t(lang: str, en: str, ja: str) -> str:
 
 
 def console() -> Any:
-    """A rich console; wide enough for the comparison tables when output is piped or captured."""
+    """A rich console; wide enough for the comparison tables when output is piped or captured.
+
+    On a terminal, or when $COLUMNS is set, rich takes the width from there.
+    """
     from rich.console import Console
 
-    return Console() if sys.stdout.isatty() else Console(width=140)
+    return Console() if sys.stdout.isatty() or os.environ.get("COLUMNS") else Console(width=140)
+
+
+def arrangement(ref: str) -> Any:
+    """The arrangement a command names: a bundled id or a path to a YAML file."""
+    from .model import load_architecture
+
+    return load_architecture(ref)
+
+
+def situation_names(lang: str) -> dict[str, str]:
+    """Situation id -> its name in `lang`, from the law catalog."""
+    from .law.engine import default_catalog
+
+    return {s.id: s.name(lang) for s in default_catalog().situations.values()}
+
+
+def all_option() -> Any:
+    """The `--all` option of commands whose listings are cut short by default."""
+    return typer.Option(False, "--all", help="List everything instead of the first rows. / 省略せず全件を表示。")
+
 
 
 AS_OF_HELP = ("Apply the law in force on this date, YYYY-MM-DD (default: the arrangement's law_as_of). / "

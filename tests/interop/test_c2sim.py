@@ -160,7 +160,7 @@ def test_cli_export_then_import_writes_valid_yaml(tmp_path: Path) -> None:
     imported = runner.invoke(_cli(), ["import", str(xml), "-o", str(out), "--json"])
     assert imported.exit_code == 0, imported.output
     summary = json.loads(imported.stdout)
-    assert load_architecture(out).id == "us-rok-cfc" == summary["id"]
+    assert load_architecture(out).id == "us-rok-cfc-imported" == summary["id"]  # a bundled id is suffixed
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

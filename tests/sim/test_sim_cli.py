@@ -32,7 +32,7 @@ def test_unknown_scenario_and_negative_runs_exit_2():
 def test_csv_export(tmp_path):
     out = tmp_path / "runs.csv"
     res = runner.invoke(app, ["simulate", "--scenario", "cyber-jjoc", "--arch", "2015-guidelines", "--runs", "3",
-                              "--workers", "1", "--json", "--out", str(out)])
+                              "--workers", "1", "--json", "--csv", str(out)])
     assert res.exit_code == 0 and out.read_text().startswith("arch,scenario,run,inject")
 
 

@@ -95,6 +95,17 @@ class AuditReport:
             "orders_blocked": self.orders_blocked,
         }
 
+    def to_frame(self) -> Any:
+        """One row per constraint and situation with findings: orders raising it, severity, reforms that lift it."""
+        import pandas as pd
+
+        columns = ["architecture", "constraint", "situation", "severity", "orders", "resolved_by", "eased_by"]
+        rows = [
+            [self.architecture, c.constraint, c.situation, c.severity, c.orders, sorted(c.resolved_by), sorted(c.eased_by)]
+            for c in self.cells.values()
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
 
 def audit(
     arch: Architecture | str | Path,

@@ -1,12 +1,19 @@
-"""Human output for verdicts, audits and the law catalog (rich, English or Japanese)."""
+"""Human output for verdicts, audits and the law catalog (rich, English or Japanese).
+
+Situations, actions, approvals, constraints and reforms are named from the law catalog,
+organizations from the arrangement; ids are shown only in the catalog listings' id column.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from ..model import Architecture
+from ..model.tree import kind_label
 from .audit import AuditReport
 from .catalog import LawCatalog
-from .engine import Verdict
+from .engine import ApprovalStep, Verdict
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -15,7 +22,39 @@ def _t(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
-def print_verdict(console: Any, verdict: Verdict, catalog: LawCatalog, lang: str = "en") -> None:
+def _org(arch: Architecture | None, org_id: str, lang: str) -> str:
+    org = arch.organizations.get(org_id) if arch is not None else None
+    return org.name(lang) if org is not None else org_id
+
+
+def _orgs(arch: Architecture | None, ids: Iterable[str], lang: str, sep: str) -> str:
+    return sep.join(_org(arch, i, lang) for i in ids)
+
+
+def constraint_label(catalog: LawCatalog, constraint: str, lang: str) -> str:
+    """`C2-entanglement` in English; `C2 武力行使への加担（一体化）` in Japanese."""
+    spec = catalog.constraints.get(constraint)
+    if lang != "ja" or spec is None:
+        return constraint
+    return f"{constraint.split('-')[0]} {spec.name(lang)}"
+
+
+def _reforms(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
+    return ", ".join(catalog.reforms[r].name(lang) if r in catalog.reforms else r for r in ids)
+
+
+def _situations(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
+    return ", ".join(catalog.situations[s].name(lang) if s in catalog.situations else s for s in ids)
+
+
+def _approval(catalog: LawCatalog, approval: str, lang: str) -> str:
+    spec = catalog.approvals.get(approval)
+    return spec.name(lang) if spec is not None else approval
+
+
+def print_verdict(
+    console: Any, verdict: Verdict, catalog: LawCatalog, lang: str = "en", arch: Architecture | None = None
+) -> None:
     """A few lines: the answer, why, the approvals in order, the chain, the findings, the articles."""
     sit = catalog.situations[verdict.situation]
     act = catalog.actions[verdict.action]
@@ -23,9 +62,9 @@ def print_verdict(console: Any, verdict: Verdict, catalog: LawCatalog, lang: str
         head = _t(lang, "[bold green]ALLOWED[/]", "[bold green]可[/]")
     else:
         head = _t(lang, "[bold red]NOT ALLOWED[/]", "[bold red]不可[/]")
-    order = verdict.ordered_by or _t(lang, "its own national chain", "自国の指揮系統")
+    order = _org(arch, verdict.ordered_by, lang) if verdict.ordered_by else _t(lang, "its own national chain", "自国の指揮系統")
     console.print(
-        f"{head}  {act.name(lang)} / {verdict.unit} / {sit.name(lang)} / "
+        f"{head}  {act.name(lang)} / {_org(arch, verdict.unit, lang)} / {sit.name(lang)} / "
         f"{_t(lang, 'ordered by', '命令者')} {order} [dim]({verdict.architecture})[/]"
     )
     basis = "; ".join(b.article_ja if lang == "ja" else b.article_en for b in verdict.basis)
@@ -34,55 +73,68 @@ def print_verdict(console: Any, verdict: Verdict, catalog: LawCatalog, lang: str
     for block in verdict.blocked_by:
         console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({block.source or _t(lang, 'no source', '出典なし')})[/]")
     if verdict.approvals:
-        console.print(f"  {_t(lang, 'Approvals', '必要な承認')}: " + " → ".join(_approval_label(s, catalog, lang) for s in verdict.approval_steps))
+        steps = " → ".join(_approval_label(s, catalog, lang) for s in verdict.approval_steps)
+        console.print(f"  {_t(lang, 'Approvals', '必要な承認')}: {steps}")
     if verdict.chain:
-        console.print(f"  {_t(lang, 'Chain', '指揮系統')}: " + " → ".join(verdict.chain))
+        console.print(f"  {_t(lang, 'Chain', '指揮系統')}: {_orgs(arch, verdict.chain, lang, ' → ')}")
     for finding in verdict.findings:
         style = _SEVERITY_STYLE.get(finding.severity, "")
         fix = ""
         if finding.resolved_by:
-            fix = _t(lang, f" (lifted by {', '.join(finding.resolved_by)})", f"（{', '.join(finding.resolved_by)}で解消）")
-        console.print(f"  [{style}]{finding.constraint}[/] {finding.message(lang)}{fix}")
+            names = _reforms(catalog, finding.resolved_by, lang)
+            fix = _t(lang, f" (lifted by {names})", f"（{names}で解消）")
+        console.print(f"  [{style}]{constraint_label(catalog, finding.constraint, lang)}[/] {finding.message(lang)}{fix}")
     for pre in verdict.preconditions:
         text = pre.text_ja if lang == "ja" and pre.text_ja else pre.text_en
         console.print(f"  [dim]{_t(lang, 'if', '前提')}: {text}[/]")
-    articles = [c.article for c in verdict.citations if not c.article.startswith(("jpn-", "usa-", "rok-", "cfc"))]
+    articles = [c.article for c in verdict.citations if _is_article(c.article, catalog)]
     if articles:
         console.print(f"  [dim]{_t(lang, 'Cites', '根拠')}: {'; '.join(dict.fromkeys(articles))}[/]")
 
 
-def _approval_label(step: Any, catalog: LawCatalog, lang: str) -> str:
-    spec = catalog.approvals.get(step.id)
-    name = spec.name(lang) if spec else step.id
+def _is_article(article: str, catalog: LawCatalog) -> bool:
+    """Statute articles and documents: not the catalog entries, organizations and constraints already named."""
+    head = article.split(":")[0].split(" ")[0]
+    return not article.startswith(("jpn-", "usa-", "rok-", "cfc")) and head not in catalog.constraints and head not in catalog.actions
+
+
+def _approval_label(step: ApprovalStep, catalog: LawCatalog, lang: str) -> str:
+    name = _approval(catalog, step.id, lang)
     after = _t(lang, " (after)", "（事後）") if step.phase == "after" else ""
     standing = _t(lang, " (standing order)", "（事前の命令可）") if step.pre_delegable else ""
     return f"{name}{after}{standing}"
 
 
-def print_audit(console: Any, report: AuditReport, catalog: LawCatalog, lang: str = "en") -> None:
+def print_audit(
+    console: Any, report: AuditReport, catalog: LawCatalog, lang: str = "en", arch: Architecture | None = None
+) -> None:
     """The constraints × situations matrix, the cross-national relations and the reforms that clear."""
     from rich.table import Table
 
     title = _t(lang, f"Legal audit: {report.architecture}", f"法的監査: {report.architecture}")
     if report.reforms:
-        title += f" [{', '.join(report.reforms)}]"
+        title += f" [{_reforms(catalog, report.reforms, lang)}]"
     table = Table(title=title)
     table.add_column(_t(lang, "situation", "事態"))
     matrix = report.matrix()
     for c in matrix:
         table.add_column(c.split("-")[0], justify="right")
     for s in report.situations:
-        name = catalog.situations[s].name(lang) if s in catalog.situations else s
-        table.add_row(name, *(str(matrix[c][s]) if matrix[c][s] else "·" for c in matrix))
+        table.add_row(_situations(catalog, [s], lang), *(str(matrix[c][s]) if matrix[c][s] else "·" for c in matrix))
     console.print(table)
     clear = report.reforms_that_clear()
     for c in report.raised():
         name = catalog.constraints[c].name(lang) if c in catalog.constraints else c
-        fix = ", ".join(clear.get(c, [])) or _t(lang, "no reform in the catalog", "該当する改革なし")
-        console.print(f"  {c} ({name}): {_t(lang, 'lifted by', '解消')}: {fix}")
+        fix = _reforms(catalog, clear.get(c, []), lang) or _t(lang, "no reform in the catalog", "該当する改革なし")
+        label = f"{c} ({name})" if lang != "ja" else constraint_label(catalog, c, lang)
+        console.print(f"  {label}: {_t(lang, 'lifted by', '解消する改革')}: {fix}")
     for rel in report.relations:
-        raised = ", ".join(f["constraint"] for f in rel["findings"]) or _t(lang, "none", "なし")
-        console.print(f"  {rel['from']} → {rel['to']} ({rel['kind']}, {', '.join(rel['active_in'])}): {raised}")
+        raised = ", ".join(constraint_label(catalog, f["constraint"], lang) for f in rel["findings"])
+        where = _situations(catalog, rel["active_in"], lang)
+        console.print(
+            f"  {_org(arch, rel['from'], lang)} → {_org(arch, rel['to'], lang)} "
+            f"({kind_label(rel['kind'], lang)}, {where}): {raised or _t(lang, 'none', 'なし')}"
+        )
     console.print(
         _t(
             lang,
@@ -93,6 +145,7 @@ def print_audit(console: Any, report: AuditReport, catalog: LawCatalog, lang: st
 
 
 def print_situations(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+    """The legal situations with whether force is permitted, the Diet's part and the steps to recognize them."""
     from rich.table import Table
 
     table = Table(title=_t(lang, "Legal situations", "事態"))
@@ -100,14 +153,16 @@ def print_situations(console: Any, catalog: LawCatalog, lang: str = "en") -> Non
                 _t(lang, "Diet", "国会"), _t(lang, "steps", "手続")):
         table.add_column(col)
     for s in catalog.situations.values():
-        steps = " → ".join(p.approval for p in s.procedure) or "—"
+        steps = " → ".join(_approval(catalog, p.approval, lang) for p in s.procedure) or "—"
+        diet = "—" if s.diet_approval == "none" else _approval(catalog, s.diet_approval, lang)
         since = catalog.in_force_from(s.eras[0].requires if s.eras else s.requires)
         table.add_row(s.id, s.name(lang), since.isoformat() if since else "—",
-                      "✓" if s.use_of_force_permitted else "—", s.diet_approval, steps)
+                      "✓" if s.use_of_force_permitted else "—", diet, steps)
     console.print(table)
 
 
 def print_actions(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+    """The actions and the situations each is lawful in."""
     from rich.table import Table
 
     table = Table(title=_t(lang, f"Actions ({catalog.jurisdiction} law)", "行動（日本法）"))
@@ -115,20 +170,29 @@ def print_actions(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
     table.add_column(_t(lang, "name", "名称"))
     table.add_column(_t(lang, "lawful in (since)", "可能な事態（施行）"))
     for a in catalog.actions.values():
-        lawful = ", ".join(
-            f"{s} ({d.isoformat()})" if (d := routes[0].in_force) else s for s, routes in a.history.items()
-        )
+        since = {s: routes[0].in_force for s, routes in a.history.items()}
+        names = _situations(catalog, a.lawful_in, lang).split(", ") if a.lawful_in else []
+        lawful = ", ".join(f"{name} ({d.isoformat()})" if (d := since.get(sid)) else name
+                           for sid, name in zip(a.lawful_in, names, strict=False))
         table.add_row(a.id, a.name(lang), lawful or "—")
     console.print(table)
 
 
 def print_reforms(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+    """The reforms and what each does to the study's constraints."""
     from rich.table import Table
 
     table = Table(title=_t(lang, "Reforms", "改革"))
     for col in ("id", _t(lang, "name", "名称"), _t(lang, "measure", "方策"), _t(lang, "effect", "効果")):
         table.add_column(col)
     for r in catalog.reforms.values():
-        effect = ", ".join(f"{e} {c}" for c, e in r.lifts.items())
+        effect = ", ".join(_effect(catalog, c, e, lang) for c, e in r.lifts.items())
         table.add_row(r.id, r.name(lang), r.measure or "—", effect)
     console.print(table)
+
+
+def _effect(catalog: LawCatalog, constraint: str, effect: str, lang: str) -> str:
+    if lang != "ja":
+        return f"{effect} {constraint}"
+    verb = {"lifts": "を解消", "eases": "を緩和"}.get(effect, effect)
+    return f"{constraint_label(catalog, constraint, lang)}{verb}"

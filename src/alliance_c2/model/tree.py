@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.tree import Tree
@@ -56,8 +57,11 @@ def bilateral_label(nations: tuple[str, ...], lang: str) -> str:
     return f"二国間機関: {names}" if lang == "ja" else f"bilateral: {names}"
 
 
-def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
-    """Heads of government at the roots, command-type relations as branches, other ties listed."""
+def authority_tree(arch: Architecture, lang: str = "en", situations: Mapping[str, str] | None = None) -> Tree:
+    """Heads of government at the roots, command-type relations as branches, other ties listed.
+
+    `situations` names the situations a relation is limited to (id -> name; default: the ids).
+    """
     title = f"[bold]{arch.name(lang)}[/bold] [dim]({arch.id})[/dim]"
     root = Tree(title)
     placed: set[str] = set()
@@ -83,7 +87,8 @@ def authority_tree(arch: Architecture, lang: str = "en") -> Tree:
                 continue
             suffix = ""
             if rel.active_in is not None:
-                suffix = " [dim](" + ", ".join(sorted(rel.active_in)) + ")[/dim]"
+                named = [(situations or {}).get(s, s) for s in sorted(rel.active_in)]
+                suffix = " [dim](" + ", ".join(named) + ")[/dim]"
             already = rel.to_id in placed
             child = node.add(label(rel.to_id, rel.kind) + suffix + (" [dim]↑[/dim]" if already else ""))
             if not already:

@@ -107,19 +107,30 @@ def _syntax_problem(text: str, path: str, rs_message: str) -> Problem:
 
 
 def read_input_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of a user's input file; CatalogError naming it when missing, unreadable or too large."""
+    """The bytes of a user's input file; CatalogError naming it when missing, unreadable or too large.
+
+    The limit counts the bytes actually read, not the size the file system reports: devices and
+    pipes (/dev/zero, /dev/stdin) report 0 and may never end.
+    """
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise CatalogError([Problem(str(p), 1, f"file too large ({size} bytes; limit {max_bytes})")])
-        return p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except IsADirectoryError:
         raise CatalogError([Problem(str(p), 1, "is a directory, not a file")]) from None
     except FileNotFoundError:
         raise CatalogError([Problem(str(p), 1, "no such file")]) from None
     except PermissionError:
         raise CatalogError([Problem(str(p), 1, "permission denied")]) from None
+    except OSError as exc:
+        raise CatalogError([Problem(str(p), 1, f"cannot read: {exc.strerror or exc}")]) from None
+    if len(data) > max_bytes:
+        raise CatalogError([Problem(str(p), 1, f"file too large (more than {_size(max_bytes)}, the limit for input files)")])
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n} bytes"
 
 
 def decode_utf8(raw: bytes, path: str) -> str:

@@ -12,31 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-FONT_FAMILY = ["Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "DejaVu Sans"]
+from .fonts import pyplot
+
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++"]
 GRAYS = ["#1f3b73", "#c0392b", "#2e8b57", "#8e6c00", "#6c3483", "#555555", "#0e6655", "#a04000"]
 
 
 def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    plt.rcParams.update(
-        {
-            "svg.fonttype": "none",
-            # Only installed families (matplotlib logs every missing one); the report's CSS names
-            # the CJK fonts again for the browser that finally draws the text.
-            "font.family": [f for f in FONT_FAMILY if f in installed] or ["sans-serif"],
-            "font.size": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
-    return plt
+    return pyplot()
 
 
 def _to_svg(fig: Any, chart_id: str) -> str:

@@ -72,6 +72,12 @@ class Evaluation:
     def report_path(self) -> Path:
         return self.out_dir / "report.html"
 
+    def to_frame(self) -> Any:
+        """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
+        import pandas as pd
+
+        return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
+
 
 def lost_headquarters(arch: Architecture) -> str | None:
     """The organization whose loss the report tests: the combined HQ, else JJOC, else none."""

@@ -61,14 +61,17 @@ def findings(results: dict[str, Any], lang: str) -> list[str]:
     sens = results.get("sensitivity")
     if sens:
         flips = sens["flipping"]
+        shown = ", ".join(flips[:6])
+        more_en = f" and {len(flips) - 6} more (all in the sensitivity section)" if len(flips) > 6 else ""
+        more_ja = f"ほか{len(flips) - 6}個（全て感度分析の節に記載）" if len(flips) > 6 else ""
         out.append(escape(_t(
             lang,
             f"Robustness: in {sens['scenario']} ({sens['metric']}), {len(flips)} of {len(sens['rows'])} assumed "
             f"parameters change which arrangement is best when moved across their range"
-            + (f": {', '.join(flips[:6])}." if flips else "."),
+            + (f": {shown}{more_en}." if flips else "."),
             f"頑健性：{sens['scenario']}（{sens['metric']}）では、仮定パラメータ{len(sens['rows'])}個のうち"
             f"{len(flips)}個が想定範囲内の変化で最良の体制を入れ替える"
-            + (f"（{', '.join(flips[:6])}）。" if flips else "。"),
+            + (f"（{shown}{more_ja}）。" if flips else "。"),
         )))
     return out
 

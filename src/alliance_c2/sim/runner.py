@@ -23,6 +23,7 @@ from .catalog import Parameters, Scenario, load_parameters, load_scenario
 from .collector import METRICS, TraceEvent
 from .compiled import CompiledModel, FaultEvent
 from .compiler import compile_model
+from .limits import check_request
 from .metrics import summarize_block
 from .process import run_once, trace_once
 
@@ -273,6 +274,7 @@ def simulate(
     arch_list = [archs] if isinstance(archs, str | Architecture) else list(archs)
     if trace is not None and not 0 <= trace < runs:
         raise ValueError(f"--trace {trace}: choose a run index from 0 to {runs - 1}")
+    check_request(runs, seed, len(arch_list), len(load_scenario(scenario).injects))
     prm = params if isinstance(params, Parameters) else load_parameters(params)
     request = Request(scenario, tuple(arch_list), runs, seed,
                       tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults),

@@ -271,6 +271,10 @@ _UNREPORTED_METRICS = {
     "peak_queue": ("peak staff queue", "幕僚の最大待ち件数"),
     "findings": ("legal constraints hit", "該当した法的制約の数"),
     "executed": ("responses executed (share)", "実行された対処の割合"),
+    "executed_deconflict": ("orders run under deconfliction", "競合防止で実行された命令"),
+    "executed_coordinated": ("orders run under coordination", "調整で実行された命令"),
+    "executed_integrated": ("orders run under integration", "一体化で実行された命令"),
+    "executed_unified": ("orders run under unified command", "統一指揮で実行された命令"),
 }
 
 

@@ -15,7 +15,6 @@ from alliance_c2.law.engine import default_catalog
 from alliance_c2.model import bundled_architectures, load_architecture
 
 LEVELS_EN = ("deconflict", "coordinated", "integrated", "unified")
-ENGINE_MESSAGES = pytest.mark.xfail(strict=True, reason="engine messages: fixed in law/engine.py on main")
 
 
 def _japanese_names() -> dict[str, set[str]]:
@@ -69,12 +68,11 @@ COMMANDS = [
     ("guidelines", "show", "2015"),
     ("guidelines", "diff", "2015", "2024-proposal"),
     ALLOWED,
-    pytest.param(BRIEF, marks=ENGINE_MESSAGES),
-    pytest.param(
-        ("check", "--arch", "2024-proposal", "--situation", "armed-attack", "--action", "isr", "--unit", "usa-7th-fleet",
-         "--ordered-by", "jpn-jjoc", "--reform", "opcon-transfer-act"),
-        marks=ENGINE_MESSAGES,
-    ),
+    BRIEF,
+    ("check", "--arch", "2024-proposal", "--situation", "armed-attack", "--action", "isr", "--unit", "usa-7th-fleet",
+     "--ordered-by", "jpn-jjoc", "--reform", "opcon-transfer-act"),
+    ("check", "--arch", "1978-guidelines", "--situation", "peacetime", "--action", "bmd-intercept", "--unit",
+     "jpn-sdf-fleet", "--ordered-by", "jpn-jda-director-general"),
     ("audit", "2024-proposal"),
     ("audit", "2015-guidelines", "--reform", "opcon-transfer-act"),
     ("situations",),

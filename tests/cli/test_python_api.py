@@ -109,16 +109,6 @@ def test_evaluation_as_a_frame_matches_results_csv(small_evaluation) -> None:
     assert len(frame) == len(small_evaluation.figures) > 0
 
 
-def test_robustness_point_says_how_many_flipping_parameters_it_left_out(small_evaluation) -> None:
-    from alliance_c2.report.summary import findings
-
-    results = dict(small_evaluation.results)
-    results["sensitivity"] = {**results["sensitivity"], "flipping": [f"p{i}" for i in range(9)]}
-    text = " ".join(findings(results, "en"))
-    assert "p0, p1, p2, p3, p4, p5 and 3 more (all in the sensitivity section)" in text
-    assert "ほか3個" in " ".join(findings(results, "ja"))
-
-
 def test_export_and_import_round_trip(tmp_path: Path) -> None:
     xml = tmp_path / "proposal.xml"
     exported = export("2024-proposal", "c2sim")

@@ -34,20 +34,14 @@ SITUATION_NAMES = {
 DEFAULT_LIMIT = 15
 ALL_HINT = ("--all lists them", "--all で全件表示")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
-_EVIDENCE_JA = {
-    "unified": "{body}が{nations}の部隊に対する作戦統制権・戦術統制権を持つ",
-    "integrated": "{body}は{nations}の部隊と連携する連合司令部",
-    "coordinated": "{body}が{nations}の軍事組織を結ぶ",
-}
-
 
 def _t(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
 def level_name(level: str, lang: str) -> str:
-    """The level's name from the catalog: Japanese with the id, or the id in English."""
-    return f"{level_catalog().definition(level).name_ja} ({level})" if lang == "ja" else level
+    """The level's name from the catalog: the study's Japanese term, or the id in English."""
+    return level_catalog().definition(level).name_ja if lang == "ja" else level
 
 
 def org_name(arch: Architecture, org_id: str, lang: str) -> str:
@@ -75,25 +69,19 @@ def _cut(items: Sequence[Any], limit: int | None) -> tuple[Sequence[Any], int]:
     return items[:limit], len(items) - limit
 
 
-def evidence_lines(arch: Architecture, an: Analysis, lang: str) -> list[str]:
-    """Why the level was derived: the analysis' evidence, or in Japanese the bodies and nations it names."""
+def named(arch: Architecture, text: str, lang: str) -> str:
+    """`text` with organization ids and nation codes replaced by their names in `lang` (ids stay in English)."""
     if lang != "ja":
-        return list(an.level_evidence)
-    if an.level not in _EVIDENCE_JA:
-        return ["両国の軍事系統を結ぶ有効な機関・関係はない"]
-    lines = []
-    for text in an.level_evidence:
-        tokens = _TOKEN.findall(text)
-        bodies = [tok for tok in tokens if tok in arch.organizations]
-        nations = [tok for tok in tokens if tok in NATION_NAMES]
-        if bodies:
-            lines.append(
-                _EVIDENCE_JA[an.level].format(
-                    body=org_name(arch, bodies[0], lang),
-                    nations="・".join(nation_label(n, lang) for n in nations) or "各国",
-                )
-            )
-    return lines
+        return text
+    orgs = arch.organizations
+
+    def name(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in orgs:
+            return org_name(arch, token, lang)
+        return nation_label(token, lang) if token in NATION_NAMES else token
+
+    return _TOKEN.sub(name, text)
 
 
 def print_analysis(
@@ -110,7 +98,7 @@ def print_analysis(
         f"{_situation(situations, an.situation)}"
     )
     console.print(f"{_t(lang, 'Interoperability level', '相互運用性レベル')}: [bold cyan]{level_name(an.level, lang)}[/bold cyan]")
-    _print_level_basis(console, an, lang)
+    _print_level_basis(console, arch, an, lang)
     ok = an.civilian_control["ok"]
     console.print(
         f"{_t(lang, 'Civilian control', '文民統制')}: "
@@ -170,7 +158,7 @@ def _print_chains(console: Console, arch: Architecture, an: Analysis, lang: str)
     console.print(table)
 
 
-def _print_level_basis(console: Console, an: Analysis, lang: str) -> None:
+def _print_level_basis(console: Console, arch: Architecture, an: Analysis, lang: str) -> None:
     """The study's definition (quoted), then the rule that decided it, labelled as our interpretation."""
     catalog = level_catalog()
     decision = an.level_decision
@@ -182,7 +170,7 @@ def _print_level_basis(console: Console, an: Analysis, lang: str) -> None:
     label = _t(lang, "Rule (this project's interpretation)", "判定基準（本プロジェクトの解釈）")
     console.print(f"  {label} [dim]{rule.id}[/dim]: {_t(lang, rule.text_en, rule.text_ja)}")
     for ev in decision.evidence_ja if lang == "ja" else decision.evidence:
-        console.print(f"  · {ev}")
+        console.print(f"  · {named(arch, ev, lang)}")
     if decision.interpretation:
         console.print(
             "  [yellow]"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Architecture, Relation, UnknownIdError, load_architecture
-from ..model.vocabulary import CIVILIAN_CHAIN_KINDS
+from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, NATION_NAMES
 from .catalog import (
     Action,
     Citation,
@@ -438,7 +438,7 @@ class _Evaluation:
                     "no-civilian-chain",
                     f"{self.unit.id} has no chain of command to its head of government in {self.situation.id} "
                     f"(its chain stops at {head.id}).",
-                    f"{self.unit.id}は{self.situation.id}において自国の政府の長に至る指揮系統を持たない（{head.id}で途切れる）。",
+                    f"{self._ja(self.unit.id)}は{self.situation.name_ja}において自国の政府の長に至る指揮系統を持たない（{self._ja(head.id)}で途切れる）。",
                     "SDF Act Art. 7 (legal-digest.yaml command.art7, S16)",
                 )
             return chain, rels
@@ -462,12 +462,13 @@ class _Evaluation:
                 when = ", ".join(sorted(set().union(*(r.active_in or () for r in limited))))
                 kinds = ", ".join(sorted({r.kind for r in limited}))
                 extra_en = f" The {kinds} relation on that path is active only in: {when}."
-                extra_ja = f" その経路の{kinds}関係は次の事態でのみ有効: {when}。"
+                when_ja = "、".join(self.law.situations[s].name_ja for s in sorted(set().union(*(r.active_in or () for r in limited))))
+                extra_ja = f" その経路の{kinds.upper()}関係は次の事態でのみ有効：{when_ja}。"
         self._block(
             "no-command-authority",
             f"{self.ordered_by} holds no command, OPCON or TACON over {self.unit.id} in {self.situation.id}: "
             f"its order is not an order (coordination is not command).{extra_en}",
-            f"{self.ordered_by}は{self.situation.id}において{self.unit.id}に対する指揮権・作戦統制権・戦術統制権を持たない。"
+            f"{self._ja(self.ordered_by)}は{self.situation.name_ja}において{self._ja(self.unit.id)}に対する指揮権・作戦統制権・戦術統制権を持たない。"
             f"その命令は命令ではない（調整は指揮ではない）。{extra_ja}",
             self.arch.source,
         )
@@ -555,7 +556,7 @@ class _Evaluation:
                 f"{self.ordered_by or 'A combined commander'} ({self.law.jurisdiction}) would direct "
                 f"{act.name_en} by {self.unit.id} in {sit.name_en}: {self.law.jurisdiction} staff are "
                 "entangled in a use of force their law does not allow.",
-                f"{self.ordered_by or '連合指揮官'}が{sit.name_ja}において{self.unit.id}の{act.name_ja}を指揮すれば、"
+                f"{self._ja(self.ordered_by) if self.ordered_by else '連合指揮官'}が{sit.name_ja}において{self._ja(self.unit.id)}の{act.name_ja}を指揮すれば、"
                 "日本人幕僚が法の認めない武力行使に加担することになる。",
             )
         else:
@@ -633,7 +634,7 @@ class _Evaluation:
                     "warning",
                     f"{sub.id} ({home}) is under {rel.kind.upper()} of {sup.id} ({sup.nation}): seen as contrary "
                     "to sovereignty and independence.",
-                    f"{sub.id}（自衛隊）が{sup.id}（{sup.nation}）の{rel.kind.upper()}下にある。主権と独立に反するとみられる。",
+                    f"{self._ja(sub.id)}（自衛隊）が{self._ja(sup.id)}（{self._nation_ja(sup.nation)}）の{rel.kind.upper()}下にある。主権と独立に反するとみられる。",
                 )
             else:
                 self._finding(
@@ -641,7 +642,7 @@ class _Evaluation:
                     "warning",
                     f"{sub.id} ({sub.nation}) is under {rel.kind.upper()} of {sup.id} ({home}): the gap between "
                     f"{sub.nation} military law and the SDF Act applies.",
-                    f"{sub.id}（{sub.nation}）が{sup.id}（日本）の{rel.kind.upper()}下にある。米国の軍法と自衛隊法のギャップが制約となる。",
+                    f"{self._ja(sub.id)}（{self._nation_ja(sub.nation)}）が{self._ja(sup.id)}（日本）の{rel.kind.upper()}下にある。米国の軍法と自衛隊法のギャップが制約となる。",
                 )
 
     def _transfer_law_missing(self, rel: Relation) -> None:
@@ -650,7 +651,7 @@ class _Evaluation:
             "no-transfer-law",
             f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} crosses the two nations' forces, and no "
             f"{self.law.jurisdiction} law yet allows command authority to pass between them.",
-            f"{rel.from_id}→{rel.to_id}の{rel.kind.upper()}は両国部隊にまたがるが、指揮統制権の移管を認める法律がまだない。",
+            f"{self._ja(rel.from_id)}→{self._ja(rel.to_id)}の{rel.kind.upper()}は両国部隊にまたがるが、指揮統制権の移管を認める法律がまだない。",
             self._constraint_source(C4),
             C4,
         )
@@ -659,7 +660,7 @@ class _Evaluation:
             "error",
             f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} rests on no law: transferring command authority "
             f"needs a new law ({', '.join(fixes) or 'none in the catalog'}).",
-            f"{rel.from_id}→{rel.to_id}の{rel.kind.upper()}には法的根拠がない（指揮統制権移管の法律が必要）。",
+            f"{self._ja(rel.from_id)}→{self._ja(rel.to_id)}の{rel.kind.upper()}には法的根拠がない（指揮統制権移管の法律が必要）。",
             resolved_by=fixes,
         )
 
@@ -680,6 +681,15 @@ class _Evaluation:
         )
 
     # helpers ------------------------------------------------------------------------------------
+
+    def _ja(self, org_id: str) -> str:
+        """An organization's Japanese name (messages in Japanese name organizations, not ids)."""
+        org = self.arch.organizations.get(org_id)
+        return org.name("ja") if org is not None else org_id
+
+    @staticmethod
+    def _nation_ja(code: str) -> str:
+        return NATION_NAMES.get(code, (code, code))[1]
 
     def _block(self, rule: str, en: str, ja: str, source: str | None, constraint: str | None = None) -> None:
         self.blocks.append(Block(rule, en, ja, source, constraint))

@@ -140,6 +140,7 @@ class Architecture:
     source: str | None = None
     path: Path | None = None
     law_as_of: date | None = None
+    law_as_of_source: str | None = None
     presupposes_reforms: tuple[str, ...] = ()
     short_name_en: str | None = None
     short_name_ja: str | None = None

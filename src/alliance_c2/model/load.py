@@ -240,6 +240,7 @@ def architecture_from_document(
         source=spec.source,
         path=Path(doc.path),
         law_as_of=spec.law_as_of,
+        law_as_of_source=spec.law_as_of_source,
         presupposes_reforms=tuple(spec.presupposes_reforms),
         short_name_en=spec.short_name_en,
         short_name_ja=spec.short_name_ja,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -115,6 +115,7 @@ class Names:
     arrangements: Mapping[str, tuple[str, str]]
     reforms: Mapping[str, tuple[str, str]]
     constraints: Mapping[str, tuple[str, str]]
+    organizations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def of(self, table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
         found = table.get(key)
@@ -199,8 +200,9 @@ def _costs(rows: list[AnswerRow], today: Mapping[str, AnswerRow], names: Names, 
     if lost:
         worst, row = max(lost, key=lambda x: x[0])
         scen = names.of(names.scenarios, row.scenario, lang)
-        text.append(f"作戦司令部（{row.lost_headquarters}）を失うと応答が最大{worst:+.0f}分（{scen}）" if lang == "ja"
-                    else f"losing its operational headquarters ({row.lost_headquarters}) changes its response by up to "
+        hq = names.of(names.organizations, row.lost_headquarters or "", lang)
+        text.append(f"作戦司令部（{hq}）を失うと応答が最大{worst:+.0f}分（{scen}）" if lang == "ja"
+                    else f"losing its operational headquarters ({hq}) changes its response by up to "
                          f"{worst:+.0f} min ({scen})")
     return [("代償：" + "、".join(text) + "。") if lang == "ja" else ("Its cost: " + "; ".join(text) + ".")]
 

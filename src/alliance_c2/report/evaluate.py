@@ -248,6 +248,7 @@ def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tup
         {a.id: (a.short_name("en"), a.short_name("ja")) for a in loaded},
         {r.id: (r.name_en, r.name_ja) for r in law.reforms.values()},
         {c.id: (c.name_en, c.name_ja) for c in law.constraints.values()},
+        {o.id: (o.name("en"), o.name("ja")) for a in loaded for o in a.organizations.values()},
     )
     return build_answer(rows, not_lawful, baseline, main, names, study)
 

@@ -23,7 +23,8 @@ def cli():
 
     from alliance_c2.cli import app, main_errors
 
-    runner = CliRunner()
+    # A fixed, wide terminal: rich wraps at the console width, which otherwise depends on the test worker.
+    runner = CliRunner(env={"COLUMNS": "200"})
 
     def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
         result = runner.invoke(app, list(args), input=input, catch_exceptions=True)

@@ -26,7 +26,8 @@ def _to_svg(fig: Any, chart_id: str) -> str:
     plt = _pyplot()
     plt.rcParams["svg.hashsalt"] = chart_id  # stable, distinct element ids for every inline chart
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    # The figures use constrained layout, so the SVG is drawn once (bbox_inches="tight" draws it twice).
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -90,7 +91,7 @@ def grouped_bars(
     n_series = max(1, len(series))
     width = 0.8 / n_series
     styles = styles or [SeriesStyle(GRAYS[i % len(GRAYS)], HATCHES[i % len(HATCHES)]) for i in range(n_series)]
-    fig, ax = plt.subplots(figsize=(max(6.8, 1.25 * len(groups) + 1.5), 3.8))
+    fig, ax = plt.subplots(figsize=(max(6.8, 1.25 * len(groups) + 1.5), 4.2), layout="constrained")
     top = 0.0
     for s, name in enumerate(series):
         xs, ys, err_lo, err_hi = [], [], [], []
@@ -148,7 +149,7 @@ def tornado(
     """Horizontal bars from the baseline to the outcome at each parameter's low and high value."""
     plt = _pyplot()
     order = sorted(range(len(labels)), key=lambda i: abs(high[i] - low[i]))
-    fig, ax = plt.subplots(figsize=(7.0, max(2.2, 0.32 * len(labels) + 1.2)))
+    fig, ax = plt.subplots(figsize=(7.6, max(2.4, 0.42 * len(labels) + 1.2)), layout="constrained")
     for row, i in enumerate(order):
         ax.barh(row, low[i] - baseline, left=baseline, color="white", edgecolor="#1f3b73", hatch="///", height=0.6,
                 label=low_label if row == 0 else None)

@@ -24,6 +24,7 @@ from ..model import Architecture, bundled_architectures, load_architecture
 from ..sim import SimulationResult, load_parameters, load_scenario, scenario_ids
 from ..sim.runner import Request, effective_reforms, simulate_many
 from .answer import ANSWER_METRICS, Names, answer_dict, answer_rows, build_answer
+from .html import diagram
 from .results import Answer, ScenarioSensitivity, ValidationRow, to_jsonable
 from .robustness import plan_sensitivity
 from .validation import validation_rows
@@ -165,6 +166,8 @@ def evaluate(
         tick("structure", 0, 1)
         results["structure"] = _structure(loaded)
         results["legal"] = _legal(loaded, reforms, tick)
+        for arch in loaded:
+            diagram(arch, lang)
         done = running.result()
     case_results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
     rest = iter(done[len(cases):])

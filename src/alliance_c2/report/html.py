@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -29,7 +30,6 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
     from ..law import default_catalog
     from ..sim import load_scenario
     from .charts import styles_for
-    from .diagram import architecture_svg
     from .evaluate import METRICS, VARIANTS, format_figure
     from .references import readable, reference_list
 
@@ -69,7 +69,7 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
             "name": arch.name(lang),
             "level": row["level_armed_attack"],
             "rule": pick(rule_en, rule_ja) + " — " + "; ".join(row["level_evidence"]),
-            "svg": architecture_svg(arch, lang=lang, situation="armed-attack"),
+            "svg": diagram(arch, lang),
         })
 
     legal = results["legal"]
@@ -155,6 +155,14 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
         figures_of=figures.get,
         surprises=[x["ja"] if lang == "ja" else x["en"] for x in results.get("surprises", [])],
     )
+
+
+@lru_cache(maxsize=64)
+def diagram(arch: Architecture, lang: str) -> str:
+    """The arrangement's diagram in an armed attack situation (drawn once per arrangement and language)."""
+    from .diagram import architecture_svg
+
+    return architecture_svg(arch, lang=lang, situation="armed-attack")
 
 
 def _answer_view(answer: Any, lang: str, short: dict[str, str], scen_names: dict[str, str], catalog: Any) -> dict[str, Any]:

@@ -38,22 +38,6 @@ class _Recording(dict[str, float]):
         return super().get(key, default)
 
 
-class _RecordingParameters(Parameters):
-    """Parameters that remember which were read while a model is compiled."""
-
-    def __init__(self, base: Parameters, seen: set[str]) -> None:
-        super().__init__(base.items, base.components)
-        object.__setattr__(self, "_seen", seen)
-
-    def __getitem__(self, key: str) -> float:
-        self._seen.add(key)  # type: ignore[attr-defined]
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: float) -> float:
-        self._seen.add(key)  # type: ignore[attr-defined]
-        return super().get(key, default)
-
-
 def parameters_read(scenario: str, archs: Mapping[str, tuple[str, ...]], params: Parameters,
                     runs: int = 40) -> dict[str, set[str]]:
     """Per arrangement, every parameter its compiled model of `scenario` and a replay of `runs` runs read."""
@@ -62,7 +46,7 @@ def parameters_read(scenario: str, archs: Mapping[str, tuple[str, ...]], params:
     for arch_id, reforms in archs.items():
         seen: set[str] = set()
         arch = load_architecture(arch_id)
-        model = compile_model(arch, scen, _RecordingParameters(params, seen), (), reforms, arch.law_as_of)
+        model = compile_model(arch, scen, params.recording(seen), (), reforms, arch.law_as_of)
         model.params = _Recording(model.params, seen)
         for i in range(runs):
             run_once(model, 0, i)

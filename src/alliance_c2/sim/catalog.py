@@ -233,6 +233,26 @@ class Parameters:
     def values(self) -> dict[str, float]:
         return {k: p.value for k, p in self.items.items()}
 
+    def recording(self, seen: set[str]) -> Parameters:
+        """The same parameters, adding to `seen` the id of every one that is read."""
+        return _RecordingParameters(self, seen)
+
+
+class _RecordingParameters(Parameters):
+    """Parameters that remember which were read (to know what a compiled model depends on)."""
+
+    def __init__(self, base: Parameters, seen: set[str]) -> None:
+        super().__init__(base.items, base.components)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getitem__(self, key: str) -> float:
+        self._seen.add(key)  # type: ignore[attr-defined]
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: float) -> float:
+        self._seen.add(key)  # type: ignore[attr-defined]
+        return super().get(key, default)
+
 
 # ---- loading ----------------------------------------------------------------------------------
 

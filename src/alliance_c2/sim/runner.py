@@ -47,19 +47,31 @@ class Task:
 
 
 _COMPILED: dict[tuple[Any, ...], CompiledModel] = {}
+# Which parameters compiling a case reads: a model compiled with the same values of those serves every
+# other set of parameters, with the run-time values swapped in (sensitivity runs vary one parameter at a time).
+_READS: dict[tuple[Any, ...], frozenset[str]] = {}
 
 
 def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parameters,
               faults: tuple[FaultEvent, ...], reforms: tuple[str, ...], as_of: date | None) -> CompiledModel:
     """Compiled models, kept per worker process (compiling asks the law; runs should not)."""
-    key = (arch if isinstance(arch, str) else id(arch), scenario, params.key, faults, reforms, as_of)
-    model = _COMPILED.get(key)
-    if model is None:
-        if len(_COMPILED) > 256:
-            _COMPILED.clear()
-        loaded = load_architecture(arch)
-        model = _COMPILED[key] = compile_model(loaded, load_scenario(scenario), params, faults, reforms,
-                                               law_date(loaded, as_of))
+    components = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in params.components.items()))
+    case = (arch if isinstance(arch, str) else id(arch), scenario, faults, reforms, as_of, components)
+    reads = _READS.get(case)
+    if reads is not None:
+        key = (case, tuple((k, params[k]) for k in sorted(reads) if k in params.items))
+        found = _COMPILED.get(key)
+        if found is not None:
+            return found if found.params == params.values() else replace(found, params=params.values())
+    if len(_COMPILED) > 512:
+        _COMPILED.clear()
+    seen: set[str] = set()
+    loaded = load_architecture(arch)
+    model = compile_model(loaded, load_scenario(scenario), params.recording(seen), faults, reforms,
+                          law_date(loaded, as_of))
+    model.params = params.values()
+    _READS[case] = frozenset(seen)
+    _COMPILED[(case, tuple((k, params[k]) for k in sorted(seen) if k in params.items))] = model
     return model
 
 

@@ -199,3 +199,26 @@ def test_japanese_report_is_in_japanese(report: tuple[str, Path, Any]) -> None:
             assert word in text
     else:
         assert '<html lang="en">' in text and "The answer" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--arch", "2015-guidelines,nowhere"], "nowhere"),
+        (["--scenario", "bmd-salvo,nothing"], "nothing"),
+        (["--out", "/etc/hostname/report"], "/etc/hostname/report"),
+    ],
+)
+def test_bad_input_is_refused_before_any_simulation(tmp_path: Path, args: list[str], needle: str) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "report"
+    cmd = [sys.executable, "-m", "alliance_c2.cli", "evaluate", *args]
+    if "--out" not in args:
+        cmd += ["--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in proc.stderr
+    assert not out.exists()  # refused before anything ran or was written

@@ -134,3 +134,34 @@ def test_refusals_appear_in_the_trace_with_the_engines_reason() -> None:
     events = trace_run("2024-proposal", "compound-contingency", seed=0, run_index=0)
     refused = [e for e in events if e.kind == "refused"]
     assert refused and all(e.reason and ("C4" in e.reason or "law" in e.reason) for e in refused)
+
+
+def test_engagements_under_standing_orders_do_not_wait_for_a_coordination_cycle() -> None:
+    """Pre-planned engagements (2015 Guidelines IV.A.1, IV.C.2.c.ii): today's BMD meets the 10-minute window."""
+    on = simulate("bmd-salvo", "2015-guidelines", runs=200, seed=5, executor="inline")
+    params = load_parameters().with_values({"sync.preplanned-standing-orders": 0})
+    off = simulate("bmd-salvo", "2015-guidelines", runs=200, seed=5, params=params, executor="inline")
+    first = on.injects.index("missile-1")
+    column = METRICS.index("deadline_met")
+    assert on.data["2015-guidelines"][:, first, column].mean() > 0.8
+    assert off.data["2015-guidelines"][:, first, column].mean() < 0.1  # the 30-minute coordination cycle
+
+
+def test_losing_the_synchronizing_body_never_removes_synchronization() -> None:
+    """A lost combined HQ hands synchronization to the arrangement without it, not to no synchronization."""
+    model = _compiled("2024-proposal", "compound-contingency", ("opcon-transfer-act",))
+    loaded = load_architecture("2024-proposal")
+    from alliance_c2.sim.runner import parse_fault
+
+    lost = compile_model(loaded, load_scenario("compound-contingency"), load_parameters(),
+                         (parse_fault("jpn-jjoc@5"),), ("opcon-transfer-act",), loaded.law_as_of)
+    first = lost.injects[0]  # compiled before the loss, synchronized after it
+    assert model.injects[0].sync_org == lost.orgs.index("jpn-jjoc") == first.sync_org
+    level, body = first.fallback
+    assert level != "deconflict" and body >= 0 and lost.orgs[body] != "jpn-jjoc"
+    base = simulate("compound-contingency", "2024-proposal", runs=200, seed=2, reforms=["opcon-transfer-act"],
+                    executor="inline")
+    hit = simulate("compound-contingency", "2024-proposal", runs=200, seed=2, reforms=["opcon-transfer-act"],
+                   faults=["jpn-jjoc@5"], executor="inline")
+    rt = METRICS.index("response_time")
+    assert np.nanmean(hit.data["2024-proposal"][:, -1, rt]) > np.nanmean(base.data["2024-proposal"][:, -1, rt])

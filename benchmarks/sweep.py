@@ -11,7 +11,7 @@ import time
 
 from alliance_c2.model import bundled_architectures
 from alliance_c2.sim import load_parameters, scenario_ids
-from alliance_c2.sim.runner import Task, _chunks, execute
+from alliance_c2.sim.runner import Request, simulate_many
 
 
 def main() -> None:
@@ -20,11 +20,11 @@ def main() -> None:
     archs = bundled_architectures()
     scenarios = scenario_ids()
     t0 = time.perf_counter()
-    # One flat task list, so both cores stay busy across every (arrangement, scenario).
-    tasks = [Task(a, s, params, (), (), 0, start, stop) for a in archs for s in scenarios for start, stop in _chunks(runs, 2)]
-    results = execute(tasks, executor="local")
+    # One batch on one pool (as `evaluate` runs it), so every core stays busy across every (arrangement, scenario).
+    requests = [Request(s, (a,), runs, 0, params=params) for a in archs for s in scenarios]
+    results = simulate_many(requests, executor="local")
     elapsed = time.perf_counter() - t0
-    total = sum(out.shape[0] for _, out in results)
+    total = sum(r.runs * len(r.arrangements) for r in results)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"{len(archs)} arrangements x {len(scenarios)} scenarios x {runs} runs = {total} runs")

@@ -21,9 +21,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alliance_c2.model import load_architecture
-from alliance_c2.model.tree import arrangement_dict
-from alliance_c2.sim import load_parameters, load_scenario
-from alliance_c2.sim.catalog import SCENARIOS_DIR, Parameters
+from alliance_c2.model.scenario import SCENARIOS_DIR, load_scenario
+from alliance_c2.model.serialize import arrangement_dict
+from alliance_c2.sim import Parameters, load_parameters
 from alliance_c2.sim.compiler import compile_model
 from alliance_c2.sim.process import run_once
 from synthetic import make_arrangement

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from alliance_c2.api import validate as validate_any
 
 from alliance_c2.analysis import interoperability_level, level_of, levels_by_situation
-from alliance_c2.analysis.levels import RULES
-from alliance_c2.model import SITUATIONS, load_architecture
+from alliance_c2.model.levels import RULES
+from alliance_c2.model import load_architecture, situation_ids
 from alliance_c2.model.levels import LEVELS_FILE, level_catalog
-from alliance_c2.validators import validate_any
 
 SEED_JA = Path(__file__).resolve().parents[3] / "shared" / "domain" / "seed-ja.txt"
 SEED_SUMMARY = SEED_JA.with_name("seed-summary.md")
@@ -104,7 +104,7 @@ def test_interpreted_in_outside_active_in_is_an_error(tmp_path: Path) -> None:
 def test_proposal_is_at_least_integrated_everywhere_and_unified_in_armed_attack() -> None:
     arch = load_architecture("2024-proposal")
     levels = levels_by_situation(arch)
-    assert all(levels[s] in ("integrated", "unified") for s in SITUATIONS), levels
+    assert all(levels[s] in ("integrated", "unified") for s in situation_ids()), levels
     assert levels["peacetime"] == "integrated"
     armed = level_of(arch, "armed-attack")
     assert (armed.level, armed.body, armed.interpretation) == ("unified", "jpn-jjoc", False)
@@ -126,7 +126,7 @@ def test_proposal_combined_staff_is_standing() -> None:
 
 def test_integrated_alternative_is_integrated_in_every_situation_with_national_opcon() -> None:
     arch = load_architecture("2024-integrated")
-    for situation in SITUATIONS:
+    for situation in situation_ids():
         result = level_of(arch, situation)
         assert (result.level, result.rule, result.body) == ("integrated", "combined-staff", "jpn-jjoc"), situation
     crossing = [
@@ -139,8 +139,8 @@ def test_integrated_alternative_is_integrated_in_every_situation_with_national_o
 @pytest.mark.parametrize(
     ("arch_id", "expected"),
     [
-        ("2015-guidelines", {s: "coordinated" for s in SITUATIONS}),
-        ("us-rok-cfc", {s: ("unified" if s == "armed-attack" else "integrated") for s in SITUATIONS}),
+        ("2015-guidelines", {s: "coordinated" for s in situation_ids()}),
+        ("us-rok-cfc", {s: ("unified" if s == "armed-attack" else "integrated") for s in situation_ids()}),
     ],
 )
 def test_other_arrangements_keep_their_levels(arch_id: str, expected: dict[str, str]) -> None:
@@ -181,7 +181,7 @@ def test_levels_catalog_refuses_a_missing_level(tmp_path: Path) -> None:
     path = tmp_path / "levels.yaml"
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     problems = [str(p) for p in validate_any(path, strict=True)]
-    assert problems and "the four levels in order" in problems[0]
+    assert problems and "missing rule(s) combined-staff, cross-national-tacon" in problems[0]
 
 
 def test_analyze_json_carries_the_studys_definition_beside_the_rule() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from alliance_c2 import simulate
 from alliance_c2.cli import run
-from alliance_c2.cli_sim import RUNS_HELP_MAX
+from alliance_c2.cli.sim import RUNS_HELP_MAX
 from alliance_c2.sim.limits import MAX_RUNS, SimulationLimitError, check_request, estimated_bytes
 
 SIM = ("simulate", "--scenario", "bmd-salvo", "--arch", "2015-guidelines", "--workers", "1")

@@ -52,12 +52,12 @@ def test_analysis_says_how_many_single_points_it_left_out() -> None:
     from rich.console import Console
 
     from alliance_c2.analysis import analyze
-    from alliance_c2.analysis.render import print_analysis
+    from alliance_c2.cli.render.analysis import print_analysis
 
     arch = load_architecture("2015-guidelines")
     an = analyze(arch, "armed-attack")
     console = Console(record=True, width=200)
-    print_analysis(console, arch, an, "en", {}, limit=3)
+    print_analysis(console, arch, an, "en", limit=3)
     hidden = len(an.single_points_of_failure) - 3
     assert hidden > 0
     assert f"… and {hidden} more (--all lists them)" in console.export_text()

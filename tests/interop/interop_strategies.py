@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from alliance_c2.model.vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
+from alliance_c2.model.vocabulary import ECHELONS, ORGANIZATION_KINDS, relation_kind_ids, situation_ids
 
 NATIONS = ("JPN", "USA", "UN")
 SIDCS = ("SFGPUCI----E---", "SFAPMF-----NJA-", "SFSPCLDD---H---", "SFGPUH-----N---")
@@ -24,7 +24,7 @@ def arrangements(draw: st.DrawFn, *, rich: bool = False) -> dict[str, Any]:
     seen: set[tuple[int, int, str]] = set()
     for _ in range(draw(st.integers(min_value=0, max_value=2 * n))):
         a, b = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
-        kind = draw(st.sampled_from(RELATION_KINDS))
+        kind = draw(st.sampled_from(relation_kind_ids()))
         if kind not in COMMAND_TYPES and draw(st.booleans()):
             a, b = b, a
         if (a, b, kind) in seen:
@@ -32,7 +32,7 @@ def arrangements(draw: st.DrawFn, *, rich: bool = False) -> dict[str, Any]:
         seen.add((a, b, kind))
         rel: dict[str, Any] = {"from": orgs[a]["id"], "to": orgs[b]["id"], "kind": kind, "source": "test"}
         if draw(st.booleans()):
-            rel["active_in"] = draw(st.lists(st.sampled_from(SITUATIONS), unique=True, max_size=3))
+            rel["active_in"] = draw(st.lists(st.sampled_from(situation_ids()), unique=True, max_size=3))
         rels.append(rel)
     data: dict[str, Any] = {
         "kind": "architecture",

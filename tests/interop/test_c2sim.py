@@ -12,7 +12,7 @@ from interop_strategies import arrangements
 from lxml import etree
 from typer.testing import CliRunner
 
-from alliance_c2.cli_interop import register
+from alliance_c2.cli.interop import register
 from alliance_c2.interop import (
     SCHEMAS,
     arrangement_from_json,

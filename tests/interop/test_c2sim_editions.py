@@ -9,7 +9,7 @@ import typer
 from lxml import etree
 from typer.testing import CliRunner
 
-from alliance_c2.cli_interop import register
+from alliance_c2.cli.interop import register
 from alliance_c2.interop import SCHEMAS, export_c2sim, import_c2sim, parse_xml, schema_problems
 from alliance_c2.model import CatalogError, bundled_architectures, load_architecture
 

@@ -9,7 +9,7 @@ from lxml import etree
 
 from alliance_c2.analysis import interoperability_level
 from alliance_c2.interop import SCHEMAS, entity_uuid, export_c2sim, import_c2sim, parse_xml
-from alliance_c2.model import SITUATIONS, Architecture, bundled_architectures, load_architecture
+from alliance_c2.model import Architecture, bundled_architectures, load_architecture, situation_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 EDITIONS = ("2.0.0", "1.1", "1.0.0")
@@ -61,7 +61,7 @@ def test_bundled_round_trip_keeps_exactly_the_carried_fields(tmp_path: Path, arc
 def test_bundled_levels_survive_the_round_trip(tmp_path: Path, arch_id: str) -> None:
     arch = load_architecture(arch_id)
     back, _ = _round_trip(tmp_path, arch, "2.0.0")
-    for situation in SITUATIONS:
+    for situation in situation_ids():
         assert interoperability_level(back, situation)[0] == interoperability_level(arch, situation)[0], situation
 
 
@@ -69,8 +69,8 @@ def test_us_rok_cfc_keeps_combined_and_its_level(tmp_path: Path) -> None:
     arch = load_architecture("us-rok-cfc")
     back, _ = _round_trip(tmp_path, arch, "2.0.0")
     assert back.organizations["cfc"].combined
-    assert {s: interoperability_level(back, s)[0] for s in SITUATIONS} == {
-        s: interoperability_level(arch, s)[0] for s in SITUATIONS
+    assert {s: interoperability_level(back, s)[0] for s in situation_ids()} == {
+        s: interoperability_level(arch, s)[0] for s in situation_ids()
     }
     assert interoperability_level(back, "peacetime")[0] == "integrated"
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from interop_strategies import arrangements
 from typer.testing import CliRunner
 
-from alliance_c2.cli_interop import register
+from alliance_c2.cli.interop import register
 from alliance_c2.interop import arrangement_from_json, export_json, import_json
 from alliance_c2.model import Architecture, CatalogError, bundled_architectures, load_architecture
 

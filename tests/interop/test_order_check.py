@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from alliance_c2.cli_interop import register
+from alliance_c2.cli.interop import register
 from alliance_c2.interop import (
     OrderRecord,
     check_order,

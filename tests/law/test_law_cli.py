@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from alliance_c2.cli_law import register
+from alliance_c2.cli.law import register
 from alliance_c2.model import CatalogError, UnknownIdError
 
 

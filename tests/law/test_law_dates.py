@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from alliance_c2.law import check, default_catalog
-from alliance_c2.model.load import CATALOG_DIR
+from alliance_c2.model import CATALOG_DIR
 
 SHIP = "jpn-msdf-escort-flotilla-1"
 TODAY = "2015-guidelines"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_c2.api import validate as validate_any
 from alliance_c2.model import ARCHITECTURES_DIR
-from alliance_c2.validators import validate_any
 
 VALID = """kind: architecture
 id: tiny

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from alliance_c2.api import validate as validate_any
 
 from alliance_c2.model import load_architecture
 from alliance_c2.model.load import civilian_reach
-from alliance_c2.validators import validate_any
 
 # A U.S. HQ and a Japanese HQ, each under its own head of government, and a bilateral committee that
 # both take part in and that directs a combined headquarters recorded under Japan.

@@ -6,10 +6,10 @@ import itertools
 import json
 
 import pytest
+from alliance_c2.api import validate as validate_any
 
 from alliance_c2.model.guidelines import GUIDELINES_DIR, diff_guidelines, guidelines_versions, load_guidelines
 from alliance_c2.model.load import bundled_architectures
-from alliance_c2.validators import validate_any
 
 
 def test_versions_are_chronological() -> None:

@@ -11,9 +11,9 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from alliance_c2.cli import app
+from alliance_c2.labels import relation_kind_name
 from alliance_c2.model import Architecture, bundled_architectures, load_architecture
 from alliance_c2.model.load import architecture_from_document
-from alliance_c2.model.tree import kind_label
 from alliance_c2.model.yamlsource import parse_yaml
 from alliance_c2.report.diagram import A4_LANDSCAPE_PX, architecture_svg
 
@@ -120,7 +120,7 @@ def test_every_organization_is_named_in_the_chosen_language(arch: Architecture, 
 def test_legend_lists_every_relation_kind_present_in_both_languages(arch: Architecture) -> None:
     legend = _legend_text(_tree(architecture_svg(arch)))
     for kind in {r.kind for r in arch.relations}:
-        assert kind_label(kind, "ja") in legend
+        assert relation_kind_name(kind, "ja") in legend
     assert "OPCON / 作戦統制" in legend
     assert "political direction / 政治的指示" in legend
 

@@ -129,10 +129,10 @@ def test_validation_rows_name_anchor_source_and_range(report: tuple[str, Path, A
 
 def test_legal_table_shows_c4_cleared_by_the_transfer_act(report: tuple[str, Path, Any]) -> None:
     _, _, evaluation = report
-    legal = evaluation.results["legal"]
-    assert legal["matrix"]["2024-proposal"]["C4-transfer-law"] > 0
-    assert legal["with_reform"]["2024-proposal"]["opcon-transfer-act"]["C4-transfer-law"] == 0
-    assert legal["matrix"]["2015-guidelines"]["C4-transfer-law"] == 0
+    legal = evaluation.legal
+    assert legal.matrix["2024-proposal"]["C4-transfer-law"] > 0
+    assert legal.with_reform["2024-proposal"]["opcon-transfer-act"]["C4-transfer-law"] == 0
+    assert legal.matrix["2015-guidelines"]["C4-transfer-law"] == 0
 
 
 def _chromium() -> str:

@@ -1,7 +1,7 @@
 import numpy as np
 
-from alliance_c2.model import load_architecture
-from alliance_c2.sim import load_parameters, load_scenario
+from alliance_c2.model import load_architecture, load_scenario
+from alliance_c2.sim import load_parameters
 from alliance_c2.sim.collector import M
 from alliance_c2.sim.compiled import FaultEvent
 from alliance_c2.sim.compiler import compile_model

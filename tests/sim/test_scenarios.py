@@ -1,9 +1,10 @@
 import pytest
+from alliance_c2.api import validate as validate_any
 
-from alliance_c2.model import CatalogError, UnknownIdError
-from alliance_c2.sim import load_parameters, load_scenario, scenario_ids
-from alliance_c2.sim.catalog import PARAMETERS_FILE, SCENARIOS_DIR
-from alliance_c2.validators import validate_any
+from alliance_c2.model import CatalogError, UnknownIdError, load_scenario, scenario_ids
+from alliance_c2.model.scenario import SCENARIOS_DIR
+from alliance_c2.sim import load_parameters
+from alliance_c2.sim.parameters import PARAMETERS_FILE
 
 EXPECTED = {
     "bmd-salvo", "iamd-counterstrike", "gray-zone-senkaku", "taiwan-strait", "compound-contingency", "cyber-jjoc",

@@ -3,7 +3,7 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from alliance_c2 import cli_sim
+from alliance_c2.cli import sim as cli_sim
 
 app = typer.Typer()
 cli_sim.register(app)

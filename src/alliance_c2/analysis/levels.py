@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Architecture, Organization, Relation
-from ..model.levels import level_catalog
-from ..model.vocabulary import SITUATIONS
-
-UNIFIED_RULE = "combined-commander-opcon"
-COMBINED_STAFF_RULE = "combined-staff"
-TACON_RULE = "cross-national-tacon"
-COORDINATION_RULE = "coordination-body"
-DECONFLICT_RULE = "no-joining-structure"
-RULES = (UNIFIED_RULE, COMBINED_STAFF_RULE, TACON_RULE, COORDINATION_RULE, DECONFLICT_RULE)
+from ..model.levels import (
+    COMBINED_STAFF_RULE,
+    COORDINATION_RULE,
+    DECONFLICT_RULE,
+    TACON_RULE,
+    UNIFIED_RULE,
+    level_catalog,
+)
+from ..model.vocabulary import situation_ids
 
 # Relations that put one organization's forces under another's operational authority.
 _OPCON_KINDS = frozenset({"command", "opcon"})
@@ -103,7 +103,7 @@ def interoperability_level(arch: Architecture, situation: str) -> tuple[str, lis
 
 def levels_by_situation(arch: Architecture) -> dict[str, str]:
     """The derived level in every situation."""
-    return {s: level_of(arch, s).level for s in SITUATIONS}
+    return {s: level_of(arch, s).level for s in situation_ids()}
 
 
 def level_rule_texts() -> dict[str, tuple[str, str]]:
@@ -120,9 +120,12 @@ def level_rule_texts() -> dict[str, tuple[str, str]]:
 
 
 def _result(
-    level: str, rule: str, evidence: list[tuple[str, str]], body: str | None, deciding: list[Relation], situation: str
+    rule: str, evidence: list[tuple[str, str]], body: str | None, deciding: list[Relation], situation: str
 ) -> LevelResult:
-    definition = level_catalog().definition(level)
+    """The level the catalog gives `rule` (levels.yaml), with the evidence that decided it."""
+    catalog = level_catalog()
+    level = catalog.rule(rule).level
+    definition = catalog.definition(level)
     interpreted = bool(deciding) and all(r.interpreted(situation) for r in deciding)
     if interpreted:
         evidence = [
@@ -184,7 +187,7 @@ def _unified(arch: Architecture, situation: str) -> LevelResult | None:
             f"{commander}{flag_ja}が{_nation_list(set(nations))}の部隊の作戦統制を持つ：{listed}",
         )
     ]
-    return _result("unified", UNIFIED_RULE, evidence, commander, links, situation)
+    return _result(UNIFIED_RULE, evidence, commander, links, situation)
 
 
 class _Spans:
@@ -256,7 +259,7 @@ def _combined_staff(arch: Architecture, situation: str) -> LevelResult | None:
                     f"{org.id}は{_nation_list(nations)}の幕僚又は部隊を持つ連合司令部：{links}",
                 )
             ]
-            return _result("integrated", COMBINED_STAFF_RULE, evidence, org.id, joining, situation)
+            return _result(COMBINED_STAFF_RULE, evidence, org.id, joining, situation)
     return None
 
 
@@ -285,7 +288,7 @@ def _cross_national_tacon(arch: Architecture, situation: str) -> LevelResult | N
         )
         for rel in links
     ]
-    return _result("integrated", TACON_RULE, evidence, holder, links, situation)
+    return _result(TACON_RULE, evidence, holder, links, situation)
 
 
 def _coordinated(arch: Architecture, situation: str) -> LevelResult | None:
@@ -314,7 +317,7 @@ def _coordinated(arch: Architecture, situation: str) -> LevelResult | None:
         for b in sorted(joined, key=lambda b: (b != body, b))
     ]
     deciding = [r for b in joined for r in members[b]]
-    return _result("coordinated", COORDINATION_RULE, evidence, body, deciding, situation)
+    return _result(COORDINATION_RULE, evidence, body, deciding, situation)
 
 
 def _deconflict(arch: Architecture, situation: str) -> LevelResult:
@@ -337,4 +340,4 @@ def _deconflict(arch: Architecture, situation: str) -> LevelResult:
         for body, nations in sorted(consulting.items())
         if len(nations) >= 2
     ]
-    return _result("deconflict", DECONFLICT_RULE, evidence, None, [], situation)
+    return _result(DECONFLICT_RULE, evidence, None, [], situation)

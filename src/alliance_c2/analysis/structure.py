@@ -6,15 +6,23 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..model import Architecture, Organization, Relation, UnknownIdError
+from ..model import Architecture, Relation
 from ..model.architecture import carries_authority
 from ..model.levels import level_catalog
 from ..model.load import civilian_reach, gc_paused
-from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, MEMBERSHIP_KINDS, OPERATIONAL_KINDS, SITUATIONS
+from ..model.vocabulary import (
+    CIVILIAN_CHAIN_KINDS,
+    MEMBERSHIP_KINDS,
+    OPERATIONAL_KINDS,
+    reference_situation,
+    require_situation,
+)
 from .graph import bfs_from, dominators, path_to_source
 from .levels import LevelResult, level_of, levels_by_situation
 
-DEFAULT_SITUATION = "armed-attack"
+# Relations by which a headquarters directs another nation's forces (counted as cross-national OPCON).
+CROSS_NATIONAL_CONTROL = frozenset({"opcon", "tacon"})
+
 
 @dataclass(frozen=True)
 class ChainOfCommand:
@@ -204,15 +212,16 @@ def coordination_hops(arch: Architecture, situation: str) -> dict[str, Any]:
     }
 
 
-def analyze(arch: Architecture, situation: str = DEFAULT_SITUATION) -> Analysis:
-    """Derive level, chains, civilian control, cross-national relations, hops and single points."""
+def analyze(arch: Architecture, situation: str | None = None) -> Analysis:
+    """Derive level, chains, civilian control, cross-national relations, hops and single points.
+
+    `situation` defaults to the catalog's reference situation (`reference:` in situations.yaml).
+    """
     with gc_paused():
-        return _analyze(arch, situation)
+        return _analyze(arch, require_situation(situation or reference_situation()))
 
 
 def _analyze(arch: Architecture, situation: str) -> Analysis:
-    if situation not in SITUATIONS:
-        raise UnknownIdError("situation", situation, list(SITUATIONS))
     orgs = arch.organizations
     decision = level_of(arch, situation)
     chains = chains_of_command(arch, situation)
@@ -271,8 +280,9 @@ def _counts(arch: Architecture, situation: str) -> dict[str, Any]:
     }
 
 
-def compare(a: Architecture, b: Architecture, situation: str = DEFAULT_SITUATION) -> dict[str, Any]:
+def compare(a: Architecture, b: Architecture, situation: str | None = None) -> dict[str, Any]:
     """Side-by-side structural comparison of two arrangements and what differs between them."""
+    situation = require_situation(situation or reference_situation())
     aa, ab = analyze(a, situation), analyze(b, situation)
 
     def summary(arch: Architecture, an: Analysis) -> dict[str, Any]:
@@ -286,7 +296,7 @@ def compare(a: Architecture, b: Architecture, situation: str = DEFAULT_SITUATION
             "relations": an.counts["relations"],
             "command_depth": an.command_depth,
             "coordination_hops_mean": an.coordination_hops.get("mean"),
-            "cross_national_opcon": len([c for c in an.cross_national if c["kind"] in ("opcon", "tacon")]),
+            "cross_national_opcon": cross_national_control(an),
             "single_points_of_failure": [p.id for p in an.single_points_of_failure],
             "combined_headquarters": [o.id for o in arch.organizations.values() if o.combined],
             "civilian_control_ok": an.civilian_control["ok"],
@@ -305,6 +315,6 @@ def compare(a: Architecture, b: Architecture, situation: str = DEFAULT_SITUATION
     }
 
 
-def org_label(org: Organization, lang: str) -> str:
-    """A display label: the name in `lang`, with the id."""
-    return f"{org.name(lang)} [{org.id}]"
+def cross_national_control(an: Analysis) -> int:
+    """How many OPCON and TACON relations direct another nation's forces."""
+    return len([c for c in an.cross_national if c["kind"] in CROSS_NATIONAL_CONTROL])

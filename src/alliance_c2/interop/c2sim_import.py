@@ -22,7 +22,7 @@ from lxml import etree
 from ..model import Architecture, CatalogError, Problem
 from ..model.load import architecture_from_document, gc_paused
 from ..model.schema import ID_PATTERN
-from ..model.vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
+from ..model.vocabulary import ECHELONS, ORGANIZATION_KINDS, relation_kind_ids, situation_ids
 from ..model.yamlsource import YamlDocument
 from .c2sim import side_uuid
 from .codes import (
@@ -509,12 +509,12 @@ def _relations(
 def _tagged_relation(tag: str, to_id: str, known: set[str]) -> dict[str, Any] | None:
     """A relation written by our export as 'KIND FROM [SIT,SIT|-]' on the entity it points to."""
     parts = tag.split(" ")
-    if len(parts) not in (2, 3) or parts[0] not in RELATION_KINDS or parts[1] not in known or parts[1] == to_id:
+    if len(parts) not in (2, 3) or parts[0] not in relation_kind_ids() or parts[1] not in known or parts[1] == to_id:
         return None
     relation: dict[str, Any] = {"from": parts[1], "to": to_id, "kind": parts[0]}
     if len(parts) == 3:
         situations = [] if parts[2] == "-" else parts[2].split(",")
-        if any(s not in SITUATIONS for s in situations):
+        if any(s not in situation_ids() for s in situations):
             return None
         relation["active_in"] = situations
     return relation

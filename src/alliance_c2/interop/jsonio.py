@@ -10,7 +10,7 @@ import yaml
 
 from ..model import Architecture, CatalogError, Problem
 from ..model.load import architecture_from_document
-from ..model.tree import arrangement_dict
+from ..model.serialize import arrangement_dict
 from ..model.yamlsource import YamlDocument, decode_utf8, read_input_file
 from .xmlsafe import MAX_XML_BYTES
 

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..law import LawCatalog, Verdict, check
-from ..model import Architecture
+from ..model import Architecture, ordinary_situation
 from .c2sim import organization_uuid
 from .order_read import C2simOrder, C2simTask
 from .task_verbs import TaskVerbs, task_verbs
-
-DEFAULT_SITUATION = "peacetime"
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class OrderCheck:
 def check_order(
     arch: Architecture,
     order: C2simOrder,
-    situation: str = DEFAULT_SITUATION,
+    situation: str | None = None,
     reforms: Iterable[str] = (),
     *,
     catalog: LawCatalog | None = None,
@@ -102,10 +100,12 @@ def check_order(
 ) -> OrderCheck:
     """Map every task of `order` onto `arch` and ask the law engine about each.
 
+    `situation` defaults to the catalog's ordinary situation (none recognized: `ordinary:` in situations.yaml).
     The order's sender, when it is an organization of the arrangement, is the one who orders;
     otherwise each unit's own national chain gives the order. Unknown situation or reform ids
     raise UnknownIdError (as `law.check` does).
     """
+    situation = situation or ordinary_situation()
     table = verbs or task_verbs()
     index = _Index(arch)
     sender = index.find(order.sender, None)

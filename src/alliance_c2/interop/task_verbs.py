@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import CatalogError, UnknownIdError
-from ..model.load import CATALOG_DIR
+from ..model.paths import CATALOG_DIR
 from ..model.yamlsource import YamlDocument, read_yaml
 
 TASKS_FILE = CATALOG_DIR / "c2sim-tasks.yaml"

@@ -17,7 +17,7 @@ import yaml
 
 from ..model import Architecture, bundled_architectures
 from ..model.schema import ID_PATTERN
-from ..model.vocabulary import ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
+from ..model.vocabulary import ORGANIZATION_KINDS, relation_kind_ids, situation_ids
 from .jsonio import arrangement_data
 
 IMPORTED_SUFFIX = "imported"
@@ -40,8 +40,11 @@ _HEADER = """\
 # 組織・関係には出典（source:）を記すか、仮定（assumption: true）と明記してください。
 """
 
-_SECTIONS = {
-    "organizations": f"""\
+
+def _sections() -> dict[str, str]:
+    """The comment heading each part of a template (relation kinds and situations from the catalog)."""
+    return {
+        "organizations": f"""\
 # --- Organizations / 組織 ---------------------------------------------------------------------------
 # id        lower-case, digits and hyphens; nation-prefixed for national bodies (jpn-..., usa-...)
 # name_en / name_ja   the names every report and command shows / 表示名（英語・日本語）
@@ -51,20 +54,20 @@ _SECTIONS = {
 # combined: true             only on a combined headquarters
 # Optional: echelon, sidc (APP-6C letter code), roles, alternate (who takes over if it is lost), notes.
 """,
-    "relations": f"""\
+        "relations": f"""\
 # --- Relations / 関係 -------------------------------------------------------------------------------
-# kind      {' | '.join(RELATION_KINDS)}
+# kind      {' | '.join(relation_kind_ids())}
 # from/to   authority -> subordinate (political-direction, command, opcon, tacon, adcon);
 #           supporter -> supported (support); member -> body (coordination, consultation);
 #           liaison cell -> the headquarters it sits with (liaison)
 # active_in the situations in which the relation holds; leave it out for "always". Situations:
-#           {', '.join(SITUATIONS)}
+#           {', '.join(situation_ids())}
 """,
-    "plans": """\
+        "plans": """\
 # --- Plans / 計画 -----------------------------------------------------------------------------------
 # id, name_en, name_ja, owner (the organization that drafts or holds the plan), source
 """,
-}
+    }
 
 
 def export_yaml(arch: Architecture) -> str:
@@ -92,7 +95,7 @@ def template_yaml(arch: Architecture, new_id: str, file_hint: str = "FILE.yaml")
     parts = [_HEADER.format(new_id=new_id, source_id=arch.id, file_hint=file_hint)]
     for key, value in data.items():
         if isinstance(value, list):
-            parts.append("\n" + _SECTIONS.get(key, ""))
+            parts.append("\n" + _sections().get(key, ""))
             parts.append(f"{key}:\n")
             parts.extend(_item(key, item, arch) for item in value)
         else:

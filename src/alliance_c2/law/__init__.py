@@ -1,6 +1,7 @@
 """The authority engine: verdicts, approvals, chains of command and the study's constraints."""
 
 from .audit import AuditReport, audit
+from .build import load_law_catalog
 from .catalog import (
     Action,
     Approval,
@@ -10,7 +11,6 @@ from .catalog import (
     Provision,
     Reform,
     Situation,
-    load_law_catalog,
 )
 from .engine import (
     EARLIEST_LAW_DATE,

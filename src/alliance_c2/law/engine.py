@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Architecture, Relation, UnknownIdError, load_architecture
-from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, NATION_NAMES
+from ..model.vocabulary import CIVILIAN_CHAIN_KINDS, term_name, vocabulary
+from .build import load_law_catalog
 from .catalog import (
     Action,
     Citation,
@@ -30,7 +31,6 @@ from .catalog import (
     Provision,
     Route,
     Situation,
-    load_law_catalog,
 )
 
 # Relations along which an order travels down, and those whose crossing a border transfers authority.
@@ -689,7 +689,7 @@ class _Evaluation:
 
     @staticmethod
     def _nation_ja(code: str) -> str:
-        return NATION_NAMES.get(code, (code, code))[1]
+        return term_name(vocabulary().nations, code, "ja")
 
     def _block(self, rule: str, en: str, ja: str, source: str | None, constraint: str | None = None) -> None:
         self.blocks.append(Block(rule, en, ja, source, constraint))

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model.schema import ID_PATTERN, Situation
+from ..model.schema import ID_PATTERN
 
 ApprovalPhase = Literal["before", "after"]
 DietApproval = Literal["none", "diet-prior-approval", "diet-approval", "diet-approval-after", "diet-report"]
@@ -229,7 +229,7 @@ class DietSpec(_Rule):
 
 
 class TransitionSpec(_Rule):
-    situation: Situation
+    situation: str  # a situation of the same file (checked by the validator)
 
 
 class StepSpec(_Rule):
@@ -288,6 +288,10 @@ class SituationSpec(_Rule):
 class SituationsFileSpec(_Strict):
     kind: Literal["situations"]
     source: str | None = None
+    # The situation in force while none is recognized, and the one arrangements are analyzed in by default.
+    ordinary: str
+    reference: str
+    reference_source: str | None = None
     items: list[SituationSpec]
 
 

@@ -2,35 +2,54 @@
 
 from .architecture import Architecture, Organization, Plan, Relation, Role, Side
 from .errors import CatalogError, Problem, UnknownIdError
+from .levels import level_catalog, level_ids
 from .load import (
-    ARCHITECTURES_DIR,
-    CATALOG_DIR,
     bundled_architectures,
     civilian_reach,
     load_architecture,
     parse_spec,
     validate_file,
 )
-from .vocabulary import LEVELS, RELATION_KINDS, SITUATIONS
+from .paths import ARCHITECTURES_DIR, CATALOG_DIR
+from .scenario import Inject, Scenario, load_scenario, scenario_ids
+from .vocabulary import (
+    Term,
+    ordinary_situation,
+    reference_situation,
+    relation_kind_ids,
+    require_situation,
+    situation_ids,
+    vocabulary,
+)
 
 __all__ = [
     "ARCHITECTURES_DIR",
     "CATALOG_DIR",
-    "LEVELS",
-    "RELATION_KINDS",
-    "SITUATIONS",
     "Architecture",
     "CatalogError",
+    "Inject",
     "Organization",
     "Plan",
     "Problem",
     "Relation",
     "Role",
+    "Scenario",
     "Side",
+    "Term",
     "UnknownIdError",
     "bundled_architectures",
     "civilian_reach",
+    "level_catalog",
+    "level_ids",
     "load_architecture",
+    "load_scenario",
+    "ordinary_situation",
     "parse_spec",
+    "reference_situation",
+    "relation_kind_ids",
+    "require_situation",
+    "scenario_ids",
+    "situation_ids",
     "validate_file",
+    "vocabulary",
 ]

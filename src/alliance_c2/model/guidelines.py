@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .errors import CatalogError, Problem, UnknownIdError
-from .load import CATALOG_DIR, parse_spec, validator_of
+from .load import parse_spec, validator_of
+from .paths import CATALOG_DIR
 from .yamlsource import YamlDocument, read_yaml
 
 GUIDELINES_DIR = CATALOG_DIR / "guidelines"
@@ -118,6 +119,12 @@ class GuidelinesVersion(_Sourced):
 
     def element(self, element_id: str) -> Element | None:
         return next((e for e in self.elements if e.id == element_id), None)
+
+    def listing(self) -> dict[str, Any]:
+        """The version's line in `alliance-c2 guidelines --json`."""
+        return {"id": self.id, "name_en": self.name_en, "name_ja": self.name_ja, "date": self.approved.date,
+                "status": self.approved.status or "approved", "architecture": self.architecture,
+                "elements": len(self.elements), "laws": len(self.legislation)}
 
 
 def guidelines_versions() -> list[str]:

@@ -15,11 +15,19 @@ from pathlib import Path
 
 from .cache import cached
 from .errors import CatalogError, Problem
-from .load import CATALOG_DIR, parse_spec, validator_of
-from .vocabulary import LEVELS
+from .load import parse_spec, validator_of
+from .paths import CATALOG_DIR
 from .yamlsource import YamlDocument, read_yaml
 
 LEVELS_FILE = CATALOG_DIR / "levels.yaml"
+# The structural tests `alliance_c2.analysis` implements, tried from the highest level down; levels.yaml
+# says which level each derives and quotes its basis, so each must be there.
+UNIFIED_RULE = "combined-commander-opcon"
+COMBINED_STAFF_RULE = "combined-staff"
+TACON_RULE = "cross-national-tacon"
+COORDINATION_RULE = "coordination-body"
+DECONFLICT_RULE = "no-joining-structure"
+RULES = (UNIFIED_RULE, COMBINED_STAFF_RULE, TACON_RULE, COORDINATION_RULE, DECONFLICT_RULE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,10 @@ class LevelDefinition:
     definition_en: str
     source: str | None
 
+    def name(self, lang: str = "en") -> str:
+        """The level's name in `lang`: the study's term."""
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en
+
 
 @dataclass(frozen=True)
 class LevelCatalog:
@@ -57,17 +69,32 @@ class LevelCatalog:
     source: str
 
     def definition(self, level: str) -> LevelDefinition:
-        """The study's definition of `level` (a LEVELS id)."""
+        """The study's definition of `level` (one of `level_ids()`)."""
         return self.levels[level]
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The levels, lowest first (the catalog's order)."""
+        return tuple(self.levels)
+
     def rule(self, rule_id: str) -> LevelRule:
-        """The rule with this id (one of `alliance_c2.analysis.levels.RULES`)."""
+        """The rule with this id (one of `RULES`)."""
         return self.rules[rule_id]
 
 
 def level_catalog() -> LevelCatalog:
     """The bundled level catalog (validated once, then read from the cache)."""
     return _bundled(str(LEVELS_FILE))
+
+
+def level_ids() -> tuple[str, ...]:
+    """The interoperability levels, lowest first."""
+    return level_catalog().ids
+
+
+def lowest_level() -> str:
+    """The level of an arrangement in which nothing joins the nations' forces."""
+    return level_catalog().ids[0]
 
 
 @lru_cache(maxsize=2)
@@ -90,12 +117,11 @@ def _from_document(doc: YamlDocument, strict: bool) -> tuple[LevelCatalog | None
     spec = parse_spec(LevelsSpec, doc, "levels")
     soft = "error" if strict else "warning"
     problems: list[Problem] = []
-    ids = [item.id for item in spec.items]
-    if ids != list(LEVELS):
-        problems.append(doc.problem(("items",), f"items: the four levels in order {', '.join(LEVELS)} (found {', '.join(ids)})"))
     levels: dict[str, LevelDefinition] = {}
     rules: dict[str, LevelRule] = {}
     for i, item in enumerate(spec.items):
+        if item.id in levels:
+            problems.append(doc.problem(("items", i, "id"), f"items[{i}].id: duplicate level {item.id!r}"))
         if not item.name_en or not item.name_ja:
             problems.append(doc.problem(("items", i), f"items[{i}] {item.id!r}: needs name_en and name_ja", soft))
         if not item.source:
@@ -112,6 +138,10 @@ def _from_document(doc: YamlDocument, strict: bool) -> tuple[LevelCatalog | None
             rules[rule.id] = LevelRule(
                 rule.id, item.id, rule.text_en, rule.text_ja, rule.note_en, rule.note_ja, rule.source, rule.assumption
             )
+    missing = [r for r in RULES if r not in rules]
+    if missing:
+        problems.insert(0, doc.problem(("items",), f"items: missing rule(s) {', '.join(missing)}: the structural "
+                                       "analysis implements them, so each needs its level here"))
     catalog = LevelCatalog(levels, rules, spec.basis_en, spec.basis_ja, spec.source)
     return catalog, problems
 

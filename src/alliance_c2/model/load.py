@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .architecture import Architecture, Organization, Plan, Relation, Role, Side, carries_authority
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
-from .vocabulary import CIVILIAN_CHAIN_KINDS, COMMAND_KINDS, MEMBERSHIP_KINDS, MILITARY_KINDS
+from .paths import ARCHITECTURES_DIR
+from .vocabulary import (
+    CIVILIAN_CHAIN_KINDS,
+    COMMAND_KINDS,
+    MEMBERSHIP_KINDS,
+    MILITARY_KINDS,
+    relation_kind_ids,
+    situation_ids,
+)
 from .yamlsource import YamlDocument, read_yaml
 
 if TYPE_CHECKING:
@@ -21,8 +29,6 @@ if TYPE_CHECKING:
 _T = TypeVar("_T", bound="BaseModel")
 Loc = tuple[int | str, ...]
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
-ARCHITECTURES_DIR = CATALOG_DIR / "architectures"
 # One shared empty set for the many relations without `interpreted_in` (large files).
 _NO_SITUATIONS: frozenset[str] = frozenset()
 
@@ -162,8 +168,11 @@ def architecture_from_document(
     relations: list[Relation] = []
     rel_index: dict[Relation, int] = {}
     seen: set[tuple[str, str, str]] = set()
+    kinds, situations = relation_kind_ids(), situation_ids()
     for i, r in enumerate(spec.relations):
         loc: Loc = ("relations", i)
+        if not _known_terms(checker, loc, i, r, kinds, situations):
+            continue
         missing = next(((key, ref) for key, ref in (("from", r.from_), ("to", r.to)) if ref not in orgs), None)
         if missing is not None:
             checker.error((*loc, missing[0]), f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}")
@@ -315,6 +324,23 @@ def _unique_c2sim_uuids(spec: Any, checker: _Checker) -> None:
                 checker.error((key, i, "c2sim_uuid"), f"{key}[{i}].c2sim_uuid: {uuid} is already used by {seen[uuid]!r}")
             elif uuid:
                 seen[uuid] = item.id
+def _known_terms(
+    checker: _Checker, loc: Loc, index: int, rel: Any, kinds: Sequence[str], situations: Sequence[str]
+) -> bool:
+    """The relation's kind and situations are the catalog's (relation-kinds.yaml, situations.yaml)."""
+    if rel.kind not in kinds:
+        checker.error((*loc, "kind"), UnknownIdError(f"relation kind in relations[{index}].kind", rel.kind, list(kinds)).describe())
+        return False
+    known = True
+    for key in ("active_in", "interpreted_in"):
+        for j, situation in enumerate(getattr(rel, key) or ()):
+            if situation not in situations:
+                what = f"situation in relations[{index}].{key}"
+                checker.error((*loc, key, j), UnknownIdError(what, situation, list(situations)).describe())
+                known = False
+    return known
+
+
 def _check_interpreted(
     checker: _Checker,
     loc: Loc,

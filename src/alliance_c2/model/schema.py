@@ -8,19 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .vocabulary import ECHELONS, ORGANIZATION_KINDS, RELATION_KINDS, SITUATIONS
+from .vocabulary import ECHELONS, ORGANIZATION_KINDS
 
-RelationKind = Literal[
-    "political-direction",
-    "command",
-    "opcon",
-    "tacon",
-    "adcon",
-    "support",
-    "coordination",
-    "consultation",
-    "liaison",
-]
 OrganizationKind = Literal[
     "political-authority",
     "ministry",
@@ -29,16 +18,6 @@ OrganizationKind = Literal[
     "component-command",
     "unit",
     "liaison-cell",
-]
-Situation = Literal[
-    "peacetime",
-    "gray-zone",
-    "important-influence",
-    "anticipated-armed-attack",
-    "armed-attack",
-    "survival-threatening",
-    "international-peace-cooperation",
-    "emergency-response",
 ]
 Echelon = Literal[
     "national",
@@ -53,9 +32,7 @@ Echelon = Literal[
     "company",
 ]
 
-assert len(RelationKind.__args__) == len(RELATION_KINDS)  # type: ignore[attr-defined]
 assert len(OrganizationKind.__args__) == len(ORGANIZATION_KINDS)  # type: ignore[attr-defined]
-assert len(Situation.__args__) == len(SITUATIONS)  # type: ignore[attr-defined]
 assert len(Echelon.__args__) == len(ECHELONS)  # type: ignore[attr-defined]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -136,10 +113,11 @@ class OrganizationSpec(_Sourced):
 class RelationSpec(_Sourced):
     from_: str = Field(alias="from", pattern=ID_PATTERN)
     to: str = Field(pattern=ID_PATTERN)
-    kind: RelationKind
-    active_in: list[Situation] | None = None
+    # Relation kinds and situations are the catalog's (relation-kinds.yaml, situations.yaml), checked on loading.
+    kind: str
+    active_in: list[str] | None = None
     # Situations (among active_in) where the relation is active only by this project's interpretation.
-    interpreted_in: list[Situation] = Field(default_factory=list)
+    interpreted_in: list[str] = Field(default_factory=list)
 
 
 class PlanSpec(_Sourced):
@@ -220,4 +198,4 @@ class LevelsSpec(BaseModel):
     source: str
     basis_en: str
     basis_ja: str
-    items: list[LevelSpec]
+    items: list[LevelSpec] = Field(min_length=1)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -262,23 +261,3 @@ def build_answer(rows: list[AnswerRow], not_lawful: list[AnswerRow], baseline: s
                   paragraph(rows, baseline, names, study, "en"),
                   paragraph(rows, baseline, names, study, "ja"),
                   [" ".join(line.split()) for line in (__doc__ or "").split("\n- ")[1:]])
-
-
-def answer_dict(answer: Answer) -> dict[str, Any]:
-    """The `answer` key of results.json."""
-    from .results import to_jsonable
-
-    def row(r: AnswerRow) -> dict[str, Any]:
-        d: dict[str, Any] = to_jsonable(r)
-        d["metrics"] = {k: {"mean": v.mean, "ci95": [v.ci95_low, v.ci95_high], "n": v.n} for k, v in r.metrics.items()}
-        return d
-
-    return {
-        "baseline": answer.baseline,
-        "main": answer.main,
-        "rows": [row(r) for r in answer.rows],
-        "not_lawful_today": [row(r) for r in answer.not_lawful_today],
-        "paragraph_en": answer.paragraph_en,
-        "paragraph_ja": answer.paragraph_ja,
-        "rules": answer.rules,
-    }

@@ -14,18 +14,30 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
-from ..law import default_catalog
-from ..model import Architecture, bundled_architectures, load_architecture
-from ..sim import SimulationResult, load_parameters, load_scenario, scenario_ids
-from ..sim.runner import Request, effective_reforms, simulate_many
-from .answer import ANSWER_METRICS, Names, answer_dict, answer_rows, build_answer
-from .html import diagram
-from .results import Answer, ScenarioSensitivity, ValidationRow, to_jsonable
+from ..analysis import overview
+from ..labels import level_name, level_rank
+from ..law import audit, default_catalog
+from ..model import Architecture, bundled_architectures, load_architecture, load_scenario, scenario_ids
+from ..model.guidelines import diff_guidelines
+from ..sim import SimulationResult, load_parameters
+from ..sim.runner import Request, effective_reforms, parse_fault, simulate_many
+from .answer import Names, answer_rows, build_answer
+from .figures import VARIANTS, collect_figures
+from .html import diagram, render_report
+from .results import (
+    Answer,
+    Assumption,
+    CaseResult,
+    Evaluation,
+    LegalAudit,
+    Meta,
+    SimulationSuite,
+    Surprise,
+)
 from .robustness import plan_sensitivity
 from .validation import validation_rows
 
@@ -37,47 +49,8 @@ BASELINE = "2015-guidelines"
 # Arrangements shown for context, beside the main comparison (today, the Integrated alternative, the proposal).
 CONTEXT = ("1978-guidelines", "1997-guidelines", "us-rok-cfc")
 
-METRICS: dict[str, tuple[str, str, int]] = {
-    "response_time": ("response time (min)", "応答時間（分）", 1),
-    "deadline_met": ("deadline met (share)", "期限内対処率", 2),
-    "sync_gap": ("synchronization gap (min)", "日米の行動時刻差（分）", 1),
-    "messages": ("messages", "メッセージ数", 1),
-    "refused": ("orders refused", "拒否された命令", 2),
-    "conflicts": ("conflicts", "競合", 2),
-}
-VARIANTS: dict[str, tuple[str, str]] = {
-    "lawful": ("lawful (with the reforms it presupposes)", "適法（前提とする法整備あり）"),
-    "not-lawful-today": ("not lawful today (without those reforms)", "現行法では違法（法整備なし）"),
-    "hq-loss": ("operational HQ lost", "作戦司令部の喪失"),
-}
-
-
 class EvaluationInputError(ValueError):
     """Bad input found before any simulation runs (an arrangement, a scenario or the output directory)."""
-
-
-@dataclass
-class Evaluation:
-    """What `evaluate` found; `results` is results.json, `figures` every number the report prints, by key."""
-
-    out_dir: Path
-    lang: str
-    results: dict[str, Any]
-    figures: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-    answer: Answer | None = None
-    validation: list[ValidationRow] = field(default_factory=list)
-    sensitivity: list[ScenarioSensitivity] = field(default_factory=list)
-
-    @property
-    def report_path(self) -> Path:
-        return self.out_dir / "report.html"
-
-    def to_frame(self) -> Any:
-        """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
-        import pandas as pd
-
-        return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
 
 
 def lost_headquarters(arch: Architecture) -> str | None:
@@ -133,7 +106,7 @@ def evaluate(
         progress: called with (stage, done, total).
 
     Returns:
-        The Evaluation, whose `results` are what results.json holds.
+        The Evaluation (typed results; `to_dict()` is what results.json holds).
     """
     start = time.perf_counter()
     if runs < 1:
@@ -148,12 +121,8 @@ def evaluate(
     reforms = {a.id: tuple(a.presupposes_reforms) for a in loaded}
     study = study_scenarios(scen_ids) or scen_ids[:1]
 
-    results: dict[str, Any] = {
-        "meta": {"version": __version__, "runs": runs, "seed": seed, "lang": lang, "arrangements": arch_ids,
-                 "scenarios": scen_ids, "baseline": baseline, "main": main, "context": [a for a in arch_ids if a not in main],
-                 "study_scenarios": study, "sensitivity_runs": sensitivity_runs,
-                 "law_as_of": {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded}},
-    }
+    meta = Meta(__version__, runs, seed, lang, arch_ids, scen_ids, baseline, main, [a for a in arch_ids if a not in main],
+                study, sensitivity_runs, {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded})
     params = load_parameters(None)
     cases = _cases(loaded, scen_ids, main, reforms, runs, seed)
     plans = [plan_sensitivity(s, baseline, main, {a: reforms[a] for a in main}, params, sensitivity_runs, seed)
@@ -164,8 +133,8 @@ def evaluate(
         running = background.submit(simulate_many, requests, workers=workers,
                                     progress=lambda d, t: tick("simulation", d, t))
         tick("structure", 0, 1)
-        results["structure"] = _structure(loaded)
-        results["legal"] = _legal(loaded, reforms, tick)
+        structure = overview(loaded)
+        legal = _legal(loaded, reforms, tick)
         for arch in loaded:
             diagram(arch, lang)
         done = running.result()
@@ -174,20 +143,17 @@ def evaluate(
     sensitivity = [plan.read(rest) for plan in plans]
 
     lawful = {s: {a: case_results[(s, a, "lawful")] for a in arch_ids} for s in scen_ids}
-    results["simulation"] = _simulation_dict(scen_ids, case_results, reforms)
+    simulation = _simulation(scen_ids, case_results, reforms)
     answer = _answer(scen_ids, baseline, main, case_results, lawful, loaded, reforms, study)
     validation = validation_rows(lawful, baseline, main, params, study)
-    results["answer"] = answer_dict(answer)
-    results["validation"] = [to_jsonable(v) for v in validation]
-    results["sensitivity"] = [_sensitivity_dict(s) for s in sensitivity]
-    results["surprises"] = _surprises(answer, results["simulation"], baseline, [a for a in arch_ids if a not in main])
-    results["guidelines"] = _guidelines_diff()
-    results["assumptions"], results["sources"] = _assumptions_and_sources(loaded, scen_ids)
-    figures = collect_figures(results)
-    results["figures"] = figures
-    evaluation = Evaluation(Path(out), lang, results, figures, 0.0, answer, validation, sensitivity)
-    evaluation.seconds = time.perf_counter() - start
-    results["meta"]["seconds"] = round(evaluation.seconds, 2)
+    assumptions, sources = _assumptions_and_sources(loaded, scen_ids)
+    evaluation = Evaluation(
+        Path(out), meta, structure, legal, simulation, answer, validation, sensitivity,
+        _surprises(answer, simulation, baseline, meta.context), diff_guidelines("2015", "2024-proposal"),
+        assumptions, sources,
+    )
+    evaluation.figures = collect_figures(evaluation)
+    evaluation.meta = replace(meta, seconds=round(time.perf_counter() - start, 2))
     return write_report(evaluation, lang, out)
 
 
@@ -202,33 +168,26 @@ def _cases(loaded: list[Architecture], scen_ids: list[str], main: list[str], ref
                 out.append(((scen, arch.id, "not-lawful-today"), Request(scen, (arch.id,), runs, seed, (), ())))
             hq = lost_headquarters(arch)
             if arch.id in main and hq is not None:
-                from ..sim.runner import parse_fault
-
                 fault = parse_fault(f"{hq}@{FAULT_MINUTES:g}")
                 out.append(((scen, arch.id, "hq-loss"), Request(scen, (arch.id,), runs, seed, (fault,), reforms[arch.id])))
     return out
 
 
-def _simulation_dict(scen_ids: list[str], cases: dict[tuple[str, str, str], SimulationResult],
-                     reforms: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def _simulation(scen_ids: list[str], cases: dict[tuple[str, str, str], SimulationResult],
+                reforms: dict[str, tuple[str, ...]]) -> SimulationSuite:
     names = {}
-    table: dict[str, dict[str, dict[str, Any]]] = {}
+    table: dict[str, dict[str, dict[str, CaseResult]]] = {}
     for scen in scen_ids:
         scenario = load_scenario(scen)
         names[scen] = (scenario.name_en, scenario.name_ja)
         table[scen] = {v: {} for v in VARIANTS}
     for (scen, arch, variant), res in cases.items():
-        summary = res.summary()[arch]["overall"]
-        entry: dict[str, Any] = {m: summary[m] for m in summary}
-        entry["levels"] = res.levels[arch]
-        entry["executed_by_level"] = res.executed_by_level(arch)
-        entry["reforms"] = list(res.reforms)
-        entry["law_as_of"] = res.law_as_of.get(arch)
-        if variant == "hq-loss":
-            entry["lost"] = res.faults[0].split("@")[0] if res.faults else None
-        table[scen][variant][arch] = entry
-    return {"scenarios": scen_ids, "names": names, "fault_minutes": FAULT_MINUTES, "cases": table,
-            "reforms_presupposed": {a: list(r) for a, r in reforms.items() if r}}
+        lost = (res.faults[0].split("@")[0] if res.faults else None) if variant == "hq-loss" else None
+        table[scen][variant][arch] = CaseResult(
+            dict(res.summary()[arch]["overall"]), res.levels[arch], res.executed_by_level(arch), list(res.reforms),
+            res.law_as_of.get(arch), lost,
+        )
+    return SimulationSuite(scen_ids, names, FAULT_MINUTES, table, {a: list(r) for a, r in reforms.items() if r})
 
 
 def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tuple[str, str, str], SimulationResult],
@@ -256,64 +215,71 @@ def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tup
     return build_answer(rows, not_lawful, baseline, main, names, study)
 
 
-def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list[str]) -> list[dict[str, str]]:
+def _surprises(answer: Answer, sim: SimulationSuite, baseline: str, context: list[str]) -> list[Surprise]:
     """Results a reader would not expect, each with the mechanism of the model behind it (rules, not prose by hand)."""
-    out: list[dict[str, str]] = []
-    cases = sim["cases"]
+    return _hq_loss_surprises(answer, sim) + [
+        found for scen, variants in sim.cases.items() if baseline in variants["lawful"]
+        for arch in context if arch in variants["lawful"]
+        for found in _context_surprises(scen, arch, variants["lawful"][arch], variants["lawful"][baseline])
+    ]
+
+
+def _hq_loss_surprises(answer: Answer, sim: SimulationSuite) -> list[Surprise]:
+    """An arrangement that gets faster when it loses its operational headquarters."""
+    out = []
     for row in answer.rows:
         p = row.hq_loss_penalty
-        if p is not None and p.below_zero():
-            base = cases[row.scenario]["lawful"][row.arch]["conflicts"]["mean"] or 0.0
-            lost = cases[row.scenario]["hq-loss"][row.arch]["conflicts"]["mean"] or 0.0
-            out.append({
-                "en": f"Losing {row.lost_headquarters} makes {row.arch} faster in {row.scenario} ({p.mean:+.0f} min): its "
-                      "orders then go down national chains that need only their own nation's approvals (under the combined "
-                      f"headquarters every order carries both nations'), and the nations act less synchronized (conflicts "
-                      f"per run {base:.2f} → {lost:.2f}).",
-                "ja": f"{row.scenario}で{row.lost_headquarters}を失うと{row.arch}は速くなる（{p.mean:+.0f}分）。命令は自国の承認"
-                      "だけを要する各国の指揮系統を通る（連合司令部の下では全命令が両国の承認を要する）一方、同期が弱まる"
-                      f"（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
-            })
-    for scen, variants in cases.items():
-        today = variants["lawful"].get(baseline)
-        if today is None:
+        if p is None or not p.below_zero() or p.mean is None:
             continue
-        for arch in context:
-            other = variants["lawful"].get(arch)
-            if other is None or other["deadline_met"]["mean"] is None or today["deadline_met"]["mean"] is None:
-                continue
-            if (other["refused"]["mean"] or 0) > 0 and other["response_time"]["mean"] is not None \
-                    and today["response_time"]["mean"] is not None \
-                    and other["response_time"]["ci95_high"] < today["response_time"]["ci95_low"]:
-                out.append({
-                    "en": f"{arch} responds faster than today in {scen} ({other['response_time']['mean']:.0f} vs "
-                          f"{today['response_time']['mean']:.0f} min) only because the law of its date refuses "
-                          f"{other['refused']['mean']:.1f} orders per run: response time counts only injects where every "
-                          f"order ran (deadline share {other['deadline_met']['mean']:.2f} vs {today['deadline_met']['mean']:.2f}).",
-                    "ja": f"{scen}で{arch}が現行より速く見える（{other['response_time']['mean']:.0f}分対"
-                          f"{today['response_time']['mean']:.0f}分）のは、当時の法が1試行あたり{other['refused']['mean']:.1f}件の命令を"
-                          "認めないためである。応答時間は全命令が実行されたインジェクトのみで計算する（期限内対処率 "
-                          f"{other['deadline_met']['mean']:.2f}対{today['deadline_met']['mean']:.2f}）。",
-                })
-            if other["deadline_met"]["ci95_low"] > today["deadline_met"]["ci95_high"]:
-                levels = ", ".join(sorted(set(other["levels"].values())))
-                out.append({
-                    "en": f"{arch} meets more deadlines than today in {scen} ({other['deadline_met']['mean']:.2f} vs "
-                          f"{today['deadline_met']['mean']:.2f}): its orders run at {levels} and do not wait for the "
-                          f"synchronization today's arrangement performs; conflicts per run {other['conflicts']['mean']:.2f} "
-                          f"vs {today['conflicts']['mean']:.2f}, orders refused {other['refused']['mean']:.1f}.",
-                    "ja": f"{scen}で{arch}は現行より期限内対処率が高い（{other['deadline_met']['mean']:.2f}対"
-                          f"{today['deadline_met']['mean']:.2f}）。その命令は{levels}で実行され、現行の体制が行う同期を待たない。"
-                          f"1試行あたりの競合 {other['conflicts']['mean']:.2f}対{today['conflicts']['mean']:.2f}、"
-                          f"拒否された命令 {other['refused']['mean']:.1f}。",
-                })
+        base = sim.cases[row.scenario]["lawful"][row.arch].mean("conflicts") or 0.0
+        lost = sim.cases[row.scenario]["hq-loss"][row.arch].mean("conflicts") or 0.0
+        out.append(Surprise(
+            f"Losing {row.lost_headquarters} makes {row.arch} faster in {row.scenario} ({p.mean:+.0f} min): its "
+            "orders then go down national chains that need only their own nation's approvals (under the combined "
+            f"headquarters every order carries both nations'), and the nations act less synchronized (conflicts "
+            f"per run {base:.2f} → {lost:.2f}).",
+            f"{row.scenario}で{row.lost_headquarters}を失うと{row.arch}は速くなる（{p.mean:+.0f}分）。命令は自国の承認"
+            "だけを要する各国の指揮系統を通る（連合司令部の下では全命令が両国の承認を要する）一方、同期が弱まる"
+            f"（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
+        ))
     return out
 
 
-def _sensitivity_dict(s: ScenarioSensitivity) -> dict[str, Any]:
-    data: dict[str, Any] = to_jsonable(s)
-    data["changing"] = s.changing
-    return data
+def _context_surprises(scen: str, arch: str, other: CaseResult, today: CaseResult) -> list[Surprise]:
+    """A context arrangement that looks better than today, and why."""
+    def stat(case: CaseResult, metric: str, key: str) -> float:
+        value = case.metrics[metric][key]
+        return float(value) if value is not None else float("nan")
+
+    if other.mean("deadline_met") is None or today.mean("deadline_met") is None:
+        return []
+    out = []
+    rt, rt_today = other.mean("response_time"), today.mean("response_time")
+    refused = other.mean("refused") or 0.0
+    met, met_today = stat(other, "deadline_met", "mean"), stat(today, "deadline_met", "mean")
+    if refused > 0 and rt is not None and rt_today is not None \
+            and stat(other, "response_time", "ci95_high") < stat(today, "response_time", "ci95_low"):
+        out.append(Surprise(
+            f"{arch} responds faster than today in {scen} ({rt:.0f} vs {rt_today:.0f} min) only because the law of "
+            f"its date refuses {refused:.1f} orders per run: response time counts only injects where every order ran "
+            f"(deadline share {met:.2f} vs {met_today:.2f}).",
+            f"{scen}で{arch}が現行より速く見える（{rt:.0f}分対{rt_today:.0f}分）のは、当時の法が1試行あたり{refused:.1f}件の"
+            f"命令を認めないためである。応答時間は全命令が実行されたインジェクトのみで計算する（期限内対処率 "
+            f"{met:.2f}対{met_today:.2f}）。",
+        ))
+    if stat(other, "deadline_met", "ci95_low") > stat(today, "deadline_met", "ci95_high"):
+        levels = sorted(set(other.levels.values()), key=level_rank)
+        conflicts, conflicts_today = stat(other, "conflicts", "mean"), stat(today, "conflicts", "mean")
+        out.append(Surprise(
+            f"{arch} meets more deadlines than today in {scen} ({met:.2f} vs {met_today:.2f}): its orders run at "
+            f"{', '.join(level_name(x, 'en') for x in levels)} and do not wait for the synchronization today's "
+            f"arrangement performs; conflicts per run {conflicts:.2f} vs {conflicts_today:.2f}, orders refused "
+            f"{refused:.1f}.",
+            f"{scen}で{arch}は現行より期限内対処率が高い（{met:.2f}対{met_today:.2f}）。その命令は"
+            f"{'、'.join(level_name(x, 'ja') for x in levels)}で実行され、現行の体制が行う同期を待たない。"
+            f"1試行あたりの競合 {conflicts:.2f}対{conflicts_today:.2f}、拒否された命令 {refused:.1f}。",
+        ))
+    return out
 
 
 def write_report(evaluation: Evaluation, lang: str, out: str | Path) -> Evaluation:
@@ -321,66 +287,38 @@ def write_report(evaluation: Evaluation, lang: str, out: str | Path) -> Evaluati
 
     The same figures can be written in the other language without running anything again.
     """
-    results = dict(evaluation.results)
-    results["meta"] = {**results["meta"], "lang": lang}
-    written = Evaluation(Path(out), lang, results, evaluation.figures, evaluation.seconds, evaluation.answer,
-                         evaluation.validation, evaluation.sensitivity)
-    loaded = [load_architecture(a) for a in results["meta"]["arrangements"]]
+    written = replace(evaluation, out_dir=Path(out), meta=replace(evaluation.meta, lang=lang))
+    loaded = [load_architecture(a) for a in written.meta.arrangements]
     _write(written, loaded)
     return written
 
 
-def _structure(loaded: list[Architecture]) -> dict[str, Any]:
-    from ..analysis import interoperability_level
-    from ..analysis.render import comparison_rows
-
-    rows = comparison_rows(loaded)
-    for row, arch in zip(rows, loaded, strict=True):
-        level, evidence = interoperability_level(arch, "armed-attack")
-        row["level_armed_attack"] = level
-        row["level_evidence"] = evidence
-    return {"rows": rows}
-
-
 def _legal(loaded: list[Architecture], presupposed: dict[str, tuple[str, ...]],
-           tick: Callable[[str, int, int], None]) -> dict[str, Any]:
-    from ..law import audit
-
+           tick: Callable[[str, int, int], None]) -> LegalAudit:
     catalog = default_catalog()
     constraints = list(catalog.constraints)
     reforms = list(catalog.reforms)
-    out: dict[str, Any] = {"constraints": constraints, "reforms": reforms, "matrix": {}, "with_reform": {},
-                           "cleared_by": {}}
+    audit_ = LegalAudit(constraints, reforms, {}, {}, {})
     for n, arch in enumerate(loaded):
         base = audit(arch)
         counts = _counts(base.matrix(), constraints)
-        out["matrix"][arch.id] = counts
-        out["cleared_by"][arch.id] = base.reforms_that_clear()
-        out["with_reform"][arch.id] = {}
+        audit_.matrix[arch.id] = counts
+        audit_.cleared_by[arch.id] = base.reforms_that_clear()
+        with_reform = audit_.with_reform.setdefault(arch.id, {})
         # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is.
-        for reform in reforms:
-            effective = effective_reforms(arch, (reform,))
-            out["with_reform"][arch.id][reform] = _counts(audit(arch, effective).matrix(), constraints) if effective \
-                else counts
-        effective_all = effective_reforms(arch, tuple(reforms))
-        out["with_reform"][arch.id]["all"] = _counts(audit(arch, effective_all).matrix(), constraints) \
-            if effective_all else counts
+        for reform in [*reforms, None]:
+            effective = effective_reforms(arch, (reform,) if reform else tuple(reforms))
+            with_reform[reform or "all"] = _counts(audit(arch, effective).matrix(), constraints) if effective else counts
         tick("law", n + 1, len(loaded))
-    return out
+    return audit_
 
 
 def _counts(matrix: dict[str, dict[str, int]], constraints: list[str]) -> dict[str, int]:
     return {c: sum(matrix.get(c, {}).values()) for c in constraints}
 
 
-def _guidelines_diff() -> dict[str, Any]:
-    from ..model.guidelines import diff_guidelines
-
-    return diff_guidelines("2015", "2024-proposal")
-
-
-def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) -> tuple[list[dict[str, str]], list[str]]:
-    assumptions: list[dict[str, str]] = []
+def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) -> tuple[list[Assumption], list[str]]:
+    assumptions: list[Assumption] = []
     sources: set[str] = set()
     for arch in loaded:
         if arch.source:
@@ -389,84 +327,32 @@ def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) ->
             if org.source:
                 sources.add(org.source)
             if org.assumption and org.note_en:
-                assumptions.append({"subject": f"{arch.id} / {org.id}", "en": org.note_en, "ja": org.note_ja or org.note_en})
+                assumptions.append(Assumption(f"{arch.id} / {org.id}", org.note_en, org.note_ja or org.note_en))
         for rel in arch.relations:
             if rel.source:
                 sources.add(rel.source)
             if rel.assumption and rel.note_en:
-                assumptions.append({"subject": f"{arch.id} / {rel.from_id} → {rel.to_id} ({rel.kind})", "en": rel.note_en,
-                                    "ja": rel.note_ja or rel.note_en})
+                assumptions.append(Assumption(f"{arch.id} / {rel.from_id} → {rel.to_id} ({rel.kind})", rel.note_en,
+                                              rel.note_ja or rel.note_en))
     for p in load_parameters(None).items.values():
         if p.assumption:
-            assumptions.append({"subject": p.id, "en": f"{p.name('en')} = {p.value:g} ({p.low:g}–{p.high:g})",
-                                "ja": f"{p.name('ja')} = {p.value:g}（{p.low:g}〜{p.high:g}）"})
+            assumptions.append(Assumption(p.id, f"{p.name('en')} = {p.value:g} ({p.low:g}–{p.high:g})",
+                                          f"{p.name('ja')} = {p.value:g}（{p.low:g}〜{p.high:g}）"))
         if p.source:
             sources.add(p.source)
     for scen in scen_ids:
         source = load_scenario(scen).source
         if source:
             sources.add(source)
-    unique = {a["subject"] + a["en"]: a for a in assumptions}
-    return sorted(unique.values(), key=lambda a: a["subject"]), sorted(sources)
-
-
-def collect_figures(results: dict[str, Any]) -> dict[str, Any]:
-    """Every figure the report prints, keyed as the HTML's data-key attributes."""
-    figures: dict[str, Any] = {}
-    for row in results["structure"]["rows"]:
-        for key in ("organizations", "command_depth", "coordination_hops_mean", "cross_national_opcon", "single_points_of_failure"):
-            figures[f"structure/{row['id']}/{key}"] = row[key]
-        for sit, level in row["levels"].items():
-            figures[f"structure/{row['id']}/levels/{sit}"] = level
-    for arch, cells in results["legal"]["matrix"].items():
-        for c, n in cells.items():
-            figures[f"legal/{arch}/{c}/count"] = n
-        for c, n in results["legal"]["with_reform"][arch]["all"].items():
-            figures[f"legal/{arch}/{c}/count_with_reforms"] = n
-    for scen, variants in results["simulation"]["cases"].items():
-        for variant, archs in variants.items():
-            for arch, metrics in archs.items():
-                for metric in METRICS:
-                    stats = metrics[metric]
-                    for stat in ("mean", "ci95_low", "ci95_high"):
-                        figures[f"simulation/{arch}/{scen}/{variant}/{metric}/{stat}"] = stats[stat]
-    for row in results["answer"]["rows"]:
-        key = f"answer/{row['scenario']}/{row['arch']}"
-        for metric in ANSWER_METRICS:
-            m = row["metrics"][metric]
-            figures[f"{key}/{metric}/mean"] = m["mean"]
-            figures[f"{key}/{metric}/ci95_low"] = m["ci95"][0]
-            figures[f"{key}/{metric}/ci95_high"] = m["ci95"][1]
-        figures[f"{key}/verdict"] = row["verdict"] or "—"
-        penalty = row["hq_loss_penalty"]
-        figures[f"{key}/hq_loss_penalty"] = penalty["mean"] if penalty else None
-    for v in results["validation"]:
-        figures[f"validation/{v['anchor']}/model"] = v["model"]
-        figures[f"validation/{v['anchor']}/within"] = {True: "yes", False: "no", None: "n/a"}[v["within"]]
-    for sens in results["sensitivity"]:
-        for r in sens["rows"]:
-            for end in ("low", "high"):
-                for arch, value in r[f"diff_{end}"].items():
-                    figures[f"sensitivity/{sens['scenario']}/{r['item']}/{arch}/diff_{end}"] = value
-    return figures
-
-
-def format_figure(value: Any, digits: int = 2) -> str:
-    """How a figure is printed in the report (and compared with results.json by the tests)."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool | str | int):
-        return str(value)
-    return f"{value:.{digits}f}"
+    unique = {a.subject + a.en: a for a in assumptions}
+    return sorted(unique.values(), key=lambda a: a.subject), sorted(sources)
 
 
 def _write(evaluation: Evaluation, loaded: list[Architecture]) -> None:
-    from .html import render_report
-
     out = evaluation.out_dir
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(
-        json.dumps(evaluation.results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     with (out / "results.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

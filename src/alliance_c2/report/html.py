@@ -7,9 +7,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..model import Architecture
-from ..model.vocabulary import SITUATIONS
-from .results import AnswerRow, ScenarioSensitivity
+from ..analysis import level_rule_texts
+from ..labels import level_name, metric_label, name_of, pick, situation_names
+from ..law import LawCatalog, default_catalog
+from ..model import Architecture, load_scenario
+from .charts import grouped_bars, styles_for, tornado
+from .diagram import architecture_svg
+from .figures import METRIC_DIGITS, VARIANTS, format_figure
+from .references import readable, reference_list
+from .results import Answer, AnswerRow, Evaluation, ScenarioSensitivity, SimulationSuite, ValidationRow
 from .strings import s as string
 
 
@@ -23,121 +29,110 @@ def _env() -> Environment:
     )
 
 
-def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
+def render_report(evaluation: Evaluation, loaded: list[Architecture]) -> str:
     """The report as an HTML string, in the evaluation's language."""
-    from ..analysis import LEVEL_RULES
-    from ..analysis.render import LEVEL_JA, SITUATION_NAMES
-    from ..law import default_catalog
-    from ..sim import load_scenario
-    from .charts import styles_for
-    from .evaluate import METRICS, VARIANTS, format_figure
-    from .references import readable, reference_list
-
     lang = evaluation.lang
-    results = evaluation.results
+    meta = evaluation.meta
     figures = evaluation.figures
     catalog = default_catalog()
-    meta = results["meta"]
 
-    def pick(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
+    def say(en: str, ja: str) -> str:
+        return pick(lang, en, ja)
 
-    def level_name(level: str) -> str:
-        return f"{LEVEL_JA[level]}（{level}）" if lang == "ja" else level
+    def level_label(level: str) -> str:
+        # The level's id is its figure in results.json; the Japanese label adds the study's term.
+        return pick(lang, level, f"{level_name(level, 'ja')}（{level}）")
 
     arch_by_id = {a.id: a for a in loaded}
     short = {a.id: a.short_name(lang) for a in loaded}
-    styles = styles_for(meta["arrangements"])
-    scen_short = {sc: load_scenario(sc).short_name(lang) for sc in meta["scenarios"]}
-    scen_names = {sc: load_scenario(sc).name(lang) for sc in meta["scenarios"]}
+    styles = styles_for(meta.arrangements)
+    scen_short = {sc: load_scenario(sc).short_name(lang) for sc in meta.scenarios}
+    scen_names = {sc: load_scenario(sc).name(lang) for sc in meta.scenarios}
 
-    structure = results["structure"]["rows"]
     structure_rows = [
-        ("organizations", pick("organizations", "組織数")),
-        ("command_depth", pick("command depth", "指揮階層の深さ")),
-        ("coordination_hops_mean", pick("hops for a shared task", "共同任務の経路長")),
-        ("cross_national_opcon", pick("cross-national OPCON/TACON", "他国部隊への作戦統制")),
-        ("single_points_of_failure", pick("single points of failure", "単一障害点")),
+        ("organizations", say("organizations", "組織数")),
+        ("command_depth", say("command depth", "指揮階層の深さ")),
+        ("coordination_hops_mean", say("hops for a shared task", "共同任務の経路長")),
+        ("cross_national_opcon", say("cross-national OPCON/TACON", "他国部隊への作戦統制")),
+        ("single_points_of_failure", say("single points of failure", "単一障害点")),
     ]
-    situations = [(sit, pick(*SITUATION_NAMES[sit])) for sit in SITUATIONS]
+    situations = list(situation_names(lang).items())
+    rules = level_rule_texts()
     diagrams = []
     for arch in loaded:
-        row = next(r for r in structure if r["id"] == arch.id)
-        rule_en, rule_ja = LEVEL_RULES[row["level_armed_attack"]]
+        row = next(r for r in evaluation.structure if r.id == arch.id)
         diagrams.append({
             "id": arch.id,
             "name": arch.name(lang),
-            "level": row["level_armed_attack"],
-            "rule": pick(rule_en, rule_ja) + " — " + "; ".join(row["level_evidence"]),
+            "level": row.reference_level,
+            "rule": say(*rules[row.reference_level]) + " — " + "; ".join(row.reference_evidence),
             "svg": diagram(arch, lang),
         })
 
-    legal = results["legal"]
+    legal = evaluation.legal
     constraints = []
-    for cid in legal["constraints"]:
+    for cid in legal.constraints:
         c = catalog.constraints[cid]
-        cleared = sorted({r for a in legal["cleared_by"].values() for r in a.get(cid, [])})
-        constraints.append({"id": cid, "name": pick(c.name_en, c.name_ja), "cleared_by": cleared})
+        cleared = sorted({r for a in legal.cleared_by.values() for r in a.get(cid, [])})
+        constraints.append({"id": cid, "name": name_of(c, lang), "cleared_by": cleared})
     legal_view = {
-        "arrangements": list(legal["matrix"]),
+        "arrangements": list(legal.matrix),
         "constraints": constraints,
-        "matrix": legal["matrix"],
+        "matrix": legal.matrix,
         "reforms": [
-            {"id": r.id, "name": pick(r.name_en, r.name_ja), "measure": r.measure or "",
-             "lifts": [f"{c} ({pick(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()]}
-            for r in (catalog.reforms[rid] for rid in legal["reforms"])
+            {"id": r.id, "name": name_of(r, lang), "measure": r.measure or "",
+             "lifts": [f"{c} ({say(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()]}
+            for r in (catalog.reforms[rid] for rid in legal.reforms)
         ],
     }
 
-    answer = evaluation.answer
-    answer_view = _answer_view(answer, lang, short, scen_names, catalog) if answer else None
+    answer_view = _answer_view(evaluation.answer, lang, short, scen_names, catalog)
 
-    sim = results["simulation"]
-    metrics = [{"id": m, "label": pick(en, ja), "digits": d} for m, (en, ja, d) in METRICS.items()]
+    sim = evaluation.simulation
+    metrics = [{"id": m, "label": metric_label(m, lang), "digits": d} for m, d in METRIC_DIGITS.items()]
     sim_table: list[dict[str, Any]] = []
-    for scen in sim["scenarios"]:
+    for scen in sim.scenarios:
         first = len(sim_table)
         for variant in VARIANTS:
-            for arch in sim["cases"][scen][variant]:
+            for arch_id in sim.cases[scen][variant]:
                 stats = {}
                 for m in metrics:
-                    key = f"simulation/{arch}/{scen}/{variant}/{m['id']}"
+                    key = f"simulation/{arch_id}/{scen}/{variant}/{m['id']}"
                     stats[m["id"]] = {"mean": figures[f"{key}/mean"], "low": figures[f"{key}/ci95_low"],
                                       "high": figures[f"{key}/ci95_high"], "key": key}
                 sim_table.append({
-                    "scenario": scen, "scenario_name": scen_short[scen], "arch": arch, "arch_name": short[arch],
-                    "variant": variant, "variant_name": pick(*VARIANTS[variant]), "stats": stats, "first": False,
-                    "context": arch in meta["context"],
+                    "scenario": scen, "scenario_name": scen_short[scen], "arch": arch_id, "arch_name": short[arch_id],
+                    "variant": variant, "variant_name": say(*VARIANTS[variant]), "stats": stats, "first": False,
+                    "context": arch_id in meta.context,
                 })
         if len(sim_table) > first:
             sim_table[first]["first"] = True
             sim_table[first]["span"] = len(sim_table) - first
-    charts = _charts(results, lang, scen_short, short, styles)
+    charts = _charts(sim, meta.arrangements, lang, scen_short, short, styles)
     sensitivity = [_sensitivity_view(s, lang, short, scen_names) for s in evaluation.sensitivity]
     validation = [_validation_view(v, lang) for v in evaluation.validation]
     for v in validation:
         v["source"] = readable(v["source"], lang)[0]
 
     suffix = "ja" if lang == "ja" else "en"
-    gl = results["guidelines"]
+    gl = evaluation.guidelines
     guidelines = {
         "replaced": [{"from_names": r[f"from_names_{suffix}"], "to_name": r[f"to_name_{suffix}"]} for r in gl["replaced"]],
         "added": [{"name": e[f"name_{suffix}"]} for e in gl["added"]],
     }
-    citations, documents = reference_list(results["sources"], lang)
-    assumptions = [readable(f"{a['subject']}: {a['ja'] if lang == 'ja' else a['en']}", lang)[0]
-                   for a in results["assumptions"]]
+    citations, documents = reference_list(evaluation.sources, lang)
+    assumptions = [readable(f"{a.subject}: {say(a.en, a.ja)}", lang)[0] for a in evaluation.assumptions]
     return _env().get_template("report.html.j2").render(
         lang=lang,
         s=lambda key: string(key, lang),
         meta=meta,
-        main_names=[short[a] for a in meta["main"]],
-        law_dates=[(short[a], d) for a, d in meta["law_as_of"].items()],
+        main_names=[short[a] for a in meta.main],
+        law_dates=[(short[a], d) for a, d in meta.law_as_of.items()],
         answer=answer_view,
-        structure=structure,
+        structure=evaluation.structure,
         structure_rows=structure_rows,
         situations=situations,
-        level_name=level_name,
+        level_name=level_label,
         short=short,
         diagrams=diagrams,
         legal=legal_view,
@@ -153,29 +148,28 @@ def render_report(evaluation: Any, loaded: list[Architecture]) -> str:
         documents=[{"title": d.title(lang), "url": d.url, "id": d.id} for d in documents],
         arch_count=len(arch_by_id),
         figures_of=figures.get,
-        surprises=[x["ja"] if lang == "ja" else x["en"] for x in results.get("surprises", [])],
+        surprises=[x.text(lang) for x in evaluation.surprises],
     )
 
 
 @lru_cache(maxsize=64)
 def diagram(arch: Architecture, lang: str) -> str:
-    """The arrangement's diagram in an armed attack situation (drawn once per arrangement and language)."""
-    from .diagram import architecture_svg
-
-    return architecture_svg(arch, lang=lang, situation="armed-attack")
+    """The arrangement's diagram in the reference situation (drawn once per arrangement and language)."""
+    return architecture_svg(arch, lang=lang)
 
 
-def _answer_view(answer: Any, lang: str, short: dict[str, str], scen_names: dict[str, str], catalog: Any) -> dict[str, Any]:
-    def pick(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
+def _answer_view(answer: Answer, lang: str, short: dict[str, str], scen_names: dict[str, str],
+                 catalog: LawCatalog) -> dict[str, Any]:
+    def say(en: str, ja: str) -> str:
+        return pick(lang, en, ja)
 
     def row_view(r: AnswerRow) -> dict[str, Any]:
         constraints = []
         for c in r.constraints:
             if c.remedy == "none":
                 continue
-            name = pick(catalog.constraints[c.constraint].name_en, catalog.constraints[c.constraint].name_ja)
-            reforms = [pick(catalog.reforms[x].name_en, catalog.reforms[x].name_ja) for x in c.lifted_by or c.eased_by]
+            name = name_of(catalog.constraints[c.constraint], lang)
+            reforms = [name_of(catalog.reforms[x], lang) for x in c.lifted_by or c.eased_by]
             if c.lifted_by:
                 how = f"→ {', '.join(reforms)} ({', '.join(c.measures)})"
             elif c.eased_by:
@@ -202,25 +196,23 @@ def _answer_view(answer: Any, lang: str, short: dict[str, str], scen_names: dict
     }
 
 
-def _validation_view(v: Any, lang: str) -> dict[str, Any]:
-    def pick(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
+def _validation_view(v: ValidationRow, lang: str) -> dict[str, Any]:
+    def say(en: str, ja: str) -> str:
+        return pick(lang, en, ja)
 
     return {
-        "anchor": v.anchor, "name": pick(v.name_en, v.name_ja), "source": v.source,
-        "published": pick(v.published, v.published_ja), "model": v.model, "model_label": v.model_label,
+        "anchor": v.anchor, "name": say(v.name_en, v.name_ja), "source": v.source,
+        "published": say(v.published, v.published_ja), "model": v.model, "model_label": v.model_label,
         "within": {True: string("yes", lang), False: string("no", lang), None: string("n_a", lang)}[v.within],
         "within_key": {True: "yes", False: "no", None: "n/a"}[v.within],
-        "explanation": pick(v.explanation_en, v.explanation_ja),
+        "explanation": say(v.explanation_en, v.explanation_ja),
     }
 
 
 def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str],
                       scen_names: dict[str, str]) -> dict[str, Any]:
-    from .charts import tornado
-
-    def pick(en: str, ja: str) -> str:
-        return ja if lang == "ja" else en
+    def say(en: str, ja: str) -> str:
+        return pick(lang, en, ja)
 
     target = sens.compared[-1] if sens.compared else ""
     rows = [r for r in sens.rows if r.relevant]
@@ -232,13 +224,13 @@ def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str
     if target and shown:
         svg = tornado(
             f"tornado-{sens.scenario}",
-            [pick(r.name_en, r.name_ja) for r in shown],
+            [say(r.name_en, r.name_ja) for r in shown],
             [r.diff_low[target] or 0.0 for r in shown],
             [r.diff_high[target] or 0.0 for r in shown],
             sens.diffs.get(target) or 0.0,
-            pick(f"{scen_names[sens.scenario]}: {short[target]} − {short[sens.baseline]}, response time",
+            say(f"{scen_names[sens.scenario]}: {short[target]} − {short[sens.baseline]}, response time",
                  f"{scen_names[sens.scenario]}：{short[target]} − {short[sens.baseline]}（応答時間）"),
-            pick("difference in minutes (negative: faster than today)", "差（分、負は現行より速い）"),
+            say("difference in minutes (negative: faster than today)", "差（分、負は現行より速い）"),
             string("at_low", lang), string("at_high", lang),
         )
     return {
@@ -248,21 +240,17 @@ def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str
         "runs": sens.runs,
         "compared": [(a, short[a]) for a in sens.compared],
         "verdicts": {a: sens.verdicts.get(a) for a in sens.compared},
-        "rows": [{"item": r.item, "name": pick(r.name_en, r.name_ja), "low": r.low, "high": r.high,
+        "rows": [{"item": r.item, "name": say(r.name_en, r.name_ja), "low": r.low, "high": r.high,
                   "verdict_low": r.verdict_low, "verdict_high": r.verdict_high, "changes": r.changes_verdict,
                   "relevant": r.relevant} for r in sorted(sens.rows, key=lambda r: (not r.changes_verdict, not r.relevant))],
-        "changing": [pick(r.name_en, r.name_ja) for r in sens.rows if r.changes_verdict],
+        "changing": [say(r.name_en, r.name_ja) for r in sens.rows if r.changes_verdict],
         "not_read": sum(1 for r in sens.rows if not r.relevant),
     }
 
 
-def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], short: dict[str, str],
+def _charts(sim: SimulationSuite, archs: list[str], lang: str, scen_short: dict[str, str], short: dict[str, str],
             styles: dict[str, Any]) -> list[dict[str, str]]:
-    from .charts import grouped_bars
-
-    sim = results["simulation"]
-    scenarios = sim["scenarios"]
-    archs = results["meta"]["arrangements"]
+    scenarios = sim.scenarios
     charts = []
 
     def series(variant: str, metric: str, arch_list: list[str]) -> tuple[list[list[float | None]], ...]:
@@ -270,10 +258,11 @@ def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], shor
         for arch in arch_list:
             m, lo, hi = [], [], []
             for scen in scenarios:
-                stats = sim["cases"][scen][variant].get(arch, {}).get(metric)
-                m.append(stats["mean"] if stats else None)
-                lo.append(stats["ci95_low"] if stats else None)
-                hi.append(stats["ci95_high"] if stats else None)
+                case = sim.cases[scen][variant].get(arch)
+                stats = case.metrics[metric] if case is not None else None
+                m.append(_float(stats["mean"]) if stats else None)
+                lo.append(_float(stats["ci95_low"]) if stats else None)
+                hi.append(_float(stats["ci95_high"]) if stats else None)
             means.append(m)
             lows.append(lo)
             highs.append(hi)
@@ -288,9 +277,9 @@ def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], shor
         means, lows, highs = series("lawful", metric, archs)
         charts.append({"id": metric, "svg": grouped_bars(
             f"chart-{metric}", labels, [short[a] for a in archs], means, lows, highs,
-            title_ja if lang == "ja" else title_en, unit_ja if lang == "ja" else unit_en, fmt,
+            pick(lang, title_en, title_ja), pick(lang, unit_en, unit_ja), fmt,
             [styles[a] for a in archs])})
-    lost_archs = [a for a in archs if any(a in sim["cases"][s]["hq-loss"] for s in scenarios)]
+    lost_archs = [a for a in archs if any(a in sim.cases[s]["hq-loss"] for s in scenarios)]
     if lost_archs:
         base = series("lawful", "response_time", lost_archs)
         lost = series("hq-loss", "response_time", lost_archs)
@@ -298,7 +287,7 @@ def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], shor
         means, lows, highs = [], [], []
         for i, arch in enumerate(lost_archs):
             for tag_en, tag_ja, data, fill in (("", "", base, False), (" — HQ lost", "・司令部喪失", lost, True)):
-                names.append(short[arch] + (tag_ja if lang == "ja" else tag_en))
+                names.append(short[arch] + pick(lang, tag_en, tag_ja))
                 styles_list.append(styles[arch])
                 filled.append(fill)
                 means.append(data[0][i])
@@ -306,6 +295,11 @@ def _charts(results: dict[str, Any], lang: str, scen_short: dict[str, str], shor
                 highs.append(data[2][i])
         charts.append({"id": "hq-loss", "svg": grouped_bars(
             "chart-hq-loss", labels, names, means, lows, highs,
-            "作戦司令部（JJOC・連合司令部）喪失時の応答時間" if lang == "ja" else "Response time when the operational HQ (JJOC / combined HQ) is lost",
-            "分" if lang == "ja" else "minutes", "{:.0f}", styles_list, filled)})
+            pick(lang, "Response time when the operational HQ (JJOC / combined HQ) is lost",
+                 "作戦司令部（JJOC・連合司令部）喪失時の応答時間"),
+            pick(lang, "minutes", "分"), "{:.0f}", styles_list, filled)})
     return charts
+
+
+def _float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model.load import CATALOG_DIR
+from ..model.paths import CATALOG_DIR
 from ..model.yamlsource import read_yaml
 
 _DIGEST = re.compile(r"legal-digest\.yaml[^;()]*?(\((S\d+(?:,\s*S\d+)*)\))")

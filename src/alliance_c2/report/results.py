@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from ..analysis import OverviewRow
+from ..sim.metrics import Summary
 
 VERDICTS = ("faster", "slower", "no-difference")
 
@@ -148,6 +153,167 @@ class Answer:
 
     def paragraph(self, lang: str) -> str:
         return self.paragraph_ja if lang == "ja" else self.paragraph_en
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What was evaluated, how, and in which language the report is written."""
+
+    version: str
+    runs: int
+    seed: int
+    lang: str
+    arrangements: list[str]
+    scenarios: list[str]
+    baseline: str
+    main: list[str]  # set against the baseline in the answer
+    context: list[str]  # shown for context beside them
+    study_scenarios: list[str]
+    sensitivity_runs: int
+    law_as_of: dict[str, str | None]  # arrangement -> the date whose law applies
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class LegalAudit:
+    """The legal audit of every arrangement: findings per constraint, with each reform and with all of them."""
+
+    constraints: list[str]
+    reforms: list[str]
+    matrix: dict[str, dict[str, int]]  # arch -> constraint -> findings
+    with_reform: dict[str, dict[str, dict[str, int]]]  # arch -> reform (or "all") -> constraint -> findings
+    cleared_by: dict[str, dict[str, list[str]]]  # arch -> constraint -> reforms that clear it
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One arrangement in one scenario and variant: every metric's summary and how its orders ran."""
+
+    metrics: dict[str, Summary]  # metric -> n, mean, p50, p90, ci95_low, ci95_high
+    levels: dict[str, str]  # inject -> level
+    executed_by_level: dict[str, Any]
+    reforms: list[str]
+    law_as_of: str | None
+    lost: str | None = None  # the headquarters lost (hq-loss variant only)
+
+    def mean(self, metric: str) -> float | None:
+        """The metric's mean (None when nothing was observed)."""
+        value = self.metrics[metric]["mean"]
+        return None if value is None else float(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As results.json keeps it: the metrics' summaries at the top level beside the rest."""
+        data: dict[str, Any] = {**self.metrics, "levels": self.levels, "executed_by_level": self.executed_by_level,
+                                "reforms": self.reforms, "law_as_of": self.law_as_of}
+        if self.lost is not None:
+            data["lost"] = self.lost
+        return data
+
+
+@dataclass(frozen=True)
+class SimulationSuite:
+    """Every scenario × variant × arrangement the report shows."""
+
+    scenarios: list[str]
+    names: dict[str, tuple[str, str]]  # scenario -> (English, Japanese) name
+    fault_minutes: float
+    cases: dict[str, dict[str, dict[str, CaseResult]]]  # scenario -> variant -> arch -> result
+    reforms_presupposed: dict[str, list[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As results.json keeps it."""
+        return {"scenarios": self.scenarios, "names": self.names, "fault_minutes": self.fault_minutes,
+                "cases": {s: {v: {a: c.to_dict() for a, c in archs.items()} for v, archs in variants.items()}
+                          for s, variants in self.cases.items()},
+                "reforms_presupposed": self.reforms_presupposed}
+
+
+@dataclass(frozen=True)
+class Surprise:
+    """A result a reader would not expect, with the model's mechanism behind it."""
+
+    en: str
+    ja: str
+
+    def text(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An assumption the evaluation rests on (an arrangement's element or a parameter), as the report lists it."""
+
+    subject: str
+    en: str
+    ja: str
+
+
+@dataclass
+class Evaluation:
+    """Everything `evaluate` found. `to_dict()` is results.json; `figures` every number the report prints, by key."""
+
+    out_dir: Path
+    meta: Meta
+    structure: list[OverviewRow]
+    legal: LegalAudit
+    simulation: SimulationSuite
+    answer: Answer
+    validation: list[ValidationRow]
+    sensitivity: list[ScenarioSensitivity]
+    surprises: list[Surprise]
+    guidelines: dict[str, Any]  # the Guidelines diff the report shows (model.guidelines.diff_guidelines)
+    assumptions: list[Assumption]
+    sources: list[str]
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        """The report's language."""
+        return self.meta.lang
+
+    @property
+    def report_path(self) -> Path:
+        return self.out_dir / "report.html"
+
+    def to_dict(self) -> dict[str, Any]:
+        """results.json."""
+        return {
+            "meta": to_jsonable(self.meta),
+            "structure": {"rows": [r.to_dict() for r in self.structure]},
+            "legal": to_jsonable(self.legal),
+            "simulation": to_jsonable(self.simulation.to_dict()),
+            "answer": answer_dict(self.answer),
+            "validation": [to_jsonable(v) for v in self.validation],
+            "sensitivity": [{**to_jsonable(s), "changing": s.changing} for s in self.sensitivity],
+            "surprises": [to_jsonable(x) for x in self.surprises],
+            "guidelines": self.guidelines,
+            "assumptions": [to_jsonable(a) for a in self.assumptions],
+            "sources": self.sources,
+            "figures": self.figures,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
+        return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    """The `answer` key of results.json (each metric as mean, [low, high] and n)."""
+
+    def row(r: AnswerRow) -> dict[str, Any]:
+        d: dict[str, Any] = to_jsonable(r)
+        d["metrics"] = {k: {"mean": v.mean, "ci95": [v.ci95_low, v.ci95_high], "n": v.n} for k, v in r.metrics.items()}
+        return d
+
+    return {
+        "baseline": answer.baseline,
+        "main": answer.main,
+        "rows": [row(r) for r in answer.rows],
+        "not_lawful_today": [row(r) for r in answer.not_lawful_today],
+        "paragraph_en": answer.paragraph_en,
+        "paragraph_ja": answer.paragraph_ja,
+        "rules": answer.rules,
+    }
 
 
 def to_jsonable(value: Any) -> Any:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..law import default_catalog
-from ..model import load_architecture
-from ..sim import Parameters, SimulationResult, load_scenario
+from ..model import load_architecture, load_scenario
+from ..sim import Parameters, SimulationResult
 from ..sim.compiler import compile_model
 from ..sim.process import run_once
 from ..sim.runner import Request

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..model.vocabulary import LEVELS
-from ..sim import METRICS, Parameters, SimulationResult, load_scenario
+from ..labels import level_name
+from ..model import level_ids, load_architecture, load_scenario, ordinary_situation
+from ..model.levels import lowest_level
+from ..sim import METRICS, Parameters, SimulationResult, load_parameters
+from ..sim.compiler import compile_model
 from .results import ValidationRow
 
 BMD_SCENARIO = "bmd-salvo"
@@ -46,8 +49,9 @@ def validation_rows(
     rows: list[ValidationRow] = []
     bmd = lawful.get(BMD_SCENARIO, {}).get(baseline)
     if bmd is not None:
-        peacetime = [i.id for i in load_scenario(BMD_SCENARIO).injects if i.situation == "peacetime"]
-        values = np.concatenate([_inject_values(bmd, baseline, i, "response_time") for i in peacetime])
+        # The salvo's first missiles arrive before any situation is recognized.
+        ordinary = [i.id for i in load_scenario(BMD_SCENARIO).injects if i.situation == ordinary_situation()]
+        values = np.concatenate([_inject_values(bmd, baseline, i, "response_time") for i in ordinary])
         detection = load_scenario(BMD_SCENARIO).injects[0].detection_minutes
         model = _mean(values + detection)
         rows.append(ValidationRow(
@@ -175,10 +179,6 @@ def validation_rows(
 
 def _standing_steps(result: SimulationResult) -> int:
     """Approvals a Japanese BMD order waits for at launch under the scenario's standing order (compiled)."""
-    from ..model import load_architecture
-    from ..sim import load_parameters
-    from ..sim.compiler import compile_model
-
     arch = load_architecture(result.arrangements[0])
     model = compile_model(arch, load_scenario(result.scenario), load_parameters(), (), (), arch.law_as_of)
     first = model.injects[0]
@@ -190,19 +190,21 @@ def _handover_minutes(params: Parameters) -> float:
 
 
 def _patriot(lawful: Mapping[str, Mapping[str, SimulationResult]], main: list[str]) -> ValidationRow:
+    top = level_ids()[-1]  # one commander over both nations' forces
     unified = [res for per_arch in lawful.values() for arch, res in per_arch.items() if arch in main
-               and res.data[arch][:, -1, METRICS.index("executed_unified")].mean() > 0]
+               and res.data[arch][:, -1, METRICS.index(f"executed_{top}")].mean() > 0]
     conflicts = [float(np.nanmean(r.data[r.arrangements[0]][:, -1, METRICS.index("conflicts")])) for r in unified]
     value = round(float(np.mean(conflicts)), 3) if conflicts else None
+    name = level_name(top, "en")
     return ValidationRow(
         "automation-fratricide", "The fastest arrangement is not always the best (Patriot, 2003)",
         "最速の体制が常に最善ではない（ペトリオット、2003年）",
         "timing-anchors.md (SpaceNews: Defense Science Board on Patriot fratricide)",
         "two friendly aircraft shot down; too much autonomy", "友軍機2機を撃墜、自律性が過大", 0.0, None, value,
-        "conflicts per run under unified command (mean over scenarios where orders ran unified)",
+        f"conflicts per run at level {name} (mean over scenarios where orders ran at it)",
         None if value is None else value > 0,
-        "The model keeps a non-zero chance of interference even under one commander (conflict.unified).",
-        "単一の指揮官の下でも競合の確率をゼロにしない（conflict.unified）。",
+        f"The model keeps a non-zero chance of interference even under one commander (conflict.{top}).",
+        f"単一の指揮官の下でも競合の確率をゼロにしない（conflict.{top}）。",
     )
 
 
@@ -224,8 +226,8 @@ def _elicit(lawful: Mapping[str, Mapping[str, SimulationResult]], main: list[str
             levels.extend(res.levels[arch].values())
         if ratios:
             per[arch] = round(float(np.mean(ratios)), 3)
-            level_of[arch] = max(levels, key=LEVELS.index) if levels else "deconflict"
-    ordered = sorted(per, key=lambda a: LEVELS.index(level_of[a]))
+            level_of[arch] = max(levels, key=level_ids().index) if levels else lowest_level()
+    ordered = sorted(per, key=lambda a: level_ids().index(level_of[a]))
     agrees: bool | None = None
     if len(ordered) >= 3:
         best = max(per, key=lambda a: per[a])

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.vocabulary import LEVELS
+from ..model.levels import level_ids
 from .compiled import CompiledModel
 
 METRICS = (
@@ -25,9 +25,11 @@ METRICS = (
     "findings",
     "conflicts",
     "executed",
-    *(f"executed_{level}" for level in LEVELS),
+    # One count per interoperability level of levels.yaml (the catalog is read once, when the simulation is imported).
+    *(f"executed_{level}" for level in level_ids()),
 )
 M = {name: i for i, name in enumerate(METRICS)}
+_LEVEL_COLUMNS = {level: M[f"executed_{level}"] for level in level_ids()}
 
 
 class RunMetrics:
@@ -58,7 +60,7 @@ class RunMetrics:
         width = len(METRICS)
         out = np.full((len(injects) + 1, width), np.nan)
         rows: list[list[float]] = []
-        level_index = {level: M[f"executed_{level}"] for level in LEVELS}
+        level_index = _LEVEL_COLUMNS
         nan = math.nan
         for j, ci in enumerate(injects):
             row = [nan] * width
@@ -69,8 +71,8 @@ class RunMetrics:
             met = True
             first: dict[str, float] = {}
             last: dict[str, float] = {}
-            for level in LEVELS:
-                row[level_index[level]] = 0.0
+            for column in level_index.values():
+                row[column] = 0.0
             for s, r, spec in zip(starts, ci.responses, ci.inject.responses, strict=True):
                 if s != s:  # NaN: the order never started
                     met = False
@@ -102,8 +104,8 @@ class RunMetrics:
         total[M["findings"]] = len(frozenset().union(*(ci.findings for ci in injects)))
         total[M["conflicts"]] = sum(self.conflicts)
         total[M["executed"]] = _mean([r[M["executed"]] for r in rows])
-        for level in LEVELS:
-            total[level_index[level]] = sum(r[level_index[level]] for r in rows)
+        for column in level_index.values():
+            total[column] = sum(r[column] for r in rows)
         rows.append(total)
         out[:] = rows
         return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalog import Inject
+from ..model.scenario import Inject
 
 Hop = tuple[int, int, float, float]  # (from org, to org, delay median, processing median at `to`)
 
@@ -72,9 +72,9 @@ class CompiledInject:
     findings: frozenset[str]
     # Target nomination before the strike orders: (nominating organization, median minutes); the
     # organization is -1 when each nation nominates at its own issuing headquarters.
-    targeting: tuple[int, float] | None = None
+    targeting: tuple[int, float] | None
     # Who synchronizes if `sync_org` is lost before it does: the level and body of the arrangement without it.
-    fallback: tuple[str, int] = ("deconflict", -1)
+    fallback: tuple[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +101,5 @@ class CompiledModel:
     successor: list[int]
     params: dict[str, float]
     levels: dict[str, str] = field(default_factory=dict)
+    synchronization: dict[str, str] = field(default_factory=dict)  # level -> mechanism (sim-parameters.yaml)
+    unsynchronized: str = ""  # the level whose conflict risk applies when nothing synchronizes (the lowest)

@@ -19,8 +19,9 @@ from typing import Any
 from ..analysis import chains_of_command, interoperability_level
 from ..law import ApprovalStep, Verdict
 from ..model import Architecture, Relation
-from ..model.vocabulary import LEVELS, MILITARY_KINDS
-from .catalog import Inject, Parameters, Response, Scenario
+from ..model.levels import level_ids, lowest_level
+from ..model.scenario import Inject, Response, Scenario
+from ..model.vocabulary import MEMBERSHIP_KINDS, MILITARY_KINDS
 from .compiled import (
     CompiledInject,
     CompiledModel,
@@ -38,6 +39,7 @@ from .legal import (
     requester_organization,
     unlawful_relations,
 )
+from .parameters import Parameters
 
 _TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 
@@ -141,20 +143,25 @@ def resolve_force(arch: Architecture, params: Parameters, nation: str, component
     return None
 
 
-def level_and_body(arch: Architecture, situation: str) -> tuple[str, str | None]:
-    """The derived interoperability level and the organization that synchronizes the nations at it."""
+def level_and_body(arch: Architecture, situation: str, params: Parameters) -> tuple[str, str | None]:
+    """The derived interoperability level and the organization that synchronizes the nations at it.
+
+    The level's mechanism (`synchronization:` in sim-parameters.yaml) says who that is: the combined
+    commander, the combined headquarters, or the coordinating body closest to the forces.
+    """
     level, evidence = interoperability_level(arch, situation)
     orgs = arch.organizations
-    if level == "unified":
+    mechanism = params.mechanism(level)
+    if mechanism == "unified-order":
         first = evidence[0].split(" ", 1)[0] if evidence else ""
         return level, first if first in orgs else None
-    if level == "integrated":
+    if mechanism == "combined-staff":
         combined = [o.id for o in arch.military() if o.combined]
         return level, combined[0] if combined else None
-    if level == "coordinated":
+    if mechanism == "coordination-meeting":
         members: dict[str, set[str]] = {}
         for rel in arch.active_relations(situation):
-            if rel.kind in ("coordination", "consultation") and orgs[rel.from_id].is_military:
+            if rel.kind in MEMBERSHIP_KINDS and orgs[rel.from_id].is_military:
                 members.setdefault(rel.to_id, set()).add(rel.from_id)
         joined = [b for b, m in members.items() if len({orgs[x].nation for x in m}) >= 2]
         # The body closest to the forces: the one with the most military members.
@@ -170,8 +177,9 @@ class _Levels:
     through the units' own national chains, the nations joined only by staff and coordination bodies).
     """
 
-    def __init__(self, arch: Architecture, reforms: tuple[str, ...]) -> None:
+    def __init__(self, arch: Architecture, reforms: tuple[str, ...], params: Parameters) -> None:
         orgs = arch.organizations
+        self.params = params
         unlawful = set(unlawful_relations(arch, reforms))
         self.lawful_arch = arch.with_relations(tuple(r for r in arch.relations if r not in unlawful))
         self.national_arch = arch.with_relations(tuple(
@@ -183,7 +191,7 @@ class _Levels:
     def of(self, situation: str, *, national: bool) -> tuple[str, str | None]:
         key = (national, situation)
         if key not in self._cache:
-            self._cache[key] = level_and_body(self.national_arch if national else self.lawful_arch, situation)
+            self._cache[key] = level_and_body(self.national_arch if national else self.lawful_arch, situation, self.params)
         return self._cache[key]
 
 
@@ -224,7 +232,7 @@ def _holder(arch: Architecture, step: ApprovalStep, nation: str) -> str | None:
 
 
 def _min_level(levels: list[str]) -> str:
-    return min(levels, key=LEVELS.index)
+    return min(levels, key=level_ids().index)
 
 
 class _Compiler:
@@ -252,7 +260,7 @@ class _Compiler:
 
     def levels(self, lost: frozenset[str]) -> _Levels:
         if lost not in self._levels:
-            self._levels[lost] = _Levels(self.variant(lost), self.reforms)
+            self._levels[lost] = _Levels(self.variant(lost), self.reforms, self.params)
         return self._levels[lost]
 
     def routing(self, situation: str) -> Routing:
@@ -308,16 +316,17 @@ class _Compiler:
             caps.append(max(1, round(cap)))
         successor = [self.index.get(self.succ.get(o, ""), -1) for o in self.orgs]
         return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
-                             self._recognitions(), sorted(fault_rows), successor, p.values(), levels)
+                             self._recognitions(), sorted(fault_rows), successor, p.values(), levels,
+                             dict(p.synchronization), lowest_level())
 
     def _fallback(self, inj: Inject, sync: str | None, *, national: bool) -> tuple[str, int]:
         """If the synchronizing body is lost, the arrangement without it synchronizes (its successor's level)."""
         lost_later = frozenset(f.target for f in self.faults if f.effect == "lost")
         lost_later |= {f.organization for i in self.scenario.injects for f in i.faults if f.effect == "lost"}
         if sync is None or sync not in lost_later:
-            return ("deconflict", -1)
+            return (lowest_level(), -1)
         level, body = self.levels(frozenset(lost_later)).of(inj.situation, national=national)
-        return (level, self.index[body]) if body in self.index else ("deconflict", -1)
+        return (level, self.index[body]) if body in self.index else (lowest_level(), -1)
 
     def _targeting(self, inj: Inject, arch: Architecture, body: str | None) -> tuple[int, float] | None:
         """Who nominates the targets and how long it takes: the arrangement's plan list decides the speed."""

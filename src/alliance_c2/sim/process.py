@@ -273,24 +273,24 @@ class _Run:
         if body >= 0 and self.k.now >= self.lost_at[body]:
             # The body that would synchronize is gone: the arrangement without it does (its successor's level).
             level, body = ci.fallback
-        if level == "deconflict" or body < 0 or self.k.now >= self.lost_at[body]:
+        mechanism = self.m.synchronization.get(level, "none")
+        if mechanism == "none" or body < 0 or self.k.now >= self.lost_at[body]:
             for r in ran:
                 self._started(j, r, self.ready[j][r.index])
-            if len({r.nation for r in ran}) > 1 and self.uniform() < self.p["conflict.deconflict"]:
+            if len({r.nation for r in ran}) > 1 and self.uniform() < self.p[f"conflict.{self.m.unsynchronized}"]:
                 self.metrics.conflict(j)
             return
         self.metrics.message(j, 2 * len(ran))
         staff = self.staff[body]
-        if level == "coordinated":
+        work = self.ln(self.p[f"sync.{mechanism}"])
+        if mechanism == "coordination-meeting":
+            # The body meets in cycles: the task waits for the next one.
             cadence = self.p["sync.coordination-cadence"]
             now = self.k.now
             cycle = self.phase + math.ceil(max(0.0, now - self.phase) / cadence) * cadence
-            self.k.at(cycle, staff.serve, self.ln(self.p["sync.coordination-meeting"]), self._start_together, j, level,
-                      body)
-        elif level == "integrated":
-            staff.serve(self.ln(self.p["sync.combined-staff"]), self._start_together, j, level, body)
+            self.k.at(cycle, staff.serve, work, self._start_together, j, level, body)
         else:
-            staff.serve(self.ln(self.p["sync.unified-order"]), self._start_together, j, level, body)
+            staff.serve(work, self._start_together, j, level, body)
 
     def _start_together(self, j: int, level: str, body: int) -> None:
         ci = self.m.injects[j]

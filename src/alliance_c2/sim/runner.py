@@ -18,13 +18,14 @@ import numpy as np
 from ..law import default_catalog, law_date, relations_without_basis
 from ..law.engine import WARNING_CONSTRAINTS
 from ..model import Architecture, UnknownIdError, load_architecture
-from ..model.vocabulary import LEVELS
-from .catalog import Parameters, Scenario, load_parameters, load_scenario
+from ..model.levels import level_ids
+from ..model.scenario import Scenario, load_scenario
 from .collector import METRICS, TraceEvent
 from .compiled import CompiledModel, FaultEvent
 from .compiler import compile_model
 from .limits import check_request
 from .metrics import summarize_block
+from .parameters import Parameters, load_parameters
 from .process import run_once, trace_once
 
 
@@ -56,7 +57,8 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
               faults: tuple[FaultEvent, ...], reforms: tuple[str, ...], as_of: date | None) -> CompiledModel:
     """Compiled models, kept per worker process (compiling asks the law; runs should not)."""
     components = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in params.components.items()))
-    case = (arch if isinstance(arch, str) else id(arch), scenario, faults, reforms, as_of, components)
+    mechanisms = tuple(sorted(params.synchronization.items()))
+    case = (arch if isinstance(arch, str) else id(arch), scenario, faults, reforms, as_of, components, mechanisms)
     reads = _READS.get(case)
     if reads is not None:
         key = (case, tuple((k, params[k]) for k in sorted(reads) if k in params.items))
@@ -174,7 +176,7 @@ class SimulationResult:
         """Per level, orders executed per run under it (mean and per-run values): how much ran lawfully combined."""
         block = self.data[arch]
         out: dict[str, Any] = {}
-        for level in LEVELS:
+        for level in level_ids():
             per_run = block[:, -1, METRICS.index(f"executed_{level}")]
             out[level] = {"mean": round(float(np.mean(per_run)), 4), "min": int(np.min(per_run)),
                           "max": int(np.max(per_run))}

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .catalog import Parameters, load_parameters
+from .parameters import Parameters, load_parameters
 from .runner import simulate
 
 

@@ -1,25 +1,53 @@
-"""Shared pieces of the command line: languages, output, errors that end with exit code 2."""
+"""Pieces every command shares: options, the language, output, and errors that end with exit code 2."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from typer.exceptions import TyperException
 
+from ..labels import LANGUAGES
+from ..model import CatalogError, UnknownIdError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
 LANG_HELP = "Language of names and messages: en or ja (default: $ALLIANCE_C2_LANG or en). / 表示言語。"
 LANG_ENV = "ALLIANCE_C2_LANG"
-LANGUAGES = ("en", "ja")
 PROG = "alliance-c2"
+ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
+SITUATION_HELP = "Legal situation, e.g. peacetime, gray-zone, armed-attack (see `alliance-c2 situations`). / 事態。"
+REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
+JSON_HELP = "Print JSON. / JSONで出力。"
+AS_OF_HELP = ("Apply the law in force on this date, YYYY-MM-DD (default: the arrangement's law_as_of). / "
+              "この日付（YYYY-MM-DD）に施行されていた法を適用（既定：体制の law_as_of）。")
 
 
 def lang_option() -> Any:
     """The `--lang` option every command that prints names takes."""
     return typer.Option(None, "--lang", help=LANG_HELP)
+
+
+def json_option() -> Any:
+    """The `--json` option: print the API's result as JSON."""
+    return typer.Option(False, "--json", help=JSON_HELP)
+
+
+def all_option() -> Any:
+    """The `--all` option of commands whose listings are cut short by default."""
+    return typer.Option(False, "--all", help="List everything instead of the first rows. / 省略せず全件を表示。")
+
+
+def as_of_option() -> Any:
+    """The `--as-of DATE` option of the commands that apply the law."""
+    return typer.Option(None, "--as-of", help=AS_OF_HELP)
 
 
 def resolve_lang(lang: str | None) -> str:
@@ -40,6 +68,29 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def input_error_line(exc: BaseException) -> str | None:
+    """The one line for an error that is the user's input (a catalog problem, an unknown id), else None."""
+    if isinstance(exc, CatalogError):
+        return str(exc.problems[0])
+    if isinstance(exc, UnknownIdError):
+        return exc.describe()
+    return None
+
+
+@contextmanager
+def bad_input_ends_here(*also: type[Exception], name: Callable[[Exception], str] = str) -> Iterator[None]:
+    """Bad input raised inside ends as one line on stderr and exit code 2.
+
+    CatalogError and UnknownIdError always; the exception types in `also` with `name(exc)` as the line.
+    """
+    try:
+        yield
+    except (CatalogError, UnknownIdError) as exc:
+        fail(input_error_line(exc) or str(exc))
+    except also as exc:
+        fail(name(exc))
+
+
 def is_help_request(exc: TyperException) -> bool:
     """A group called without a command "fails" with its help text (already printed): not an error."""
     return type(exc).__name__ == "NoArgsIsHelpError"
@@ -55,6 +106,7 @@ def usage_error_line(exc: TyperException) -> str:
 
 
 def print_json(data: Any) -> None:
+    """`data` (anything with `to_dict()`, or plain values) as indented JSON on stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
@@ -71,54 +123,23 @@ def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def t(lang: str, en: str, ja: str) -> str:
-    """Pick the English or Japanese form of a user-facing string."""
-    return ja if lang == "ja" else en
-
-
-def console() -> Any:
+def console() -> Console:
     """A rich console; wide enough for the comparison tables when output is piped or captured.
 
     On a terminal, or when $COLUMNS is set, rich takes the width from there.
     """
+    # Imported when output is printed: start-up time (JSON output does not need rich).
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() or os.environ.get("COLUMNS") else Console(width=140)
-
-
-def arrangement(ref: str) -> Any:
-    """The arrangement a command names: a bundled id or a path to a YAML file."""
-    from .model import load_architecture
-
-    return load_architecture(ref)
-
-
-def situation_names(lang: str) -> dict[str, str]:
-    """Situation id -> its name in `lang`, from the law catalog."""
-    from .law.engine import default_catalog
-
-    return {s.id: s.name(lang) for s in default_catalog().situations.values()}
-
-
-def all_option() -> Any:
-    """The `--all` option of commands whose listings are cut short by default."""
-    return typer.Option(False, "--all", help="List everything instead of the first rows. / 省略せず全件を表示。")
-
-
-
-AS_OF_HELP = ("Apply the law in force on this date, YYYY-MM-DD (default: the arrangement's law_as_of). / "
-              "この日付（YYYY-MM-DD）に施行されていた法を適用（既定：体制の law_as_of）。")
-
-
-def as_of_option() -> Any:
-    return typer.Option(None, "--as-of", help=AS_OF_HELP)
 
 
 def parse_as_of(value: str | None) -> date | None:
     """`--as-of YYYY-MM-DD` -> a date; one line and exit 2 if it is not a date or is before the SDF Act."""
     if value is None:
         return None
-    from .law import EARLIEST_LAW_DATE
+    # Imported when a date is given: the law costs start-up time commands without dates should not pay.
+    from ..law import EARLIEST_LAW_DATE
 
     try:
         day = date.fromisoformat(value)
@@ -128,3 +149,8 @@ def parse_as_of(value: str | None) -> date | None:
         fail(f"--as-of: {value} is before the SDF Act took effect ({EARLIEST_LAW_DATE.isoformat()}); "
              "the law catalog starts there")
     return day
+
+
+def option_name(field: str) -> str:
+    """The command-line option for a library argument name: `runs` -> `--runs`."""
+    return field if field.startswith("-") else f"--{field}"

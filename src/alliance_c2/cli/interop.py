@@ -1,26 +1,30 @@
-"""The `export`, `import` and `order` commands (C2SIM, JSON, GraphML), registered on the main Typer app.
-
-Kept apart from cli.py so that interchange grows without touching the other commands; like
-cli.py, heavy modules are imported inside the commands.
-"""
+"""Interchange: `export`, `import`, `order export`, `order check` (C2SIM, JSON, GraphML, catalog YAML)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from .cli_support import fail, lang_option, print_json, resolve_lang
+from .support import (
+    ARCH_HELP,
+    REFORM_HELP,
+    bad_input_ends_here,
+    console,
+    fail,
+    json_option,
+    lang_option,
+    print_json,
+    resolve_lang,
+)
 
 EXPORT_FORMATS = ("c2sim", "json", "graphml", "yaml")
 IMPORT_FORMATS = ("c2sim", "json")
 EDITIONS = ("2.0.0", "1.1", "1.0.0")
 _SUFFIX_FORMATS = {".xml": "c2sim", ".json": "json"}
 _EDITION_HELP = "C2SIM schema edition: 2.0.0 (cwix2026), 1.1 (CWIX2025) or 1.0.0. / C2SIMスキーマの版。"
+EXIT_NOT_ALLOWED = 1
 
 order_app = typer.Typer(
     help="C2SIM orders: write one, or check a partner's against the law. / C2SIM命令の出力と法的審査。",
@@ -38,7 +42,7 @@ def register(app: typer.Typer) -> None:
 
 
 def export_command(
-    arch: str = typer.Argument(..., help="A bundled arrangement id or a path to a YAML file."),
+    arch: str = typer.Argument(..., help=ARCH_HELP),
     fmt: str = typer.Option(..., "--format", "-f", help="c2sim | json | graphml | yaml."),
     c2sim_schema: str = typer.Option("2.0.0", "--c2sim-schema", help=_EDITION_HELP),
     situation: str | None = typer.Option(
@@ -54,12 +58,19 @@ def export_command(
     C2SIM cannot carry every relation; what it leaves out is counted on stderr (docs/interchange.md).
     C2SIMで表せない関係は除外し、その件数を標準エラーに表示する。
     """
+    # Imported when the command runs: start-up time.
+    from .. import api
+    from ..model import require_situation
+
     _choose(fmt, EXPORT_FORMATS, "--format")
     _choose(c2sim_schema, EDITIONS, "--c2sim-schema")
-    with _clean_errors():
-        architecture = _arch(arch)
-        content = _export(architecture, fmt, c2sim_schema, _situation(situation))
-    _write(content, out)
+    with bad_input_ends_here():
+        if situation is not None:
+            require_situation(situation)
+        exported = api.export(arch, fmt, c2sim_schema=c2sim_schema, situation=situation)
+    for line in exported.warnings:
+        sys.stderr.write(f"alliance-c2: warning: {line}\n")
+    _write(exported.content, out)
 
 
 def import_command(
@@ -87,33 +98,20 @@ def import_command(
         _choose(c2sim_schema, EDITIONS, "--c2sim-schema")
     if json_out and out is None:
         fail("--json needs -o FILE (the YAML goes to that file)")
-    with _clean_errors():
-        text, arch, warnings, problems, edition = _import(file, kind, out, c2sim_schema)
-    from .interop.yamlio import distinct_from_bundled
+    # Imported when the command runs: start-up time.
+    from .. import api
 
-    text, arch, renamed = distinct_from_bundled(text, arch)
-    warnings = [*warnings, renamed] if renamed else warnings
-    _write(text.encode("utf-8"), out)
-    soft = [p for p in problems if p.severity == "warning"]
+    with bad_input_ends_here():
+        imported = api.import_file(file, kind, c2sim_schema=c2sim_schema, yaml_path=str(out) if out else None)
+    _write(imported.yaml.encode("utf-8"), out)
     if json_out:
-        print_json(
-            {
-                "file": str(file),
-                "output": str(out),
-                "edition": edition,
-                "id": arch.id,
-                "organizations": len(arch.organizations),
-                "relations": len(arch.relations),
-                "sides": len(arch.sides),
-                "warnings": warnings,
-                "validation_warnings": len(soft),
-            }
-        )
+        print_json({**imported.to_dict(), "output": str(out)})
         return
-    if edition is not None:
-        sys.stderr.write(f"alliance-c2: read C2SIM edition {edition}\n")
-    for line in warnings:
+    if imported.edition is not None:
+        sys.stderr.write(f"alliance-c2: read C2SIM edition {imported.edition}\n")
+    for line in imported.warnings:
         sys.stderr.write(f"alliance-c2: warning: {line}\n")
+    soft = imported.validation_warnings
     if soft:
         target = out or "FILE.yaml"
         sys.stderr.write(
@@ -122,43 +120,8 @@ def import_command(
         )
 
 
-def _export(arch: Any, fmt: str, schema: str, situation: str | None) -> bytes:
-    if fmt == "yaml":
-        from .interop.yamlio import export_yaml
-
-        return export_yaml(arch).encode("utf-8")
-    if fmt == "json":
-        from .interop import export_json
-
-        return export_json(arch).encode("utf-8")
-    if fmt == "graphml":
-        from .interop import export_graphml
-
-        return export_graphml(arch)
-    from .interop import export_c2sim
-
-    result = export_c2sim(arch, schema=schema, situation=situation)
-    for line in result.warnings:
-        sys.stderr.write(f"alliance-c2: warning: {line}\n")
-    return result.xml
-
-
-def _import(
-    file: Path, fmt: str, out: Path | None, edition: str | None
-) -> tuple[str, Any, list[str], list[Any], str | None]:
-    if fmt == "json":
-        from .interop import arrangement_data, arrangement_yaml, import_json
-
-        arch, _, problems = import_json(file)
-        return arrangement_yaml(arrangement_data(arch)), arch, [], problems, None
-    from .interop import import_c2sim
-
-    result = import_c2sim(file, yaml_path=str(out) if out else None, edition=edition)
-    return result.yaml(), result.architecture, list(result.warnings), list(result.problems), result.edition_label
-
-
 def order_export_command(
-    arch: str = typer.Option(..., "--arch", help="A bundled arrangement id or a path to a YAML file. / 体制。"),
+    arch: str = typer.Option(..., "--arch", help=ARCH_HELP),
     action: str = typer.Option(..., "--action", "-a", help="Action (see `alliance-c2 actions`). / 行動。"),
     unit: str = typer.Option(..., "--unit", "-u", help="The military unit that performs the task. / 実行部隊。"),
     ordered_by: str = typer.Option(..., "--ordered-by", help="The organization that issues the order. / 命令者。"),
@@ -177,45 +140,32 @@ def order_export_command(
     was imported with). / 部隊のUUIDは初期化メッセージの出力と同じ。
     """
     _choose(c2sim_schema, EDITIONS, "--c2sim-schema")
-    with _clean_errors():
-        architecture = _arch(arch)
-        xml = _order_xml(architecture, action, unit, ordered_by, c2sim_schema)
-        if situation is not None:
-            _order_note(architecture, situation, action, unit, ordered_by)
+    # Imported when the command runs: start-up time.
+    from .. import api
+
+    with bad_input_ends_here(ValueError, name=lambda exc: f"--unit: {exc}"):
+        xml = api.order(arch, action, unit, ordered_by, c2sim_schema=c2sim_schema)
+    if situation is not None:
+        with bad_input_ends_here():
+            verdict = api.check(arch, situation, action, unit, ordered_by)
+        word = "allowed" if verdict.allowed else "NOT allowed"
+        reasons = "; ".join(b.reason("en") for b in verdict.blocked_by)
+        sys.stderr.write(f"alliance-c2: note: in {verdict.situation} this order is {word}"
+                         + (f": {reasons}" if reasons else "") + "\n")
     _write(xml, out)
-
-
-def _order_xml(architecture: Any, action: str, unit: str, ordered_by: str, schema: str) -> bytes:
-    from datetime import UTC, datetime
-
-    from .interop import OrderRecord, order_message
-
-    now = datetime.now(UTC).replace(microsecond=0)
-    try:
-        return order_message(architecture, [OrderRecord(ordered_by, unit, action, now)], schema=schema, issued=now)
-    except ValueError as exc:
-        fail(f"--unit: {exc}")
-
-
-def _order_note(architecture: Any, situation: str, action: str, unit: str, ordered_by: str) -> None:
-    from .law import check
-
-    verdict = check(architecture, situation, action, unit, ordered_by)
-    word = "allowed" if verdict.allowed else "NOT allowed"
-    reasons = "; ".join(b.reason("en") for b in verdict.blocked_by)
-    sys.stderr.write(f"alliance-c2: note: in {verdict.situation} this order is {word}" + (f": {reasons}" if reasons else "") + "\n")
 
 
 def order_check_command(
     file: Path = typer.Argument(..., help="A C2SIM order message (any supported edition). / C2SIM命令。"),
-    arch: str = typer.Option(..., "--arch", help="A bundled arrangement id or a path to a YAML file. / 体制。"),
-    situation: str = typer.Option(
-        "peacetime", "--situation", "-s", help="Legal situation (default: peacetime). / 事態（既定：平時）。"
+    arch: str = typer.Option(..., "--arch", help=ARCH_HELP),
+    situation: str | None = typer.Option(
+        None, "--situation", "-s",
+        help="Legal situation (default: the ordinary one, none recognized). / 事態（既定：平時）。",
     ),
-    reform: list[str] = typer.Option([], "--reform", help="A reform to switch on (repeat for several). / 改革。"),
+    reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
     c2sim_schema: str | None = typer.Option(None, "--c2sim-schema", help=_EDITION_HELP),
     lang: str | None = lang_option(),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON. / JSONで出力。"),
+    json_out: bool = json_option(),
 ) -> None:
     """Check every task of a partner's C2SIM order against the law. / 受領したC2SIM命令の各任務を法的に審査する。
 
@@ -225,36 +175,20 @@ def order_check_command(
     language = resolve_lang(lang)
     if c2sim_schema is not None:
         _choose(c2sim_schema, EDITIONS, "--c2sim-schema")
-    from .interop import check_order, read_order
+    # Imported when the command runs: start-up time.
+    from .. import api
 
-    with _clean_errors():
-        architecture = _arch(arch)
-        order = read_order(file, edition=c2sim_schema)
-        result = check_order(architecture, order, situation, reform)
+    with bad_input_ends_here():
+        result = api.check_order_file(file, arch, situation, reform, c2sim_schema=c2sim_schema)
     if json_out:
-        print_json(result.to_dict())
+        print_json(result)
     else:
-        from .cli_support import console
-        from .interop.render import print_order_check
-        from .law import default_catalog
+        # Imported when the command runs: start-up time.
+        from .render.order import print_order_check
 
-        print_order_check(console(), result, default_catalog(), language)
+        print_order_check(console(), result, language)
     if not result.all_allowed:
-        raise typer.Exit(1)
-
-
-def _arch(ref: str) -> Any:
-    from .model import load_architecture
-
-    return load_architecture(ref)
-
-
-def _situation(value: str | None) -> str | None:
-    from .model import SITUATIONS
-
-    if value is not None and value not in SITUATIONS:
-        fail(f"--situation: unknown situation {value!r}; choose from: {', '.join(SITUATIONS)}")
-    return value
+        raise typer.Exit(EXIT_NOT_ALLOWED)
 
 
 def _choose(value: str, choices: tuple[str, ...], option: str) -> None:
@@ -271,16 +205,3 @@ def _write(content: bytes, out: Path | None) -> None:
         out.write_bytes(content)
     except OSError as exc:
         fail(f"{out}: cannot write: {exc.strerror}")
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    """Bad input (CatalogError, UnknownIdError) ends as one line and exit code 2, as in cli.main()."""
-    from .model import CatalogError, UnknownIdError
-
-    try:
-        yield
-    except CatalogError as exc:
-        fail(str(exc.problems[0]))
-    except UnknownIdError as exc:
-        fail(exc.describe())

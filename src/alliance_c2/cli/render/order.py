@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..law import LawCatalog
-from .order_check import OrderCheck, TaskCheck
+from ...interop import OrderCheck, TaskCheck
+from ...labels import pick
+from ...law import LawCatalog, default_catalog
 
 _STATUS = {
     "allowed": ("[bold green]ALLOWED[/]", "[bold green]可[/]"),
@@ -14,30 +15,27 @@ _STATUS = {
 }
 
 
-def _t(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en
-
-
-def print_order_check(console: Any, result: OrderCheck, catalog: LawCatalog, lang: str = "en") -> None:
+def print_order_check(console: Any, result: OrderCheck, lang: str = "en") -> None:
     """A heading, one block per task (verdict, approvals, constraints or why unmapped), a summary line."""
+    catalog = default_catalog()
     order = result.order
     situation = catalog.situations[result.situation].name(lang)
-    sender = result.ordered_by or _t(lang, f"{order.sender or '?'} (not in the arrangement)", f"{order.sender or '?'}（体制外）")
+    sender = result.ordered_by or pick(lang, f"{order.sender or '?'} (not in the arrangement)", f"{order.sender or '?'}（体制外）")
     console.print(
-        _t(lang, f"[bold]C2SIM order[/] {order.order_id} ", f"[bold]C2SIM命令[/] {order.order_id} ")
+        pick(lang, f"[bold]C2SIM order[/] {order.order_id} ", f"[bold]C2SIM命令[/] {order.order_id} ")
         + f"[dim](C2SIM {order.edition_label}, {order.path})[/]"
     )
     console.print(
-        _t(lang, "Arrangement", "体制")
-        + f": {result.architecture} · {_t(lang, 'situation', '事態')}: {situation} ({result.situation}) · "
-        + _t(lang, "sender", "発令者")
+        pick(lang, "Arrangement", "体制")
+        + f": {result.architecture} · {pick(lang, 'situation', '事態')}: {situation} ({result.situation}) · "
+        + pick(lang, "sender", "発令者")
         + f": {sender}"
     )
     for number, task in enumerate(result.tasks, 1):
         _print_task(console, number, task, catalog, lang)
     counts = result.to_dict()["counts"]
     console.print(
-        _t(
+        pick(
             lang,
             f"{len(result.tasks)} task(s): {counts['allowed']} allowed, {counts['not-allowed']} not allowed, "
             f"{counts['unmapped']} not checked",
@@ -47,7 +45,7 @@ def print_order_check(console: Any, result: OrderCheck, catalog: LawCatalog, lan
 
 
 def _print_task(console: Any, number: int, task: TaskCheck, catalog: LawCatalog, lang: str) -> None:
-    status = _STATUS[task.status][1 if lang == "ja" else 0]
+    status = pick(lang, *_STATUS[task.status])
     name = task.task.name or task.task.uuid
     spec = catalog.actions.get(task.action or "")
     action = spec.name(lang) if spec else task.action or "-"
@@ -62,13 +60,13 @@ def _print_task(console: Any, number: int, task: TaskCheck, catalog: LawCatalog,
         console.print(f"     [red]✗[/] {block.reason(lang)}")
     if task.verdict.approval_steps:
         names = [_approval(step.id, step.phase, catalog, lang) for step in task.verdict.approval_steps]
-        console.print(f"     {_t(lang, 'Approvals', '必要な承認')}: " + " → ".join(names))
+        console.print(f"     {pick(lang, 'Approvals', '必要な承認')}: " + " → ".join(names))
     constraints = task.verdict.constraints
     if constraints:
-        console.print(f"     {_t(lang, 'Constraints', '制約')}: " + ", ".join(constraints))
+        console.print(f"     {pick(lang, 'Constraints', '制約')}: " + ", ".join(constraints))
 
 
 def _approval(approval_id: str, phase: str, catalog: LawCatalog, lang: str) -> str:
     spec = catalog.approvals.get(approval_id)
     name = spec.name(lang) if spec else approval_id
-    return name + (_t(lang, " (after)", "（事後）") if phase == "after" else "")
+    return name + (pick(lang, " (after)", "（事後）") if phase == "after" else "")

@@ -1,50 +1,29 @@
-"""Human output for verdicts, audits and the law catalog (rich, English or Japanese).
+"""Terminal output of verdicts, audits and the law catalog (rich, English or Japanese).
 
-Situations, actions, approvals, constraints and reforms are named from the law catalog,
-organizations from the arrangement; ids are shown only in the catalog listings' id column.
+Situations, actions, approvals, constraints and reforms are named from the law catalog, organizations
+from the arrangement (`alliance_c2.labels`); ids are shown only in the catalog listings' id column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..model import Architecture
-from ..model.tree import kind_label
-from .audit import AuditReport
-from .catalog import LawCatalog
-from .engine import ApprovalStep, Verdict
+from rich.table import Table
+
+from ...labels import catalog_names, constraint_label, org_name, org_names, pick, relation_kind_name
+from ...law import ApprovalStep, AuditReport, LawCatalog, Reform, Verdict, default_catalog
+from ...model import Architecture
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def _t(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en
-
-
-def _org(arch: Architecture | None, org_id: str, lang: str) -> str:
-    org = arch.organizations.get(org_id) if arch is not None else None
-    return org.name(lang) if org is not None else org_id
-
-
-def _orgs(arch: Architecture | None, ids: Iterable[str], lang: str, sep: str) -> str:
-    return sep.join(_org(arch, i, lang) for i in ids)
-
-
-def constraint_label(catalog: LawCatalog, constraint: str, lang: str) -> str:
-    """`C2-entanglement` in English; `C2 武力行使への加担（一体化）` in Japanese."""
-    spec = catalog.constraints.get(constraint)
-    if lang != "ja" or spec is None:
-        return constraint
-    return f"{constraint.split('-')[0]} {spec.name(lang)}"
-
-
 def _reforms(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
-    return ", ".join(catalog.reforms[r].name(lang) if r in catalog.reforms else r for r in ids)
+    return catalog_names(catalog.reforms, ids, lang)
 
 
 def _situations(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
-    return ", ".join(catalog.situations[s].name(lang) if s in catalog.situations else s for s in ids)
+    return catalog_names(catalog.situations, ids, lang)
 
 
 def _approval(catalog: LawCatalog, approval: str, lang: str) -> str:
@@ -52,44 +31,43 @@ def _approval(catalog: LawCatalog, approval: str, lang: str) -> str:
     return spec.name(lang) if spec is not None else approval
 
 
-def print_verdict(
-    console: Any, verdict: Verdict, catalog: LawCatalog, lang: str = "en", arch: Architecture | None = None
-) -> None:
+def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Architecture | None = None) -> None:
     """A few lines: the answer, why, the approvals in order, the chain, the findings, the articles."""
+    catalog = default_catalog()
     sit = catalog.situations[verdict.situation]
     act = catalog.actions[verdict.action]
     if verdict.allowed:
-        head = _t(lang, "[bold green]ALLOWED[/]", "[bold green]可[/]")
+        head = pick(lang, "[bold green]ALLOWED[/]", "[bold green]可[/]")
     else:
-        head = _t(lang, "[bold red]NOT ALLOWED[/]", "[bold red]不可[/]")
-    order = _org(arch, verdict.ordered_by, lang) if verdict.ordered_by else _t(lang, "its own national chain", "自国の指揮系統")
+        head = pick(lang, "[bold red]NOT ALLOWED[/]", "[bold red]不可[/]")
+    order = org_name(arch, verdict.ordered_by, lang) if verdict.ordered_by else pick(lang, "its own national chain", "自国の指揮系統")
     console.print(
-        f"{head}  {act.name(lang)} / {_org(arch, verdict.unit, lang)} / {sit.name(lang)} / "
-        f"{_t(lang, 'ordered by', '命令者')} {order} [dim]({verdict.architecture})[/]"
+        f"{head}  {act.name(lang)} / {org_name(arch, verdict.unit, lang)} / {sit.name(lang)} / "
+        f"{pick(lang, 'ordered by', '命令者')} {order} [dim]({verdict.architecture})[/]"
     )
     basis = "; ".join(b.article_ja if lang == "ja" else b.article_en for b in verdict.basis)
-    console.print(f"  [dim]{_t(lang, 'Law as of', '適用法の基準日')} {verdict.as_of.isoformat()}"
+    console.print(f"  [dim]{pick(lang, 'Law as of', '適用法の基準日')} {verdict.as_of.isoformat()}"
                   f"{': ' + basis if basis else ''}[/]")
     for block in verdict.blocked_by:
-        console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({block.source or _t(lang, 'no source', '出典なし')})[/]")
+        console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({block.source or pick(lang, 'no source', '出典なし')})[/]")
     if verdict.approvals:
         steps = " → ".join(_approval_label(s, catalog, lang) for s in verdict.approval_steps)
-        console.print(f"  {_t(lang, 'Approvals', '必要な承認')}: {steps}")
+        console.print(f"  {pick(lang, 'Approvals', '必要な承認')}: {steps}")
     if verdict.chain:
-        console.print(f"  {_t(lang, 'Chain', '指揮系統')}: {_orgs(arch, verdict.chain, lang, ' → ')}")
+        console.print(f"  {pick(lang, 'Chain', '指揮系統')}: {org_names(arch, verdict.chain, lang, ' → ')}")
     for finding in verdict.findings:
         style = _SEVERITY_STYLE.get(finding.severity, "")
         fix = ""
         if finding.resolved_by:
             names = _reforms(catalog, finding.resolved_by, lang)
-            fix = _t(lang, f" (lifted by {names})", f"（{names}で解消）")
+            fix = pick(lang, f" (lifted by {names})", f"（{names}で解消）")
         console.print(f"  [{style}]{constraint_label(catalog, finding.constraint, lang)}[/] {finding.message(lang)}{fix}")
     for pre in verdict.preconditions:
         text = pre.text_ja if lang == "ja" and pre.text_ja else pre.text_en
-        console.print(f"  [dim]{_t(lang, 'if', '前提')}: {text}[/]")
+        console.print(f"  [dim]{pick(lang, 'if', '前提')}: {text}[/]")
     articles = [c.article for c in verdict.citations if _is_article(c.article, catalog)]
     if articles:
-        console.print(f"  [dim]{_t(lang, 'Cites', '根拠')}: {'; '.join(dict.fromkeys(articles))}[/]")
+        console.print(f"  [dim]{pick(lang, 'Cites', '根拠')}: {'; '.join(dict.fromkeys(articles))}[/]")
 
 
 def _is_article(article: str, catalog: LawCatalog) -> bool:
@@ -100,22 +78,19 @@ def _is_article(article: str, catalog: LawCatalog) -> bool:
 
 def _approval_label(step: ApprovalStep, catalog: LawCatalog, lang: str) -> str:
     name = _approval(catalog, step.id, lang)
-    after = _t(lang, " (after)", "（事後）") if step.phase == "after" else ""
-    standing = _t(lang, " (standing order)", "（事前の命令可）") if step.pre_delegable else ""
+    after = pick(lang, " (after)", "（事後）") if step.phase == "after" else ""
+    standing = pick(lang, " (standing order)", "（事前の命令可）") if step.pre_delegable else ""
     return f"{name}{after}{standing}"
 
 
-def print_audit(
-    console: Any, report: AuditReport, catalog: LawCatalog, lang: str = "en", arch: Architecture | None = None
-) -> None:
+def print_audit(console: Any, report: AuditReport, lang: str = "en", arch: Architecture | None = None) -> None:
     """The constraints × situations matrix, the cross-national relations and the reforms that clear."""
-    from rich.table import Table
-
-    title = _t(lang, f"Legal audit: {report.architecture}", f"法的監査: {report.architecture}")
+    catalog = default_catalog()
+    title = pick(lang, f"Legal audit: {report.architecture}", f"法的監査: {report.architecture}")
     if report.reforms:
         title += f" [{_reforms(catalog, report.reforms, lang)}]"
     table = Table(title=title)
-    table.add_column(_t(lang, "situation", "事態"))
+    table.add_column(pick(lang, "situation", "事態"))
     matrix = report.matrix()
     for c in matrix:
         table.add_column(c.split("-")[0], justify="right")
@@ -125,18 +100,18 @@ def print_audit(
     clear = report.reforms_that_clear()
     for c in report.raised():
         name = catalog.constraints[c].name(lang) if c in catalog.constraints else c
-        fix = _reforms(catalog, clear.get(c, []), lang) or _t(lang, "no reform in the catalog", "該当する改革なし")
+        fix = _reforms(catalog, clear.get(c, []), lang) or pick(lang, "no reform in the catalog", "該当する改革なし")
         label = f"{c} ({name})" if lang != "ja" else constraint_label(catalog, c, lang)
-        console.print(f"  {label}: {_t(lang, 'lifted by', '解消する改革')}: {fix}")
+        console.print(f"  {label}: {pick(lang, 'lifted by', '解消する改革')}: {fix}")
     for rel in report.relations:
         raised = ", ".join(constraint_label(catalog, f["constraint"], lang) for f in rel["findings"])
         where = _situations(catalog, rel["active_in"], lang)
         console.print(
-            f"  {_org(arch, rel['from'], lang)} → {_org(arch, rel['to'], lang)} "
-            f"({kind_label(rel['kind'], lang)}, {where}): {raised or _t(lang, 'none', 'なし')}"
+            f"  {org_name(arch, rel['from'], lang)} → {org_name(arch, rel['to'], lang)} "
+            f"({relation_kind_name(rel['kind'], lang)}, {where}): {raised or pick(lang, 'none', 'なし')}"
         )
     console.print(
-        _t(
+        pick(
             lang,
             f"{report.orders_checked} orders checked, {report.orders_blocked} not allowed.",
             f"{report.orders_checked}件の命令を検査、{report.orders_blocked}件が不可。",
@@ -144,13 +119,12 @@ def print_audit(
     )
 
 
-def print_situations(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+def print_situations(console: Any, lang: str = "en") -> None:
     """The legal situations with whether force is permitted, the Diet's part and the steps to recognize them."""
-    from rich.table import Table
-
-    table = Table(title=_t(lang, "Legal situations", "事態"))
-    for col in ("id", _t(lang, "name", "名称"), _t(lang, "in force", "施行"), _t(lang, "force", "武力行使"),
-                _t(lang, "Diet", "国会"), _t(lang, "steps", "手続")):
+    catalog = default_catalog()
+    table = Table(title=pick(lang, "Legal situations", "事態"))
+    for col in ("id", pick(lang, "name", "名称"), pick(lang, "in force", "施行"), pick(lang, "force", "武力行使"),
+                pick(lang, "Diet", "国会"), pick(lang, "steps", "手続")):
         table.add_column(col)
     for s in catalog.situations.values():
         steps = " → ".join(_approval(catalog, p.approval, lang) for p in s.procedure) or "—"
@@ -161,14 +135,13 @@ def print_situations(console: Any, catalog: LawCatalog, lang: str = "en") -> Non
     console.print(table)
 
 
-def print_actions(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+def print_actions(console: Any, lang: str = "en") -> None:
     """The actions and the situations each is lawful in."""
-    from rich.table import Table
-
-    table = Table(title=_t(lang, f"Actions ({catalog.jurisdiction} law)", "行動（日本法）"))
+    catalog = default_catalog()
+    table = Table(title=pick(lang, f"Actions ({catalog.jurisdiction} law)", "行動（日本法）"))
     table.add_column("id")
-    table.add_column(_t(lang, "name", "名称"))
-    table.add_column(_t(lang, "lawful in (since)", "可能な事態（施行）"))
+    table.add_column(pick(lang, "name", "名称"))
+    table.add_column(pick(lang, "lawful in (since)", "可能な事態（施行）"))
     for a in catalog.actions.values():
         since = {s: routes[0].in_force for s, routes in a.history.items()}
         names = _situations(catalog, a.lawful_in, lang).split(", ") if a.lawful_in else []
@@ -178,14 +151,13 @@ def print_actions(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
     console.print(table)
 
 
-def print_reforms(console: Any, catalog: LawCatalog, lang: str = "en") -> None:
+def print_reforms(console: Any, reforms: Sequence[Reform], lang: str = "en") -> None:
     """The reforms and what each does to the study's constraints."""
-    from rich.table import Table
-
-    table = Table(title=_t(lang, "Reforms", "改革"))
-    for col in ("id", _t(lang, "name", "名称"), _t(lang, "measure", "方策"), _t(lang, "effect", "効果")):
+    catalog = default_catalog()
+    table = Table(title=pick(lang, "Reforms", "改革"))
+    for col in ("id", pick(lang, "name", "名称"), pick(lang, "measure", "方策"), pick(lang, "effect", "効果")):
         table.add_column(col)
-    for r in catalog.reforms.values():
+    for r in reforms:
         effect = ", ".join(_effect(catalog, c, e, lang) for c, e in r.lifts.items())
         table.add_row(r.id, r.name(lang), r.measure or "—", effect)
     console.print(table)

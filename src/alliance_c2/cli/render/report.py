@@ -1,0 +1,40 @@
+"""Terminal summary of an evaluation: the answer table, its paragraph and where the report is."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ...labels import pick
+from ...report.results import AnswerRow, Evaluation
+
+
+def print_summary(out: Console, evaluation: Evaluation, lang: str) -> None:
+    """Response time per scenario for each main arrangement's lawful variant, with its verdict against today."""
+    answer = evaluation.answer
+    table = Table(title=pick(lang, "The answer (lawful variants against today)", "結論（適法な形と現行の比較）"))
+    table.add_column(pick(lang, "scenario", "シナリオ"))
+    for a in answer.main:
+        table.add_column(a, justify="right")
+    by_scenario: dict[str, dict[str, AnswerRow]] = {}
+    for row in answer.rows:
+        by_scenario.setdefault(row.scenario, {})[row.arch] = row
+    for scen, rows in by_scenario.items():
+        names = evaluation.simulation.names.get(scen)
+        label = pick(lang, *names) if names else scen
+        table.add_row(label, *(_cell(rows.get(a), lang) for a in answer.main))
+    out.print(table)
+    out.print(answer.paragraph(lang))
+    seconds = evaluation.meta.seconds
+    out.print(pick(lang, f"Report: {evaluation.report_path}  ({seconds:.1f} s)",
+                   f"報告書: {evaluation.report_path}（{seconds:.1f}秒）"))
+
+
+def _cell(row: AnswerRow | None, lang: str) -> str:
+    rt = row.metrics["response_time"] if row else None
+    if row is None or rt is None or rt.mean is None or rt.ci95_low is None or rt.ci95_high is None:
+        return "—"
+    words = {"faster": pick(lang, "faster", "速い"), "slower": pick(lang, "slower", "遅い"),
+             "no-difference": pick(lang, "no difference", "差なし")}
+    verdict = f" {words[row.verdict]}" if row.verdict else ""
+    return f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] {pick(lang, 'min', '分')}{verdict}"

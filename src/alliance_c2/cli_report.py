@@ -110,7 +110,9 @@ def _print_summary(out_console: object, result: object, lang: str) -> None:
                 cells.append("—")
                 continue
             verdict = f" {words[row.verdict]}" if row.verdict else ""  # type: ignore[attr-defined]
-            cells.append(f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] {t(lang, 'min', '分')}{verdict}")
+            digits = 1 if rt.mean < 100 else 0  # a short response keeps the decimal that separates the arrangements
+            cells.append(f"{rt.mean:.{digits}f} [{rt.ci95_low:.{digits}f}, {rt.ci95_high:.{digits}f}] "
+                         f"{t(lang, 'min', '分')}{verdict}")
         names = res["simulation"].get("names", {}).get(scen)
         table.add_row(t(lang, *names) if names else scen, *cells)
     out_console.print(table)  # type: ignore[attr-defined]

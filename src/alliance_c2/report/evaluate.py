@@ -21,6 +21,7 @@ from typing import Any
 from .. import __version__
 from ..law import default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture
+from ..model.vocabulary import LEVELS
 from ..sim import SimulationResult, load_parameters, load_scenario, scenario_ids
 from ..sim.runner import Request, effective_reforms, simulate_many
 from .answer import ANSWER_METRICS, Names, answer_dict, answer_rows, build_answer
@@ -180,7 +181,9 @@ def evaluate(
     results["answer"] = answer_dict(answer)
     results["validation"] = [to_jsonable(v) for v in validation]
     results["sensitivity"] = [_sensitivity_dict(s) for s in sensitivity]
-    results["surprises"] = _surprises(answer, results["simulation"], baseline, [a for a in arch_ids if a not in main])
+    integration = {row["id"]: LEVELS.index(row["level_armed_attack"]) for row in results["structure"]["rows"]}
+    results["surprises"] = _surprises(answer, results["simulation"], baseline, [a for a in arch_ids if a not in main],
+                                      main, integration)
     results["guidelines"] = _guidelines_diff()
     results["assumptions"], results["sources"] = _assumptions_and_sources(loaded, scen_ids)
     figures = collect_figures(results)
@@ -222,6 +225,7 @@ def _simulation_dict(scen_ids: list[str], cases: dict[tuple[str, str, str], Simu
         entry: dict[str, Any] = {m: summary[m] for m in summary}
         entry["levels"] = res.levels[arch]
         entry["executed_by_level"] = res.executed_by_level(arch)
+        entry["order_paths"] = res.paths.get(arch, {})
         entry["reforms"] = list(res.reforms)
         entry["law_as_of"] = res.law_as_of.get(arch)
         if variant == "hq-loss":
@@ -256,24 +260,86 @@ def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tup
     return build_answer(rows, not_lawful, baseline, main, names, study)
 
 
-def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list[str]) -> list[dict[str, str]]:
+def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list[str], main: list[str],
+               integration: dict[str, int]) -> list[dict[str, str]]:
     """Results a reader would not expect, each with the mechanism of the model behind it (rules, not prose by hand)."""
-    out: list[dict[str, str]] = []
     cases = sim["cases"]
+    return [
+        *_more_integrated_slower(cases, main, integration),
+        *_hq_loss_faster(answer, cases),
+        *_older_better(cases, baseline, context),
+    ]
+
+
+def _arch_name(arch_id: str, lang: str, start: bool = False) -> str:
+    """Short name of an arrangement; "The ..." lower-cased when it does not open the sentence."""
+    name = load_architecture(arch_id).short_name(lang)
+    return name if start or not name.startswith("The ") else "the " + name[4:]
+
+
+def _scen_name(scen_id: str, lang: str) -> str:
+    return load_scenario(scen_id).short_name(lang)
+
+
+def _more_integrated_slower(cases: dict[str, Any], main: list[str],
+                            integration: dict[str, int]) -> list[dict[str, str]]:
+    """A more integrated arrangement slower than a less integrated one: what its orders carry explains it."""
+    out = []
+    for scen, variants in cases.items():
+        lawful = variants["lawful"]
+        for more in main:
+            for less in main:
+                a, b = lawful.get(more), lawful.get(less)
+                if a is None or b is None or integration.get(more, 0) <= integration.get(less, 0):
+                    continue
+                ra, rb = a["response_time"], b["response_time"]
+                pa, pb = a.get("order_paths") or {}, b.get("order_paths") or {}
+                if ra["mean"] is None or rb["mean"] is None or ra["ci95_low"] <= rb["ci95_high"] or not pa or not pb:
+                    continue
+                times = f"{ra['mean']:.0f}", f"{rb['mean']:.0f}"
+                approvals = f"{pa['approvals_per_order']:.2f}", f"{pb['approvals_per_order']:.2f}"
+                foreign = f"{pa['foreign_approvals_per_order']:.2f}", f"{pb['foreign_approvals_per_order']:.2f}"
+                hops = f"{pa['hops_per_order']:.1f}", f"{pb['hops_per_order']:.1f}"
+                out.append({
+                    "en": f"{_arch_name(more, 'en', True)} is more integrated than {_arch_name(less, 'en')} but slower "
+                          f"in {_scen_name(scen, 'en')} ({times[0]} vs {times[1]} min): its executed orders carry "
+                          f"{approvals[0]} approvals each against {approvals[1]} ({foreign[0]} against {foreign[1]} held "
+                          "by the other nation: a unit under the other nation's operational control waits for that "
+                          f"nation's decisions as well as its own) and pass {hops[0]} hops against {hops[1]}.",
+                    "ja": f"{_scen_name(scen, 'ja')}で{_arch_name(more, 'ja')}は{_arch_name(less, 'ja')}より統合度が高いが"
+                          f"遅い（{times[0]}分対{times[1]}分）。実行された命令1件あたりの承認は{approvals[0]}件対"
+                          f"{approvals[1]}件（うち相手国が持つ承認 {foreign[0]}件対{foreign[1]}件：他国の作戦統制下にある"
+                          f"部隊は自国の決定に加えその国の決定も待つ）、経由する段数は{hops[0]}対{hops[1]}。",
+                })
+    return out
+
+
+def _hq_loss_faster(answer: Answer, cases: dict[str, Any]) -> list[dict[str, str]]:
+    """Losing the combined headquarters makes an arrangement faster: national chains carry fewer approvals."""
+    out = []
     for row in answer.rows:
         p = row.hq_loss_penalty
-        if p is not None and p.below_zero():
-            base = cases[row.scenario]["lawful"][row.arch]["conflicts"]["mean"] or 0.0
-            lost = cases[row.scenario]["hq-loss"][row.arch]["conflicts"]["mean"] or 0.0
-            out.append({
-                "en": f"Losing {row.lost_headquarters} makes {row.arch} faster in {row.scenario} ({p.mean:+.0f} min): its "
-                      "orders then go down national chains that need only their own nation's approvals (under the combined "
-                      f"headquarters every order carries both nations'), and the nations act less synchronized (conflicts "
-                      f"per run {base:.2f} → {lost:.2f}).",
-                "ja": f"{row.scenario}で{row.lost_headquarters}を失うと{row.arch}は速くなる（{p.mean:+.0f}分）。命令は自国の承認"
-                      "だけを要する各国の指揮系統を通る（連合司令部の下では全命令が両国の承認を要する）一方、同期が弱まる"
-                      f"（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
-            })
+        if p is None or not p.below_zero():
+            continue
+        base = cases[row.scenario]["lawful"][row.arch]["conflicts"]["mean"] or 0.0
+        lost = cases[row.scenario]["hq-loss"][row.arch]["conflicts"]["mean"] or 0.0
+        org = load_architecture(row.arch).organizations.get(row.lost_headquarters or "")
+        hq = {lang: org.name(lang) if org is not None else str(row.lost_headquarters) for lang in ("en", "ja")}
+        out.append({
+            "en": f"Losing {hq['en']} makes {_arch_name(row.arch, 'en')} faster in {_scen_name(row.scenario, 'en')} "
+                  f"({p.mean:+.0f} min): its orders then go down national chains that need only their own nation's "
+                  "approvals (under the combined headquarters every order carries both nations'), and the nations act "
+                  f"less synchronized (conflicts per run {base:.2f} → {lost:.2f}).",
+            "ja": f"{_scen_name(row.scenario, 'ja')}で{hq['ja']}を失うと{_arch_name(row.arch, 'ja')}は速くなる"
+                  f"（{p.mean:+.0f}分）。命令は自国の承認だけを要する各国の指揮系統を通る（連合司令部の下では全命令が"
+                  f"両国の承認を要する）一方、同期が弱まる（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
+        })
+    return out
+
+
+def _older_better(cases: dict[str, Any], baseline: str, context: list[str]) -> list[dict[str, str]]:
+    """An arrangement shown for context beating today: refused orders or skipped synchronization explain it."""
+    out = []
     for scen, variants in cases.items():
         today = variants["lawful"].get(baseline)
         if today is None:
@@ -282,30 +348,33 @@ def _surprises(answer: Answer, sim: dict[str, Any], baseline: str, context: list
             other = variants["lawful"].get(arch)
             if other is None or other["deadline_met"]["mean"] is None or today["deadline_met"]["mean"] is None:
                 continue
-            if (other["refused"]["mean"] or 0) > 0 and other["response_time"]["mean"] is not None \
-                    and today["response_time"]["mean"] is not None \
-                    and other["response_time"]["ci95_high"] < today["response_time"]["ci95_low"]:
+            name_en, name_ja = _arch_name(arch, "en", True), _arch_name(arch, "ja")
+            where_en, where_ja = _scen_name(scen, "en"), _scen_name(scen, "ja")
+            share = f"{other['deadline_met']['mean']:.2f}", f"{today['deadline_met']['mean']:.2f}"
+            refused = other["refused"]["mean"] or 0.0
+            ro, rt = other["response_time"], today["response_time"]
+            if refused > 0 and ro["mean"] is not None and rt["mean"] is not None and ro["ci95_high"] < rt["ci95_low"]:
                 out.append({
-                    "en": f"{arch} responds faster than today in {scen} ({other['response_time']['mean']:.0f} vs "
-                          f"{today['response_time']['mean']:.0f} min) only because the law of its date refuses "
-                          f"{other['refused']['mean']:.1f} orders per run: response time counts only injects where every "
-                          f"order ran (deadline share {other['deadline_met']['mean']:.2f} vs {today['deadline_met']['mean']:.2f}).",
-                    "ja": f"{scen}で{arch}が現行より速く見える（{other['response_time']['mean']:.0f}分対"
-                          f"{today['response_time']['mean']:.0f}分）のは、当時の法が1試行あたり{other['refused']['mean']:.1f}件の命令を"
-                          "認めないためである。応答時間は全命令が実行されたインジェクトのみで計算する（期限内対処率 "
-                          f"{other['deadline_met']['mean']:.2f}対{today['deadline_met']['mean']:.2f}）。",
+                    "en": f"{name_en} responds faster than today in {where_en} ({ro['mean']:.0f} vs {rt['mean']:.0f} "
+                          f"min) only because the law of its date refuses {refused:.1f} orders per run: response time "
+                          f"counts only injects where every order ran (deadline share {share[0]} vs {share[1]}).",
+                    "ja": f"{where_ja}で{name_ja}が現行より速く見える（{ro['mean']:.0f}分対{rt['mean']:.0f}分）のは、"
+                          f"当時の法が1試行あたり{refused:.1f}件の命令を認めないためである。応答時間は全命令が実行された"
+                          f"インジェクトのみで計算する（期限内対処率 {share[0]}対{share[1]}）。",
                 })
             if other["deadline_met"]["ci95_low"] > today["deadline_met"]["ci95_high"]:
+                from ..analysis.render import LEVEL_JA
+
                 levels = ", ".join(sorted(set(other["levels"].values())))
+                levels_ja = "、".join(LEVEL_JA.get(x, x) for x in sorted(set(other["levels"].values())))
+                conflicts = f"{other['conflicts']['mean']:.2f}", f"{today['conflicts']['mean']:.2f}"
                 out.append({
-                    "en": f"{arch} meets more deadlines than today in {scen} ({other['deadline_met']['mean']:.2f} vs "
-                          f"{today['deadline_met']['mean']:.2f}): its orders run at {levels} and do not wait for the "
-                          f"synchronization today's arrangement performs; conflicts per run {other['conflicts']['mean']:.2f} "
-                          f"vs {today['conflicts']['mean']:.2f}, orders refused {other['refused']['mean']:.1f}.",
-                    "ja": f"{scen}で{arch}は現行より期限内対処率が高い（{other['deadline_met']['mean']:.2f}対"
-                          f"{today['deadline_met']['mean']:.2f}）。その命令は{levels}で実行され、現行の体制が行う同期を待たない。"
-                          f"1試行あたりの競合 {other['conflicts']['mean']:.2f}対{today['conflicts']['mean']:.2f}、"
-                          f"拒否された命令 {other['refused']['mean']:.1f}。",
+                    "en": f"{name_en} meets more deadlines than today in {where_en} ({share[0]} vs {share[1]}): its "
+                          f"orders run at {levels} and do not wait for the synchronization today's arrangement "
+                          f"performs; conflicts per run {conflicts[0]} vs {conflicts[1]}, orders refused {refused:.1f}.",
+                    "ja": f"{where_ja}で{name_ja}は現行より期限内対処率が高い（{share[0]}対{share[1]}）。その命令は"
+                          f"{levels_ja}で実行され、現行の体制が行う同期を待たない。1試行あたりの競合 {conflicts[0]}対"
+                          f"{conflicts[1]}、拒否された命令 {refused:.1f}。",
                 })
     return out
 

@@ -222,3 +222,25 @@ def test_bad_input_is_refused_before_any_simulation(tmp_path: Path, args: list[s
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in proc.stderr
     assert not out.exists()  # refused before anything ran or was written
+
+
+def test_a_more_integrated_arrangement_that_is_slower_is_explained(report: tuple[str, Path, Any]) -> None:
+    lang, out, _ = report
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    from alliance_c2.model import level_ids, load_scenario
+
+    rank = {row["id"]: level_ids().index(row["level_armed_attack"]) for row in results["structure"]["rows"]}
+    main = results["answer"]["main"]
+    expected = 0
+    for scen, variants in results["simulation"]["cases"].items():
+        lawful = variants["lawful"]
+        for more in main:
+            for less in main:
+                a, b = lawful[more]["response_time"], lawful[less]["response_time"]
+                if rank[more] > rank[less] and a["mean"] is not None and b["mean"] is not None \
+                        and a["ci95_low"] > b["ci95_high"]:
+                    expected += 1
+                    text = [s[lang] for s in results["surprises"] if load_scenario(scen).short_name(lang) in s[lang]
+                            and f"{lawful[more]['order_paths']['approvals_per_order']:.2f}" in s[lang]]
+                    assert text, (scen, more, less)
+    assert expected > 0, "the proposal is slower than the integrated alternative in IAMD + counterstrike"

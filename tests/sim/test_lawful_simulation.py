@@ -165,3 +165,20 @@ def test_losing_the_synchronizing_body_never_removes_synchronization() -> None:
                    faults=["jpn-jjoc@5"], executor="inline")
     rt = METRICS.index("response_time")
     assert np.nanmean(hit.data["2024-proposal"][:, -1, rt]) > np.nanmean(base.data["2024-proposal"][:, -1, rt])
+
+
+def test_order_paths_count_what_each_executed_order_carries() -> None:
+    # Under the proposal (with the transfer act) U.S. units take orders from JJOC, whose authority rests on
+    # Japan's defense operation order: their orders carry Japan's decisions too, which today's do not.
+    today = _compiled("2015-guidelines", "compound-contingency").order_paths()
+    proposal = _compiled("2024-proposal", "compound-contingency", (OPCON_ACT,)).order_paths()
+    assert today["foreign_approvals_per_order"] == 0
+    assert proposal["foreign_approvals_per_order"] > 0
+    assert proposal["approvals_per_order"] > today["approvals_per_order"]
+    model = _compiled("2024-proposal", "compound-contingency", (OPCON_ACT,))
+    done = [r for ci in model.injects for r in ci.responses if r.executed]
+    assert proposal["orders"] == len(done)
+    assert proposal["approvals_per_order"] == round(sum(len(r.steps) for r in done) / len(done), 3)
+    result = simulate("compound-contingency", "2024-proposal", runs=5, seed=1, reforms=[OPCON_ACT],
+                      executor="inline").to_dict()
+    assert result["arrangements"]["2024-proposal"]["order_paths"] == proposal

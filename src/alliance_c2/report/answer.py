@@ -178,7 +178,12 @@ def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:
     d = r.difference
     if key == "no-difference" or d is None or d.mean is None:
         return scen
-    return f"{scen}（{d.mean:+.0f}分）" if lang == "ja" else f"{scen} ({d.mean:+.0f} min)"
+    return f"{scen}（{_minutes(d.mean)}分）" if lang == "ja" else f"{scen} ({_minutes(d.mean)} min)"
+
+
+def _minutes(value: float) -> str:
+    """A signed difference in minutes: whole minutes, one decimal below ten so a real half minute never reads -0."""
+    return f"{value:+.1f}" if abs(value) < 10 else f"{value:+.0f}"
 
 
 def _costs(rows: list[AnswerRow], today: Mapping[str, AnswerRow], names: Names, lang: str) -> list[str]:
@@ -200,9 +205,9 @@ def _costs(rows: list[AnswerRow], today: Mapping[str, AnswerRow], names: Names, 
         worst, row = max(lost, key=lambda x: x[0])
         scen = names.of(names.scenarios, row.scenario, lang)
         hq = names.of(names.organizations, row.lost_headquarters or "", lang)
-        text.append(f"作戦司令部（{hq}）を失うと応答が最大{worst:+.0f}分（{scen}）" if lang == "ja"
+        text.append(f"作戦司令部（{hq}）を失うと応答が最大{_minutes(worst)}分（{scen}）" if lang == "ja"
                     else f"losing its operational headquarters ({hq}) changes its response by up to "
-                         f"{worst:+.0f} min ({scen})")
+                         f"{_minutes(worst)} min ({scen})")
     return [("代償：" + "、".join(text) + "。") if lang == "ja" else ("Its cost: " + "; ".join(text) + ".")]
 
 
@@ -238,7 +243,8 @@ def _law(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
         if lang == "ja":
             out.append(f"{'、'.join(cname(c) for c in sorted(open_))}はどの法整備でも残り、検討が具体化していない政治的判断を要する。")
         else:
-            out.append(f"{' and '.join(cname(c) for c in sorted(open_))} remain with every reform: they need political "
+            verb, pronoun = ("remain", "they need") if len(open_) > 1 else ("remains", "it needs")
+            out.append(f"{' and '.join(cname(c) for c in sorted(open_))} {verb} with every reform: {pronoun} political "
                        "decisions the study does not specify.")
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import tempfile
 import time
@@ -18,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
-from ..analysis import overview
+from ..analysis import OverviewRow, overview
 from ..labels import level_name, level_rank
 from ..law import audit, default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture, load_scenario, scenario_ids
@@ -149,7 +150,7 @@ def evaluate(
     assumptions, sources = _assumptions_and_sources(loaded, scen_ids)
     evaluation = Evaluation(
         Path(out), meta, structure, legal, simulation, answer, validation, sensitivity,
-        _surprises(answer, simulation, baseline, meta.context), diff_guidelines("2015", "2024-proposal"),
+        _surprises(answer, simulation, structure, meta), diff_guidelines("2015", "2024-proposal"),
         assumptions, sources,
     )
     evaluation.figures = collect_figures(evaluation)
@@ -184,8 +185,8 @@ def _simulation(scen_ids: list[str], cases: dict[tuple[str, str, str], Simulatio
     for (scen, arch, variant), res in cases.items():
         lost = (res.faults[0].split("@")[0] if res.faults else None) if variant == "hq-loss" else None
         table[scen][variant][arch] = CaseResult(
-            dict(res.summary()[arch]["overall"]), res.levels[arch], res.executed_by_level(arch), list(res.reforms),
-            res.law_as_of.get(arch), lost,
+            dict(res.summary()[arch]["overall"]), res.levels[arch], res.executed_by_level(arch),
+            res.paths.get(arch, {}), list(res.reforms), res.law_as_of.get(arch), lost,
         )
     return SimulationSuite(scen_ids, names, FAULT_MINUTES, table, {a: list(r) for a, r in reforms.items() if r})
 
@@ -215,17 +216,66 @@ def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tup
     return build_answer(rows, not_lawful, baseline, main, names, study)
 
 
-def _surprises(answer: Answer, sim: SimulationSuite, baseline: str, context: list[str]) -> list[Surprise]:
+def _surprises(answer: Answer, sim: SimulationSuite, structure: list[OverviewRow], meta: Meta) -> list[Surprise]:
     """Results a reader would not expect, each with the mechanism of the model behind it (rules, not prose by hand)."""
-    return _hq_loss_surprises(answer, sim) + [
-        found for scen, variants in sim.cases.items() if baseline in variants["lawful"]
-        for arch in context if arch in variants["lawful"]
-        for found in _context_surprises(scen, arch, variants["lawful"][arch], variants["lawful"][baseline])
+    integration = {row.id: level_rank(row.reference_level) for row in structure}
+    return [
+        *_more_integrated_slower(sim, meta.main, integration),
+        *_hq_loss_faster(answer, sim),
+        *_older_better(sim, meta.baseline, meta.context),
     ]
 
 
-def _hq_loss_surprises(answer: Answer, sim: SimulationSuite) -> list[Surprise]:
-    """An arrangement that gets faster when it loses its operational headquarters."""
+def _arch_name(arch_id: str, lang: str, start: bool = False) -> str:
+    """Short name of an arrangement; "The ..." lower-cased when it does not open the sentence."""
+    name = load_architecture(arch_id).short_name(lang)
+    return name if start or not name.startswith("The ") else "the " + name[4:]
+
+
+def _scen_name(scen_id: str, lang: str) -> str:
+    return load_scenario(scen_id).short_name(lang)
+
+
+def _stat(case: CaseResult, metric: str, key: str) -> float:
+    """One number of a metric's summary (NaN when nothing was observed)."""
+    value = case.metrics[metric][key]
+    return float(value) if value is not None else math.nan
+
+
+def _more_integrated_slower(sim: SimulationSuite, main: list[str], integration: dict[str, int]) -> list[Surprise]:
+    """A more integrated arrangement slower than a less integrated one: what its orders carry explains it."""
+    out = []
+    for scen, variants in sim.cases.items():
+        lawful = variants["lawful"]
+        for more in main:
+            for less in main:
+                a, b = lawful.get(more), lawful.get(less)
+                if a is None or b is None or integration.get(more, 0) <= integration.get(less, 0):
+                    continue
+                pa, pb = a.order_paths, b.order_paths
+                if a.mean("response_time") is None or b.mean("response_time") is None or not pa or not pb \
+                        or _stat(a, "response_time", "ci95_low") <= _stat(b, "response_time", "ci95_high"):
+                    continue
+                times = f"{_stat(a, 'response_time', 'mean'):.0f}", f"{_stat(b, 'response_time', 'mean'):.0f}"
+                approvals = f"{pa['approvals_per_order']:.2f}", f"{pb['approvals_per_order']:.2f}"
+                foreign = f"{pa['foreign_approvals_per_order']:.2f}", f"{pb['foreign_approvals_per_order']:.2f}"
+                hops = f"{pa['hops_per_order']:.1f}", f"{pb['hops_per_order']:.1f}"
+                out.append(Surprise(
+                    f"{_arch_name(more, 'en', True)} is more integrated than {_arch_name(less, 'en')} but slower "
+                    f"in {_scen_name(scen, 'en')} ({times[0]} vs {times[1]} min): its executed orders carry "
+                    f"{approvals[0]} approvals each against {approvals[1]} ({foreign[0]} against {foreign[1]} held "
+                    "by the other nation: a unit under the other nation's operational control waits for that "
+                    f"nation's decisions as well as its own) and pass {hops[0]} hops against {hops[1]}.",
+                    f"{_scen_name(scen, 'ja')}で{_arch_name(more, 'ja')}は{_arch_name(less, 'ja')}より統合度が高いが"
+                    f"遅い（{times[0]}分対{times[1]}分）。実行された命令1件あたりの承認は{approvals[0]}件対"
+                    f"{approvals[1]}件（うち相手国が持つ承認 {foreign[0]}件対{foreign[1]}件：他国の作戦統制下にある"
+                    f"部隊は自国の決定に加えその国の決定も待つ）、経由する段数は{hops[0]}対{hops[1]}。",
+                ))
+    return out
+
+
+def _hq_loss_faster(answer: Answer, sim: SimulationSuite) -> list[Surprise]:
+    """Losing the combined headquarters makes an arrangement faster: national chains carry fewer approvals."""
     out = []
     for row in answer.rows:
         p = row.hq_loss_penalty
@@ -233,51 +283,57 @@ def _hq_loss_surprises(answer: Answer, sim: SimulationSuite) -> list[Surprise]:
             continue
         base = sim.cases[row.scenario]["lawful"][row.arch].mean("conflicts") or 0.0
         lost = sim.cases[row.scenario]["hq-loss"][row.arch].mean("conflicts") or 0.0
+        org = load_architecture(row.arch).organizations.get(row.lost_headquarters or "")
+        hq = {lang: org.name(lang) if org is not None else str(row.lost_headquarters) for lang in ("en", "ja")}
         out.append(Surprise(
-            f"Losing {row.lost_headquarters} makes {row.arch} faster in {row.scenario} ({p.mean:+.0f} min): its "
-            "orders then go down national chains that need only their own nation's approvals (under the combined "
-            f"headquarters every order carries both nations'), and the nations act less synchronized (conflicts "
-            f"per run {base:.2f} → {lost:.2f}).",
-            f"{row.scenario}で{row.lost_headquarters}を失うと{row.arch}は速くなる（{p.mean:+.0f}分）。命令は自国の承認"
-            "だけを要する各国の指揮系統を通る（連合司令部の下では全命令が両国の承認を要する）一方、同期が弱まる"
-            f"（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
+            f"Losing {hq['en']} makes {_arch_name(row.arch, 'en')} faster in {_scen_name(row.scenario, 'en')} "
+            f"({p.mean:+.0f} min): its orders then go down national chains that need only their own nation's "
+            "approvals (under the combined headquarters every order carries both nations'), and the nations act "
+            f"less synchronized (conflicts per run {base:.2f} → {lost:.2f}).",
+            f"{_scen_name(row.scenario, 'ja')}で{hq['ja']}を失うと{_arch_name(row.arch, 'ja')}は速くなる"
+            f"（{p.mean:+.0f}分）。命令は自国の承認だけを要する各国の指揮系統を通る（連合司令部の下では全命令が"
+            f"両国の承認を要する）一方、同期が弱まる（1試行あたりの競合 {base:.2f} → {lost:.2f}）。",
         ))
     return out
 
 
-def _context_surprises(scen: str, arch: str, other: CaseResult, today: CaseResult) -> list[Surprise]:
-    """A context arrangement that looks better than today, and why."""
-    def stat(case: CaseResult, metric: str, key: str) -> float:
-        value = case.metrics[metric][key]
-        return float(value) if value is not None else float("nan")
+def _older_better(sim: SimulationSuite, baseline: str, context: list[str]) -> list[Surprise]:
+    """An arrangement shown for context beating today: refused orders or skipped synchronization explain it."""
+    return [found for scen, variants in sim.cases.items() if baseline in variants["lawful"]
+            for arch in context if arch in variants["lawful"]
+            for found in _context_surprises(scen, arch, variants["lawful"][arch], variants["lawful"][baseline])]
 
+
+def _context_surprises(scen: str, arch: str, other: CaseResult, today: CaseResult) -> list[Surprise]:
+    """What makes one context arrangement look better than today in one scenario."""
     if other.mean("deadline_met") is None or today.mean("deadline_met") is None:
         return []
     out = []
-    rt, rt_today = other.mean("response_time"), today.mean("response_time")
+    name_en, name_ja = _arch_name(arch, "en", True), _arch_name(arch, "ja")
+    where_en, where_ja = _scen_name(scen, "en"), _scen_name(scen, "ja")
+    share = f"{_stat(other, 'deadline_met', 'mean'):.2f}", f"{_stat(today, 'deadline_met', 'mean'):.2f}"
     refused = other.mean("refused") or 0.0
-    met, met_today = stat(other, "deadline_met", "mean"), stat(today, "deadline_met", "mean")
-    if refused > 0 and rt is not None and rt_today is not None \
-            and stat(other, "response_time", "ci95_high") < stat(today, "response_time", "ci95_low"):
+    ro, rt = other.mean("response_time"), today.mean("response_time")
+    if refused > 0 and ro is not None and rt is not None \
+            and _stat(other, "response_time", "ci95_high") < _stat(today, "response_time", "ci95_low"):
         out.append(Surprise(
-            f"{arch} responds faster than today in {scen} ({rt:.0f} vs {rt_today:.0f} min) only because the law of "
+            f"{name_en} responds faster than today in {where_en} ({ro:.0f} vs {rt:.0f} min) only because the law of "
             f"its date refuses {refused:.1f} orders per run: response time counts only injects where every order ran "
-            f"(deadline share {met:.2f} vs {met_today:.2f}).",
-            f"{scen}で{arch}が現行より速く見える（{rt:.0f}分対{rt_today:.0f}分）のは、当時の法が1試行あたり{refused:.1f}件の"
+            f"(deadline share {share[0]} vs {share[1]}).",
+            f"{where_ja}で{name_ja}が現行より速く見える（{ro:.0f}分対{rt:.0f}分）のは、当時の法が1試行あたり{refused:.1f}件の"
             f"命令を認めないためである。応答時間は全命令が実行されたインジェクトのみで計算する（期限内対処率 "
-            f"{met:.2f}対{met_today:.2f}）。",
+            f"{share[0]}対{share[1]}）。",
         ))
-    if stat(other, "deadline_met", "ci95_low") > stat(today, "deadline_met", "ci95_high"):
+    if _stat(other, "deadline_met", "ci95_low") > _stat(today, "deadline_met", "ci95_high"):
         levels = sorted(set(other.levels.values()), key=level_rank)
-        conflicts, conflicts_today = stat(other, "conflicts", "mean"), stat(today, "conflicts", "mean")
+        conflicts = f"{_stat(other, 'conflicts', 'mean'):.2f}", f"{_stat(today, 'conflicts', 'mean'):.2f}"
         out.append(Surprise(
-            f"{arch} meets more deadlines than today in {scen} ({met:.2f} vs {met_today:.2f}): its orders run at "
-            f"{', '.join(level_name(x, 'en') for x in levels)} and do not wait for the synchronization today's "
-            f"arrangement performs; conflicts per run {conflicts:.2f} vs {conflicts_today:.2f}, orders refused "
-            f"{refused:.1f}.",
-            f"{scen}で{arch}は現行より期限内対処率が高い（{met:.2f}対{met_today:.2f}）。その命令は"
+            f"{name_en} meets more deadlines than today in {where_en} ({share[0]} vs {share[1]}): its orders run at "
+            f"{', '.join(levels)} and do not wait for the synchronization today's arrangement performs; conflicts "
+            f"per run {conflicts[0]} vs {conflicts[1]}, orders refused {refused:.1f}.",
+            f"{where_ja}で{name_ja}は現行より期限内対処率が高い（{share[0]}対{share[1]}）。その命令は"
             f"{'、'.join(level_name(x, 'ja') for x in levels)}で実行され、現行の体制が行う同期を待たない。"
-            f"1試行あたりの競合 {conflicts:.2f}対{conflicts_today:.2f}、拒否された命令 {refused:.1f}。",
+            f"1試行あたりの競合 {conflicts[0]}対{conflicts[1]}、拒否された命令 {refused:.1f}。",
         ))
     return out
 

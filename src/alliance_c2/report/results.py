@@ -192,6 +192,7 @@ class CaseResult:
     metrics: dict[str, Summary]  # metric -> n, mean, p50, p90, ci95_low, ci95_high
     levels: dict[str, str]  # inject -> level
     executed_by_level: dict[str, Any]
+    order_paths: dict[str, float]  # approvals, the other nation's approvals and hops per executed order
     reforms: list[str]
     law_as_of: str | None
     lost: str | None = None  # the headquarters lost (hq-loss variant only)
@@ -204,7 +205,7 @@ class CaseResult:
     def to_dict(self) -> dict[str, Any]:
         """As results.json keeps it: the metrics' summaries at the top level beside the rest."""
         data: dict[str, Any] = {**self.metrics, "levels": self.levels, "executed_by_level": self.executed_by_level,
-                                "reforms": self.reforms, "law_as_of": self.law_as_of}
+                                "order_paths": self.order_paths, "reforms": self.reforms, "law_as_of": self.law_as_of}
         if self.lost is not None:
             data["lost"] = self.lost
         return data

@@ -29,7 +29,6 @@ METRICS = (
     *(f"executed_{level}" for level in level_ids()),
 )
 M = {name: i for i, name in enumerate(METRICS)}
-_LEVEL_COLUMNS = {level: M[f"executed_{level}"] for level in level_ids()}
 
 
 class RunMetrics:
@@ -56,59 +55,94 @@ class RunMetrics:
         self.start[j][k] = time
 
     def rows(self, peak_queue: int) -> np.ndarray:
-        injects = self.model.injects
+        plan = _plan(self.model)
         width = len(METRICS)
-        out = np.full((len(injects) + 1, width), np.nan)
-        rows: list[list[float]] = []
-        level_index = _LEVEL_COLUMNS
         nan = math.nan
-        for j, ci in enumerate(injects):
+        rt, dm, sg, ms, pq, rf, fd, cf, ex = (M[k] for k in (
+            "response_time", "deadline_met", "sync_gap", "messages", "peak_queue", "refused", "findings",
+            "conflicts", "executed"))
+        rows: list[list[float]] = []
+        for j, (detected, limits, nations, levels, refused, findings) in enumerate(plan.injects):
             row = [nan] * width
+            for k in plan.level_columns:
+                row[k] = 0.0
             starts = self.start[j]
-            t0 = ci.inject.time
-            detected = t0 + min((r.detection for r in ci.responses), default=0.0)
             done_count = 0
             met = True
-            first: dict[str, float] = {}
             last: dict[str, float] = {}
-            for column in level_index.values():
-                row[column] = 0.0
-            for s, r, spec in zip(starts, ci.responses, ci.inject.responses, strict=True):
+            for s, limit, nation, k in zip(starts, limits, nations, levels, strict=True):
                 if s != s:  # NaN: the order never started
                     met = False
                     continue
                 done_count += 1
-                if s > t0 + spec.deadline:
+                if s > limit:
                     met = False
-                last[r.nation] = max(last.get(r.nation, -math.inf), s)
-                first[r.nation] = 0.0
-                row[level_index[r.level]] += 1.0
+                if s > last.get(nation, -math.inf):
+                    last[nation] = s
+                row[k] += 1.0
             done = done_count == len(starts)
-            row[M["response_time"]] = max(starts) - detected if done and starts else nan
-            row[M["deadline_met"]] = 1.0 if done and met else 0.0
-            row[M["sync_gap"]] = max(last.values()) - min(last.values()) if len(last) > 1 else nan
-            row[M["messages"]] = self.messages[j]
-            row[M["peak_queue"]] = peak_queue
-            row[M["refused"]] = sum(r.refused for r in ci.responses)
-            row[M["findings"]] = len(ci.findings)
-            row[M["conflicts"]] = self.conflicts[j]
-            row[M["executed"]] = done_count / max(1, len(starts))
+            row[rt] = max(starts) - detected if done and starts else nan
+            row[dm] = 1.0 if done and met else 0.0
+            row[sg] = max(last.values()) - min(last.values()) if len(last) > 1 else nan
+            row[ms] = self.messages[j]
+            row[pq] = peak_queue
+            row[rf] = refused
+            row[fd] = findings
+            row[cf] = self.conflicts[j]
+            row[ex] = done_count / max(1, len(starts))
             rows.append(row)
         total = [nan] * width
-        total[M["response_time"]] = _mean([r[M["response_time"]] for r in rows])
-        total[M["deadline_met"]] = sum(r[M["deadline_met"]] for r in rows) / len(rows) if rows else nan
-        total[M["sync_gap"]] = _mean([r[M["sync_gap"]] for r in rows])
-        total[M["messages"]] = sum(self.messages)
-        total[M["peak_queue"]] = peak_queue
-        total[M["refused"]] = sum(r[M["refused"]] for r in rows)
-        total[M["findings"]] = len(frozenset().union(*(ci.findings for ci in injects)))
-        total[M["conflicts"]] = sum(self.conflicts)
-        total[M["executed"]] = _mean([r[M["executed"]] for r in rows])
-        for column in level_index.values():
-            total[column] = sum(r[column] for r in rows)
+        total[rt] = _mean([r[rt] for r in rows])
+        total[dm] = sum(r[dm] for r in rows) / len(rows) if rows else nan
+        total[sg] = _mean([r[sg] for r in rows])
+        total[ms] = sum(self.messages)
+        total[pq] = peak_queue
+        total[rf] = sum(r[rf] for r in rows)
+        total[fd] = plan.findings
+        total[cf] = sum(self.conflicts)
+        total[ex] = _mean([r[ex] for r in rows])
+        for k in plan.level_columns:
+            total[k] = sum(r[k] for r in rows)
         rows.append(total)
-        out[:] = rows
-        return out
+        return np.array(rows, dtype=float)
+
+
+@dataclass(frozen=True, slots=True)
+class _RowsPlan:
+    """What the metric rows need from the compiled model, computed once per model rather than once per run."""
+
+    # per inject: (detection time, deadline per response, nation per response, level column per response,
+    # refused orders, distinct findings)
+    injects: tuple[tuple[float, tuple[float, ...], tuple[str, ...], tuple[int, ...], int, int], ...]
+    level_columns: tuple[int, ...]
+    findings: int
+
+
+_PLANS: dict[int, tuple[CompiledModel, _RowsPlan]] = {}
+
+
+def _plan(model: CompiledModel) -> _RowsPlan:
+    found = _PLANS.get(id(model))
+    if found is not None and found[0] is model:
+        return found[1]
+    level_index = {level: M[f"executed_{level}"] for level in level_ids()}
+    injects = []
+    for ci in model.injects:
+        t0 = ci.inject.time
+        injects.append((
+            t0 + min((r.detection for r in ci.responses), default=0.0),
+            tuple(t0 + spec.deadline for spec in ci.inject.responses),
+            tuple(r.nation for r in ci.responses),
+            tuple(level_index[r.level] for r in ci.responses),
+            sum(r.refused for r in ci.responses),
+            len(ci.findings),
+        ))
+    plan = _RowsPlan(tuple(injects), tuple(level_index.values()),
+                     len(frozenset().union(*(ci.findings for ci in model.injects))))
+    if len(_PLANS) > 1024:
+        _PLANS.clear()
+    _PLANS[id(model)] = (model, plan)
+    return plan
 
 
 def _mean(values: list[float]) -> float:

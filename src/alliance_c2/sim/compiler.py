@@ -346,13 +346,19 @@ class _Compiler:
             if inj.situation not in entered:
                 entered[inj.situation] = inj.time if inj.situation != previous else None
             previous = inj.situation
-        nation = "JPN"
+        nation = jurisdiction()
         for situation, start in entered.items():
             steps = []
-            for st in recognition(situation, self.day):
-                key = (nation, situation, st.approval)
-                if st.phase == "before" and key in self.shared:
-                    steps.append((st.approval, *self.shared[key]))
+            procedure = [st.approval for st in recognition(situation, self.day) if st.phase == "before"]
+            for approval_id in procedure:
+                key = (nation, situation, approval_id)
+                if key in self.shared:
+                    steps.append((approval_id, *self.shared[key]))
+            # Then the situation's other shared decisions its orders need (the defense operation order): taken
+            # as soon as the situation is recognized, not when the first order happens to ask.
+            for (who, where, approval_id), (holder, median) in self.shared.items():
+                if who == nation and where == situation and approval_id not in procedure:
+                    steps.append((approval_id, holder, median))
             if steps:
                 out.append(CompiledRecognition(situation, nation, explicit.get(situation, start), tuple(steps)))
         return out
@@ -407,10 +413,11 @@ class _Compiler:
             holder = _holder(arch, st, authority)
             median = self.approval_median(st.id, inj.situation)
             if st.per_situation and holder is not None:
+                # A decision for the whole situation reaches every headquarters once, when it is taken: the
+                # order waits for it where it is (no per-order trip to the holder and back).
                 key = (authority, inj.situation, st.id)
                 self.shared.setdefault(key, (self.index[holder], median))
                 steps.append(Step(st.id, authority, self.shared[key][0], median, True, ()))
-                position = holder
                 continue
             if holder is None:
                 steps.append(Step(st.id, authority, -1, median, False, ()))

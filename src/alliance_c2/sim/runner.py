@@ -137,6 +137,7 @@ class SimulationResult:
     reforms: list[str] = field(default_factory=list)
     law_as_of: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # arch -> inject -> constraints that blocked
+    paths: dict[str, dict[str, float]] = field(default_factory=dict)  # arch -> CompiledModel.order_paths()
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
@@ -164,6 +165,7 @@ class SimulationResult:
                     "constraint_findings": self.findings[a],
                     "constraint_blocks": self.blocked.get(a, {}),
                     "executed_by_level": self.executed_by_level(a),
+                    "order_paths": self.paths.get(a, {}),
                     **self.summary()[a],
                 }
                 for a in self.arrangements
@@ -352,7 +354,7 @@ def simulate_many(
     results = []
     for req, scen, loaded, prm in plans:
         data: dict[str, np.ndarray] = {}
-        levels, findings, law_as_of, blocked = {}, {}, {}, {}
+        levels, findings, law_as_of, blocked, paths = {}, {}, {}, {}, {}
         for ref, arch in zip(req.archs, loaded, strict=True):
             group = groups[_work_key(ref, arch, req, prm)].group
             data[arch.id] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])[: req.runs]
@@ -362,10 +364,11 @@ def simulate_many(
             findings[arch.id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
             law_as_of[arch.id] = model.law_as_of
             blocked[arch.id] = {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects}
+            paths[arch.id] = model.order_paths()
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
-            blocked,
+            blocked, paths=paths,
         ))
     return results
 

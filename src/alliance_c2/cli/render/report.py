@@ -37,4 +37,6 @@ def _cell(row: AnswerRow | None, lang: str) -> str:
     words = {"faster": pick(lang, "faster", "速い"), "slower": pick(lang, "slower", "遅い"),
              "no-difference": pick(lang, "no difference", "差なし")}
     verdict = f" {words[row.verdict]}" if row.verdict else ""
-    return f"{rt.mean:.0f} [{rt.ci95_low:.0f}, {rt.ci95_high:.0f}] {pick(lang, 'min', '分')}{verdict}"
+    digits = 1 if rt.mean < 100 else 0  # a short response keeps the decimal that separates the arrangements
+    return (f"{rt.mean:.{digits}f} [{rt.ci95_low:.{digits}f}, {rt.ci95_high:.{digits}f}] "
+            f"{pick(lang, 'min', '分')}{verdict}")

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from alliance_c2.api import validate as validate_any
 
 from alliance_c2.analysis import interoperability_level, level_of, levels_by_situation
-from alliance_c2.model.levels import RULES
+from alliance_c2.api import validate as validate_any
 from alliance_c2.model import load_architecture, situation_ids
-from alliance_c2.model.levels import LEVELS_FILE, level_catalog
+from alliance_c2.model.levels import LEVELS_FILE, RULES, level_catalog
 
 SEED_JA = Path(__file__).resolve().parents[3] / "shared" / "domain" / "seed-ja.txt"
 SEED_SUMMARY = SEED_JA.with_name("seed-summary.md")

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from alliance_c2.cli import run
-from alliance_c2.law.engine import default_catalog
+from alliance_c2.law import default_catalog
 from alliance_c2.model import bundled_architectures, load_architecture
 
 LEVELS_EN = ("deconflict", "coordinated", "integrated", "unified")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from alliance_c2.api import validate as validate_any
 
+from alliance_c2.api import validate as validate_any
 from alliance_c2.law import load_law_catalog, procedure
 from alliance_c2.law.catalog import KINDS
 from alliance_c2.model import CATALOG_DIR, CatalogError

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from alliance_c2.api import validate as validate_any
 
+from alliance_c2.api import validate as validate_any
 from alliance_c2.model import load_architecture
 from alliance_c2.model.load import civilian_reach
 

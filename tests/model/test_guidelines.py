@@ -6,8 +6,8 @@ import itertools
 import json
 
 import pytest
-from alliance_c2.api import validate as validate_any
 
+from alliance_c2.api import validate as validate_any
 from alliance_c2.model.guidelines import GUIDELINES_DIR, diff_guidelines, guidelines_versions, load_guidelines
 from alliance_c2.model.load import bundled_architectures
 

@@ -1,6 +1,6 @@
 import pytest
-from alliance_c2.api import validate as validate_any
 
+from alliance_c2.api import validate as validate_any
 from alliance_c2.model import CatalogError, UnknownIdError, load_scenario, scenario_ids
 from alliance_c2.model.scenario import SCENARIOS_DIR
 from alliance_c2.sim import load_parameters

@@ -1,7 +1,7 @@
 """Arrangements at a glance: the listing of `architectures` and the overview of `compare-all` and the report.
 
 The levels in the catalog's reference and ordinary situations (`reference:` and `ordinary:` in
-situations.yaml) are serialized as `level_<situation id with underscores>`, e.g. `level_armed_attack`.
+situations.yaml) are serialized as `level_<situation id with underscores>`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .structure import analyze, cross_national_control
 
 
 def level_key(situation: str) -> str:
-    """The JSON key of the level in `situation`: `level_armed_attack` for armed-attack."""
+    """The JSON key of the level in `situation`: `level_` and the situation's id with underscores for hyphens."""
     return "level_" + situation.replace("-", "_")
 
 

@@ -60,13 +60,13 @@ def export_command(
     """
     # Imported when the command runs: start-up time.
     from .. import api
-    from ..model import require_situation
+    from ..model import UnknownIdError, situation_ids
 
     _choose(fmt, EXPORT_FORMATS, "--format")
     _choose(c2sim_schema, EDITIONS, "--c2sim-schema")
+    if situation is not None and situation not in situation_ids():
+        fail(f"--situation: {UnknownIdError('situation', situation, list(situation_ids())).describe()}")
     with bad_input_ends_here():
-        if situation is not None:
-            require_situation(situation)
         exported = api.export(arch, fmt, c2sim_schema=c2sim_schema, situation=situation)
     for line in exported.warnings:
         sys.stderr.write(f"alliance-c2: warning: {line}\n")
@@ -160,7 +160,7 @@ def order_check_command(
     arch: str = typer.Option(..., "--arch", help=ARCH_HELP),
     situation: str | None = typer.Option(
         None, "--situation", "-s",
-        help="Legal situation (default: the ordinary one, none recognized). / 事態（既定：平時）。",
+        help="Legal situation (default: the ordinary one, while none is recognized). / 事態（既定：事態の認定がない状態）。",
     ),
     reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
     c2sim_schema: str | None = typer.Option(None, "--c2sim-schema", help=_EDITION_HELP),

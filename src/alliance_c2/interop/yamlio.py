@@ -17,7 +17,7 @@ import yaml
 
 from ..model import Architecture, bundled_architectures
 from ..model.schema import ID_PATTERN
-from ..model.vocabulary import ORGANIZATION_KINDS, relation_kind_ids, situation_ids
+from ..model.vocabulary import ORGANIZATION_KINDS, reference_situation, relation_kind_ids, situation_ids
 from .jsonio import arrangement_data
 
 IMPORTED_SUFFIX = "imported"
@@ -31,7 +31,7 @@ _HEADER = """\
 # Check it:  alliance-c2 validate {file_hint}           (FILE:LINE: message on any mistake)
 # Use it:    alliance-c2 analyze {file_hint}
 #            alliance-c2 compare {source_id} {file_hint}
-#            alliance-c2 check --arch {file_hint} --situation armed-attack --action use-of-force --unit UNIT
+#            alliance-c2 check --arch {file_hint} --situation {situation} --action use-of-force --unit UNIT
 # Format:    docs/catalog-format.md
 #
 # Every organization and relation cites a `source:` (a statute article, a Guidelines section, a
@@ -92,7 +92,7 @@ def template_yaml(arch: Architecture, new_id: str, file_hint: str = "FILE.yaml")
     data["name_ja"] = f"{new_id}（{arch.id}を基に作成）"
     data["description_en"] = f"A copy of {arch.id} to edit: say here what this arrangement changes and why."
     data["description_ja"] = f"{arch.id} の複製。この体制で何をなぜ変えるのかをここに記す。"
-    parts = [_HEADER.format(new_id=new_id, source_id=arch.id, file_hint=file_hint)]
+    parts = [_HEADER.format(new_id=new_id, source_id=arch.id, file_hint=file_hint, situation=reference_situation())]
     for key, value in data.items():
         if isinstance(value, list):
             parts.append("\n" + _sections().get(key, ""))

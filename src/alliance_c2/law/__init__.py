@@ -12,23 +12,12 @@ from .catalog import (
     Reform,
     Situation,
 )
-from .engine import (
-    EARLIEST_LAW_DATE,
-    ApprovalStep,
-    BasisUsed,
-    Block,
-    Finding,
-    Verdict,
-    check,
-    clear_cache,
-    default_catalog,
-    law_date,
-    procedure,
-    relations_without_basis,
-)
+from .engine import check, clear_cache, default_catalog, law_date, procedure, relations_without_basis
+from .verdict import EARLIEST_LAW_DATE, WARNING_CONSTRAINTS, ApprovalStep, BasisUsed, Block, Finding, Verdict
 
 __all__ = [
     "EARLIEST_LAW_DATE",
+    "WARNING_CONSTRAINTS",
     "Action",
     "Approval",
     "ApprovalStep",

@@ -16,7 +16,9 @@ from typing import Any
 
 from ..model import Architecture, load_architecture
 from .catalog import LawCatalog
-from .engine import EARLIEST_LAW_DATE, SEVERITIES, TRANSFER_KINDS, Finding, check, default_catalog, law_date
+from .engine import check, default_catalog, law_date
+from .paths import TRANSFER_KINDS
+from .verdict import EARLIEST_LAW_DATE, SEVERITIES, Finding
 
 EXAMPLES_PER_CELL = 3
 

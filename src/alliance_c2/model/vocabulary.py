@@ -234,11 +234,6 @@ def relation_kind_ids() -> tuple[str, ...]:
     return ids(vocabulary().relation_kinds)
 
 
-def nation_codes() -> tuple[str, ...]:
-    """Every nation code the catalog names."""
-    return ids(vocabulary().nations)
-
-
 def ordinary_situation() -> str:
     """The situation in force while none has been recognized."""
     return vocabulary().ordinary_situation

@@ -8,9 +8,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..analysis import level_rule_texts
-from ..labels import level_name, metric_label, name_of, pick, situation_names
+from ..labels import level_name, metric_label, name_of, pick, situation_name, situation_names
 from ..law import LawCatalog, default_catalog
-from ..model import Architecture, load_scenario
+from ..model import Architecture, load_scenario, reference_situation
 from .charts import grouped_bars, styles_for, tornado
 from .diagram import architecture_svg
 from .figures import METRIC_DIGITS, VARIANTS, format_figure
@@ -132,6 +132,7 @@ def render_report(evaluation: Evaluation, loaded: list[Architecture]) -> str:
         structure=evaluation.structure,
         structure_rows=structure_rows,
         situations=situations,
+        reference_situation=situation_name(reference_situation(), lang),
         level_name=level_label,
         short=short,
         diagrams=diagrams,

@@ -88,8 +88,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level_rule": ("Rule that decided it", "判定の根拠"),
     "structure": ("Structure", "構造"),
     "structure_note": (
-        "Derived from the arrangement data in an armed-attack situation; levels by situation follow.",
-        "武力攻撃事態における体制データから導出。事態別のレベルを併記。",
+        "Derived from the arrangement data in the situation {situation}; levels by situation follow.",
+        "{situation}における体制データから導出。事態別のレベルを併記。",
     ),
     "legal": ("Legal constraints and the laws they need", "法的制約と必要な法整備"),
     "legal_note": (

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..labels import level_name
+from ..law import default_catalog
 from ..model import level_ids, load_architecture, load_scenario, ordinary_situation
 from ..model.levels import lowest_level
 from ..sim import METRICS, Parameters, SimulationResult, load_parameters
@@ -162,15 +163,19 @@ def validation_rows(
         "設計上の範囲外：モデルでは事態認定と同時に作戦統制が移る（検討の体制は方策M1・M2により事前合意される）。"
         "リビアの12日は常設の連合機構なしに合意形成に費やされた時間で、モデルはこれを表さない。",
     ))
+    # The situations in which force may be used and the Diet must approve beforehand without exception.
+    prior = [s for s in default_catalog().situations.values()
+             if s.use_of_force_permitted and s.diet_approval == "diet-prior-approval"]
+    prior_en, prior_ja = " or ".join(s.name_en for s in prior), "・".join(s.name_ja for s in prior)
     rows.append(ValidationRow(
         "diet-approval-rules", "Diet approval of a defense operation order", "防衛出動に対する国会承認",
         "timing-anchors.md; legal-digest.yaml (situations)",
-        "prior in principle; afterwards only when especially urgent; prior without exception in a survival-threatening "
-        "situation", "原則事前、特に緊急の場合は事後。存立危機事態では例外なく事前", None, None, None,
+        f"prior in principle; afterwards only when especially urgent; prior without exception in a {prior_en}",
+        f"原則事前、特に緊急の場合は事後。{prior_ja}では例外なく事前", None, None, None,
         "approvals each order waits for (law engine)", True,
         "Agrees by construction: the law catalog encodes these rules and the simulation obeys its verdicts (an urgent "
-        "interception does not wait for the Diet; a survival-threatening situation does).",
-        "法カタログがこの規則を表し、シミュレーションはその判断に従うため一致する（緊急の迎撃は国会を待たず、存立危機事態では待つ）。",
+        f"interception does not wait for the Diet; a {prior_en} does).",
+        f"法カタログがこの規則を表し、シミュレーションはその判断に従うため一致する（緊急の迎撃は国会を待たず、{prior_ja}では待つ）。",
     ))
     rows.append(_patriot(lawful, main))
     rows.append(_elicit(lawful, main, study))

@@ -69,7 +69,7 @@ class Staff:
     A free server starts at once; otherwise the work waits its turn. `peak` is the longest queue seen.
     """
 
-    __slots__ = ("busy", "capacity", "kernel", "name", "peak", "queue", "served", "slowdown")
+    __slots__ = ("busy", "capacity", "kernel", "name", "peak", "queue", "slowdown")
 
     def __init__(self, kernel: Kernel, capacity: int, name: str = "") -> None:
         if capacity < 1:
@@ -79,7 +79,6 @@ class Staff:
         self.name = name
         self.busy = 0
         self.peak = 0
-        self.served = 0
         self.slowdown = 1.0
         self.queue: deque[tuple[float, Callback, tuple[Any, ...]]] = deque()
 
@@ -93,17 +92,12 @@ class Staff:
                 self.peak = len(self.queue)
 
     def _finish(self, done: Callback, args: tuple[Any, ...]) -> None:
-        self.served += 1
         if self.queue:
             duration, nxt, nargs = self.queue.popleft()
             self.kernel.schedule(duration * self.slowdown, self._finish, nxt, nargs)
         else:
             self.busy -= 1
         done(*args)
-
-    @property
-    def waiting(self) -> int:
-        return len(self.queue)
 
 
 class Signal:

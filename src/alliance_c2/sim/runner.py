@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..law import default_catalog, law_date, relations_without_basis
-from ..law.engine import WARNING_CONSTRAINTS
+from ..law import WARNING_CONSTRAINTS, default_catalog, law_date, relations_without_basis
 from ..model import Architecture, UnknownIdError, load_architecture
 from ..model.levels import level_ids
 from ..model.scenario import Scenario, load_scenario

@@ -11,7 +11,15 @@ from typing import Any
 
 from rich.table import Table
 
-from ...labels import catalog_names, constraint_label, org_name, org_names, pick, relation_kind_name
+from ...labels import (
+    approval_name,
+    catalog_names,
+    constraint_label,
+    org_name,
+    org_names,
+    pick,
+    relation_kind_name,
+)
 from ...law import ApprovalStep, AuditReport, LawCatalog, Reform, Verdict, default_catalog
 from ...model import Architecture
 
@@ -24,11 +32,6 @@ def _reforms(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
 
 def _situations(catalog: LawCatalog, ids: Iterable[str], lang: str) -> str:
     return catalog_names(catalog.situations, ids, lang)
-
-
-def _approval(catalog: LawCatalog, approval: str, lang: str) -> str:
-    spec = catalog.approvals.get(approval)
-    return spec.name(lang) if spec is not None else approval
 
 
 def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Architecture | None = None) -> None:
@@ -77,7 +80,7 @@ def _is_article(article: str, catalog: LawCatalog) -> bool:
 
 
 def _approval_label(step: ApprovalStep, catalog: LawCatalog, lang: str) -> str:
-    name = _approval(catalog, step.id, lang)
+    name = approval_name(step.id, lang)
     after = pick(lang, " (after)", "（事後）") if step.phase == "after" else ""
     standing = pick(lang, " (standing order)", "（事前の命令可）") if step.pre_delegable else ""
     return f"{name}{after}{standing}"
@@ -127,8 +130,8 @@ def print_situations(console: Any, lang: str = "en") -> None:
                 pick(lang, "Diet", "国会"), pick(lang, "steps", "手続")):
         table.add_column(col)
     for s in catalog.situations.values():
-        steps = " → ".join(_approval(catalog, p.approval, lang) for p in s.procedure) or "—"
-        diet = "—" if s.diet_approval == "none" else _approval(catalog, s.diet_approval, lang)
+        steps = " → ".join(approval_name(p.approval, lang) for p in s.procedure) or "—"
+        diet = "—" if s.diet_approval == "none" else approval_name(s.diet_approval, lang)
         since = catalog.in_force_from(s.eras[0].requires if s.eras else s.requires)
         table.add_row(s.id, s.name(lang), since.isoformat() if since else "—",
                       "✓" if s.use_of_force_permitted else "—", diet, steps)

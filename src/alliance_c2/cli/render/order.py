@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...interop import OrderCheck, TaskCheck
-from ...labels import pick
-from ...law import LawCatalog, default_catalog
+from ...labels import action_name, approval_name, pick, situation_name
 
 _STATUS = {
     "allowed": ("[bold green]ALLOWED[/]", "[bold green]可[/]"),
@@ -17,9 +16,8 @@ _STATUS = {
 
 def print_order_check(console: Any, result: OrderCheck, lang: str = "en") -> None:
     """A heading, one block per task (verdict, approvals, constraints or why unmapped), a summary line."""
-    catalog = default_catalog()
     order = result.order
-    situation = catalog.situations[result.situation].name(lang)
+    situation = situation_name(result.situation, lang)
     sender = result.ordered_by or pick(lang, f"{order.sender or '?'} (not in the arrangement)", f"{order.sender or '?'}（体制外）")
     console.print(
         pick(lang, f"[bold]C2SIM order[/] {order.order_id} ", f"[bold]C2SIM命令[/] {order.order_id} ")
@@ -32,7 +30,7 @@ def print_order_check(console: Any, result: OrderCheck, lang: str = "en") -> Non
         + f": {sender}"
     )
     for number, task in enumerate(result.tasks, 1):
-        _print_task(console, number, task, catalog, lang)
+        _print_task(console, number, task, lang)
     counts = result.to_dict()["counts"]
     console.print(
         pick(
@@ -44,11 +42,10 @@ def print_order_check(console: Any, result: OrderCheck, lang: str = "en") -> Non
     )
 
 
-def _print_task(console: Any, number: int, task: TaskCheck, catalog: LawCatalog, lang: str) -> None:
+def _print_task(console: Any, number: int, task: TaskCheck, lang: str) -> None:
     status = pick(lang, *_STATUS[task.status])
     name = task.task.name or task.task.uuid
-    spec = catalog.actions.get(task.action or "")
-    action = spec.name(lang) if spec else task.action or "-"
+    action = action_name(task.action, lang) if task.action else "-"
     console.print(
         f"{number:>3}. {status} {name} [dim](line {task.task.line}, {task.task.verb})[/] → "
         f"{action} / {task.unit or '?'}"
@@ -59,14 +56,12 @@ def _print_task(console: Any, number: int, task: TaskCheck, catalog: LawCatalog,
     for block in task.verdict.blocked_by:
         console.print(f"     [red]✗[/] {block.reason(lang)}")
     if task.verdict.approval_steps:
-        names = [_approval(step.id, step.phase, catalog, lang) for step in task.verdict.approval_steps]
+        names = [_approval(step.id, step.phase, lang) for step in task.verdict.approval_steps]
         console.print(f"     {pick(lang, 'Approvals', '必要な承認')}: " + " → ".join(names))
     constraints = task.verdict.constraints
     if constraints:
         console.print(f"     {pick(lang, 'Constraints', '制約')}: " + ", ".join(constraints))
 
 
-def _approval(approval_id: str, phase: str, catalog: LawCatalog, lang: str) -> str:
-    spec = catalog.approvals.get(approval_id)
-    name = spec.name(lang) if spec else approval_id
-    return name + (pick(lang, " (after)", "（事後）") if phase == "after" else "")
+def _approval(approval_id: str, phase: str, lang: str) -> str:
+    return approval_name(approval_id, lang) + (pick(lang, " (after)", "（事後）") if phase == "after" else "")

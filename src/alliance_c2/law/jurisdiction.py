@@ -1,0 +1,199 @@
+"""What the law of each nation bound by an order requires: (a) whether the action is lawful in the situation
+on that day and (d) the approvals, in order; (e) the political decision force rests on (C5); and the
+provisions a verdict rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import Citation, Provision, Route
+from .order import Order, Record
+from .verdict import C1, C2, C5, BasisUsed
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """The approvals an order needs (in rank order), whose authority gives each, and those the unit's own
+    nation lets a standing order give in advance."""
+
+    ids: tuple[str, ...]
+    nations: dict[str, list[str]]
+    foreign_pre_delegable: frozenset[str]
+
+
+def national_law(o: Order, rec: Record, bound: tuple[str, ...]) -> Approvals:
+    """(a) + (d) The approvals the law of every nation bound by the order requires, in rank order."""
+    approvals: list[str] = []
+    nations: dict[str, list[str]] = {}
+    pre_delegable: set[str] = set()
+    for nation in sorted(bound, key=lambda n: n != o.law.jurisdiction):
+        start = len(approvals)
+        if nation == o.law.jurisdiction:
+            approvals.extend(_jurisdiction_law(o, rec, nation == o.unit.nation))
+        else:
+            rule = o.law.foreign_rule(nation)
+            approvals.extend(rule.approvals)
+            if nation == o.unit.nation:
+                pre_delegable.update(rule.pre_delegable)
+            label = f"{nation} national authority (law not encoded)"
+            rec.citations.append(Citation(label, rule.source, rule.assumption, False, rule.note_en))
+        for approval in approvals[start:]:
+            nations.setdefault(approval, []).append(nation)
+    ranks = o.law.approvals
+    unique = list(dict.fromkeys(approvals))
+    return Approvals(tuple(sorted(unique, key=lambda a: ranks[a].rank if a in ranks else 99)), nations,
+                     frozenset(pre_delegable))
+
+
+def _jurisdiction_law(o: Order, rec: Record, own_unit: bool) -> tuple[str, ...]:
+    """The statute for the unit (own forces) or for the commanders and staff (foreign forces)."""
+    sit, act = o.situation, o.action
+    if not o.situation_exists:
+        _situation_not_in_law(o, rec)
+        return ()
+    if o.route is not None:
+        rec.citations.extend(_dated(o, c) for c in o.route.legal_basis)
+        if o.route.source:
+            rec.citations.append(Citation(f"{act.id} in {sit.id}", o.route.source, o.route.assumption))
+        if o.route.sdf_units_only and not own_unit:
+            _sdf_units_only(o, rec)
+            return ()
+        return o.route.approvals
+    later = o.action.later_routes(sit.id, o.day)
+    if later:
+        _no_basis_on_date(o, rec, later[0])
+        return ()
+    source = act.not_lawful_in_source if sit.id in act.not_lawful_in else act.source
+    rec.citations.extend(act.legal_basis)
+    why_en = f" {act.not_lawful_in_note_en}" if act.not_lawful_in_note_en else ""
+    force_abroad = o.force and not sit.use_of_force_permitted
+    if own_unit:
+        rec.block(
+            "not-lawful-in-situation",
+            f"{act.name_en} is not lawful for {o.law.jurisdiction} forces in {sit.name_en}.{why_en}",
+            f"{sit.name_ja}において{act.name_ja}は法律上認められていない。",
+            source,
+        )
+        if force_abroad:
+            lawful = [s for s in o.law.situations.values() if s.use_of_force_permitted]
+            rec.finding(
+                C1,
+                "error",
+                f"The order would have {o.law.jurisdiction} use force in {sit.name_en}, outside the three "
+                f"new conditions ({' or '.join(s.name_en for s in lawful)} only).",
+                f"{sit.name_ja}での武力の行使は新三要件（{'・'.join(s.name_ja for s in lawful)}に限る）を満たさない。",
+            )
+    elif force_abroad:
+        rec.block(
+            "staff-entanglement",
+            f"A {o.law.jurisdiction} commander and staff would direct force in {sit.name_en}, where "
+            f"{o.law.jurisdiction} may not use force: they would take part in its use even if only "
+            f"{o.unit.nation} units act.",
+            f"{sit.name_ja}では日本は武力を行使できない。日本の指揮官・幕僚が武力行使を指揮すれば、"
+            "部隊が外国軍のみであっても武力行使に加担したとみなされる。",
+            rec.constraint_source(C2),
+            C2,
+        )
+        rec.finding(
+            C2,
+            "error",
+            f"{o.ordered_by or 'A combined commander'} ({o.law.jurisdiction}) would direct "
+            f"{act.name_en} by {o.unit.id} in {sit.name_en}: {o.law.jurisdiction} staff are "
+            "entangled in a use of force their law does not allow.",
+            f"{rec.ja(o.ordered_by) if o.ordered_by else '連合指揮官'}が{sit.name_ja}において{rec.ja(o.unit.id)}の{act.name_ja}を指揮すれば、"
+            "日本人幕僚が法の認めない武力行使に加担することになる。",
+        )
+    else:
+        rec.block(
+            "commander-outside-law",
+            f"{act.name_en} in {sit.name_en} is outside what {o.law.jurisdiction} law lets its commanders "
+            f"direct, and {o.law.jurisdiction} law binds the commanders and staff giving this order.",
+            f"{sit.name_ja}における{act.name_ja}は日本の法が日本の指揮官に認める範囲外であり、命令する日本の指揮官・幕僚を拘束する。",
+            source,
+        )
+    return ()
+
+
+def _dated(o: Order, c: Citation) -> Citation:
+    """A citation numbered as on the date applied (e.g. Art. 82-2 before 2009, 82-3 after)."""
+    if c.provision is None or c.provision not in o.law.provisions:
+        return c
+    article = o.law.provisions[c.provision].article_on(o.day)
+    return Citation(article or c.article, c.source, c.assumption, c.unconfirmed, c.note_en, c.provision)
+
+
+def _no_basis_on_date(o: Order, rec: Record, later: Route) -> None:
+    missing = o.law.missing_on(later.requires, o.day) or tuple(o.law.provisions[r] for r in later.requires)
+    day = o.day.isoformat()
+    en = "; ".join(f"{p.label()}, in force from {p.in_force.isoformat()}" for p in missing)
+    ja = "、".join(f"{p.name_ja}（{p.in_force.isoformat()}施行）" for p in missing)
+    rec.block(
+        "no-legal-basis-on-date",
+        f"no legal basis on {day}: {en}. {o.action.name_en} in {o.situation.name_en} rests on "
+        f"{'it' if len(missing) == 1 else 'them'}.",
+        f"{day}時点では法的根拠がない：{ja}。{o.situation.name_ja}における{o.action.name_ja}はこれに基づく。",
+        "; ".join(p.source for p in missing if p.source) or None,
+    )
+
+
+def _situation_not_in_law(o: Order, rec: Record) -> None:
+    sit = o.law.situations[o.situation.id]
+    missing = o.law.missing_on(o.law.situation_requires(sit.id, o.day), o.day)
+    day = o.day.isoformat()
+    en = "; ".join(f"{p.label()}, in force from {p.in_force.isoformat()}" for p in missing)
+    ja = "、".join(f"{p.name_ja}（{p.in_force.isoformat()}施行）" for p in missing)
+    rec.block(
+        "no-legal-basis-on-date",
+        f"no legal basis on {day}: the law did not yet define the {sit.name_en} ({en}).",
+        f"{day}時点では法的根拠がない：{sit.name_ja}は未だ法律に定められていない（{ja}）。",
+        "; ".join(p.source for p in missing if p.source) or None,
+    )
+
+
+def _sdf_units_only(o: Order, rec: Record) -> None:
+    assert o.route is not None
+    article = " / ".join(c.article for c in o.route.legal_basis[:1]) or o.action.name_en
+    orgs = o.arch.organizations
+    by = orgs[o.ordered_by] if o.ordered_by else None
+    rec.block(
+        "sdf-units-only",
+        f"An order under {article} is given to SDF units only: no {o.law.jurisdiction} authority can "
+        f"order {o.unit.id} ({o.unit.nation}) under it"
+        f"{f' ({by.id} gave it)' if by else ''}.",
+        f"{article}の命令は自衛隊の部隊に対してのみ発することができ、日本のいかなる機関も"
+        f"{o.unit.name('ja')}にこれを命ずることはできない。",
+        o.route.source,
+    )
+
+
+def political_decision(o: Order, rec: Record, bound: tuple[str, ...]) -> None:
+    """(e) Force rests on a case-by-case political decision that cannot be delegated in advance (C5)."""
+    if not (o.force and o.situation.use_of_force_permitted and o.law.jurisdiction in bound):
+        return
+    if o.route is None:
+        return
+    per_use = " per strike" if o.action.case_by_case_political_decision else ""
+    rec.finding(
+        C5,
+        "warning",
+        f"{o.action.name_en} rests on a case-by-case political decision{per_use} that it is the minimum "
+        "necessary; it cannot be delegated to a combined commander in advance.",
+        f"{o.action.name_ja}は必要最小限であるとの個別の政治的判断に依存し、連合指揮官に事前に委任できない。",
+    )
+
+
+def basis(o: Order, with_route: bool) -> tuple[BasisUsed, ...]:
+    """The provisions the verdict rests on: the situation's, then the route's."""
+    ids = list(o.law.situation_requires(o.situation.id, o.day))
+    if with_route and o.route is not None:
+        ids.extend(r for r in o.route.requires if r not in ids)
+    return tuple(_used(o, o.law.provisions[i]) for i in ids)
+
+
+def _used(o: Order, p: Provision) -> BasisUsed:
+    article = p.article_on(o.day)
+    return BasisUsed(
+        p.id, f"{article} ({p.act_year})" if article else f"{p.name_en}", p.name_ja, p.in_force, p.until,
+        p.source, p.unconfirmed,
+    )

@@ -1,0 +1,96 @@
+"""One order being checked: the question (`Order`) and what the answer has found so far (`Record`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..model import Architecture, Organization
+from ..model.vocabulary import term_name, vocabulary
+from .catalog import Action, Citation, LawCatalog, Route, Situation
+from .verdict import Block, Finding
+
+
+@dataclass(frozen=True)
+class Order:
+    """Who orders which unit to do what, in which situation, under the law of which day."""
+
+    arch: Architecture
+    law: LawCatalog
+    day: date
+    situation: Situation  # as the law of `day` defined it (the current definition if it did not yet exist)
+    situation_exists: bool  # the law of `day` defines the situation
+    action: Action
+    unit: Organization
+    ordered_by: str | None
+    reforms: frozenset[str]
+    route: Route | None  # the rule for the action in the situation on `day`, if any
+    force: bool  # the action uses force on that route
+
+    @classmethod
+    def of(cls, arch: Architecture, law: LawCatalog, situation: str, action: str, unit: str, ordered_by: str | None,
+           reforms: frozenset[str], day: date) -> Order:
+        """The order with its situation and route as the law of `day` has them."""
+        defined = law.situation_on(situation, day)
+        act = law.actions[action]
+        route = act.route_on(situation, day) if defined is not None else None
+        return cls(arch, law, day, defined if defined is not None else law.situations[situation], defined is not None,
+                   act, arch.organizations[unit], ordered_by, reforms, route,
+                   route.use_of_force if route is not None else act.use_of_force)
+
+
+@dataclass
+class Record:
+    """The blocks, findings and citations an order draws, in the order found."""
+
+    order: Order
+    blocks: list[Block] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def block(self, rule: str, en: str, ja: str, source: str | None, constraint: str | None = None) -> None:
+        """A rule that stops the order."""
+        self.blocks.append(Block(rule, en, ja, source, constraint))
+
+    def finding(self, constraint: str, severity: str, en: str, ja: str,
+                resolved_by: tuple[str, ...] | None = None) -> None:
+        """One of the study's constraints raised (once), citing where the constraint comes from."""
+        law = self.order.law
+        if resolved_by is None:
+            resolved_by = law.reforms_for(constraint, "lifts")
+        found = Finding(constraint, severity, en, ja, resolved_by, law.reforms_for(constraint, "eases"),
+                        self.constraint_source(constraint))
+        if found not in self.findings:
+            self.findings.append(found)
+        if found.source:
+            name = law.constraints[constraint].name_en if constraint in law.constraints else constraint
+            self.citations.append(Citation(f"{constraint}: {name}", found.source))
+
+    def constraint_source(self, constraint: str) -> str | None:
+        """Where the study states the constraint."""
+        found = self.order.law.constraints.get(constraint)
+        return found.source if found else None
+
+    def findings_after_reforms(self) -> tuple[Finding, ...]:
+        """Active reforms drop the non-blocking findings they lift and soften those they ease."""
+        out: list[Finding] = []
+        law, reforms = self.order.law, self.order.reforms
+        for f in self.findings:
+            effects = {law.reforms[r].lifts.get(f.constraint) for r in reforms}
+            if "lifts" in effects and not f.blocking:
+                continue
+            if "eases" in effects and not f.blocking:
+                f = Finding(f.constraint, "info", f.message_en + " (eased by an active reform)",
+                            f.message_ja + "（改革により緩和）", f.resolved_by, f.eased_by, f.source)
+            out.append(f)
+        return tuple(out)
+
+    def ja(self, org_id: str) -> str:
+        """An organization's Japanese name (messages in Japanese name organizations, not ids)."""
+        org = self.order.arch.organizations.get(org_id)
+        return org.name("ja") if org is not None else org_id
+
+    @staticmethod
+    def nation_ja(code: str) -> str:
+        """A nation's Japanese name."""
+        return term_name(vocabulary().nations, code, "ja")

@@ -156,35 +156,52 @@ def test_cli_on_missing_file_names_it() -> None:
     assert proc.stderr.startswith("/nonexistent/arch.yaml:1: no such file")
 
 
-_LINES = VALID.splitlines(keepends=True)
+_LINES = (VALID + DATED).splitlines(keepends=True)
+# Lines whose loss leaves an organization or a relation without a required field.
+_REQUIRED = re.compile(r"^    (to|kind): ")
+_REFERENCE = re.compile(r"^\s+(- )?(from|to): ")
+_GHOST = "usa-ghost"
 
 
 @st.composite
-def _mutations(draw: st.DrawFn) -> str | bytes:
+def _mutations(draw: st.DrawFn) -> tuple[str | bytes, bool]:
+    """A damaged copy of a file that validates strictly, and whether the damage must be reported as an error."""
     lines = list(_LINES)
     kind = draw(st.sampled_from(["delete", "duplicate", "swap-ref", "truncate", "junk", "indent"]))
     i = draw(st.integers(0, len(lines) - 1))
     if kind == "delete":
+        must_fail = bool(_REQUIRED.match(lines[i]))
         del lines[i]
-    elif kind == "duplicate":
+        return "".join(lines), must_fail
+    if kind == "duplicate":
         lines.insert(i, lines[i])
     elif kind == "swap-ref":
-        ref = draw(st.sampled_from(["jpn-pm", "jpn-jjoc", "jpn-unit", "usa-ghost", "x"]))
+        ref = draw(st.sampled_from(["jpn-pm", "jpn-jjoc", "jpn-unit", _GHOST, "x"]))
+        must_fail = ref == _GHOST and bool(_REFERENCE.match(lines[i]))  # a relation to no organization
         lines[i] = re.sub(r"(from|to|id): \S+", rf"\1: {ref}", lines[i])
+        return "".join(lines), must_fail
     elif kind == "truncate":
         text = "".join(lines)
-        return text[: draw(st.integers(0, len(text)))]
+        return text[: draw(st.integers(0, len(text)))], False
     elif kind == "junk":
-        junk = draw(st.binary(min_size=1, max_size=8))
-        return "".join(lines[:i]).encode() + junk + "".join(lines[i:]).encode()
+        # Control bytes make the file binary, whatever else the junk holds.
+        junk = draw(st.binary(max_size=8)) + b"\x00"
+        return "".join(lines[:i]).encode() + junk + "".join(lines[i:]).encode(), True
     else:
         lines[i] = " " + lines[i]
-    return "".join(lines)
+    return "".join(lines), False
+
+
+def test_the_unmutated_file_is_strictly_valid(tmp_path: Path) -> None:
+    assert _errors(_write(tmp_path, "".join(_LINES)), strict=True) == []
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=_mutations())
-def test_mutated_files_give_line_located_problems_or_pass(tmp_path: Path, text: str | bytes) -> None:
+@given(mutation=_mutations())
+def test_mutated_files_give_line_located_problems_and_damage_is_reported(
+    tmp_path: Path, mutation: tuple[str | bytes, bool]
+) -> None:
+    text, must_fail = mutation
     path = _write(tmp_path, text)
     problems = validate_any(path, strict=True)
     n_lines = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) + 1
@@ -192,6 +209,8 @@ def test_mutated_files_give_line_located_problems_or_pass(tmp_path: Path, text: 
         assert p.path == str(path)
         assert 1 <= p.line <= n_lines + 1
         assert str(p).startswith(f"{path}:{p.line}: ")
+    if must_fail:
+        assert any(p.severity == "error" for p in problems), text
 
 
 def test_law_as_of_that_is_not_a_date_is_a_file_line_error(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ def evaluate(
     # Imported when the command runs: start-up time.
     from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+    # Imported when the command runs: start-up time (the report needs NumPy and matplotlib).
     from .. import api
     from ..report.evaluate import EvaluationInputError, check_inputs
     from .render.report import print_summary

@@ -112,6 +112,7 @@ def _load(path: Path) -> LevelCatalog:
 
 
 def _from_document(doc: YamlDocument, strict: bool) -> tuple[LevelCatalog | None, list[Problem]]:
+    # Imported here: pydantic costs start-up time, and the cached catalog needs none.
     from .schema import LevelsSpec
 
     spec = parse_spec(LevelsSpec, doc, "levels")

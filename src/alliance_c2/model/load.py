@@ -128,6 +128,7 @@ def architecture_from_document(
     doc: YamlDocument, *, strict: bool = False
 ) -> tuple[Architecture | None, list[Problem]]:
     """Validate a YAML document as an arrangement; return it (if usable) and every problem found."""
+    # Imported here: pydantic costs start-up time, and cached bundled arrangements need none.
     from .schema import ArchitectureSpec
 
     spec = parse_spec(ArchitectureSpec, doc, "architecture")

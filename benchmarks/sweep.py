@@ -9,7 +9,8 @@ import resource
 import sys
 import time
 
-from alliance_c2.model import bundled_architectures, scenario_ids
+from alliance_c2.model import bundled_architectures
+from alliance_c2.model.scenario import scenario_ids
 from alliance_c2.sim import load_parameters
 from alliance_c2.sim.runner import Request, simulate_many
 

@@ -92,7 +92,7 @@ def test_no_import_cycle() -> None:
 
     def visit(node: str) -> None:
         if node in stack:
-            cycle = stack[stack.index(node):] + [node]
+            cycle = [*stack[stack.index(node):], node]
             pytest.fail("import cycle: " + " -> ".join(cycle))
         if node in done:
             return
@@ -130,8 +130,8 @@ def test_every_import_inside_a_function_says_why() -> None:
                     "alliance_c2"
                 ):
                     above = node.lineno - 2
-                    while above >= 0 and lines[above].strip().startswith(("from ", "import ", ")")) \
-                            or lines[above].startswith("        ") and lines[above].strip().endswith(","):
+                    while (above >= 0 and lines[above].strip().startswith(("from ", "import ", ")"))) \
+                            or (lines[above].startswith("        ") and lines[above].strip().endswith(",")):
                         above -= 1
                     if not lines[above].strip().startswith("#"):
                         unexplained.append(f"{path.relative_to(SRC)}:{node.lineno}")

@@ -7,8 +7,8 @@ one-line message the command line prints, and returns the objects the command li
 `--json` prints their serialization (`to_dict()`). Tabular results turn into pandas frames with
 `.to_frame()`.
 
-The simulation, the report and interchange need NumPy, matplotlib and lxml (about 0.3 s to import);
-the functions that use them import them when called, so that `check` and `analyze` start fast.
+Each function imports the layer it fronts when it is called (the simulation, the report and interchange
+need NumPy, matplotlib and lxml, about 0.3 s to import), so that `check` and `analyze` start fast.
 """
 
 from __future__ import annotations
@@ -19,30 +19,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analysis import Analysis, ArrangementSummary, OverviewRow, overview, summarize
-from .analysis import analyze as _analyze
-from .analysis import compare as _compare
-from .law import AuditReport, Reform, Verdict, default_catalog
-from .law import audit as _audit
-from .law import check as _check
-from .model import (
-    Architecture,
-    CatalogError,
-    Problem,
-    Scenario,
-    bundled_architectures,
-    load_scenario,
-    scenario_ids,
-)
+from .model import Architecture, CatalogError, Problem, bundled_architectures
 from .model import load_architecture as _load_architecture
 from .model.levels import VALIDATORS as LEVEL_VALIDATORS
 from .model.load import validate_file
-from .model.scenario import VALIDATORS as SCENARIO_VALIDATORS
 from .model.vocabulary import VALIDATORS as VOCABULARY_VALIDATORS
 
 if TYPE_CHECKING:
+    from .analysis import Analysis, ArrangementSummary, OverviewRow
     from .interop import OrderCheck
+    from .law import AuditReport, Reform, Verdict
     from .model.guidelines import GuidelinesVersion
+    from .model.scenario import Scenario
     from .report.results import Evaluation
     from .sim import FaultEvent, Parameters, SimulationResult, TraceEvent
 
@@ -74,6 +62,9 @@ def load_architecture(ref: ArchitectureRef, *, strict: bool = False) -> Architec
 
 def architectures() -> list[ArrangementSummary]:
     """Every bundled arrangement with its size and its levels in the reference and ordinary situations."""
+    # Imported on call: the structural analysis costs start-up time that `check` does not need.
+    from .analysis import summarize
+
     return [summarize(_load_architecture(a)) for a in bundled_architectures()]
 
 
@@ -87,16 +78,25 @@ def analyze(arch: ArchitectureRef, situation: str | None = None) -> Analysis:
     Returns:
         An Analysis: `.level`, `.level_evidence`, `.chains`, `.single_points_of_failure`, `.to_dict()`.
     """
-    return _analyze(_load_architecture(arch), situation)
+    # Imported on call: the structural analysis costs start-up time that `check` does not need.
+    from .analysis import analyze as run
+
+    return run(_load_architecture(arch), situation)
 
 
 def compare(a: ArchitectureRef, b: ArchitectureRef, situation: str | None = None) -> dict[str, Any]:
     """Two arrangements side by side in one situation, and what exists or is related in only one of them."""
-    return _compare(_load_architecture(a), _load_architecture(b), situation)
+    # Imported on call: the structural analysis costs start-up time that `check` does not need.
+    from .analysis import compare as run
+
+    return run(_load_architecture(a), _load_architecture(b), situation)
 
 
 def compare_all(archs: Iterable[ArchitectureRef] | None = None) -> list[OverviewRow]:
     """Several arrangements (default: every bundled one): levels in every situation, structure in the reference one."""
+    # Imported on call: the structural analysis costs start-up time that `check` does not need.
+    from .analysis import overview
+
     refs = list(archs) if archs else list(bundled_architectures())
     return overview([_load_architecture(a) for a in refs])
 
@@ -130,6 +130,7 @@ def validate(path: str | Path, *, strict: bool = False) -> list[Problem]:
     # Imported on call: the law's, the Guidelines' and the simulation's checks need pydantic and NumPy.
     from .law.validation import VALIDATORS as LAW_VALIDATORS
     from .model.guidelines import VALIDATORS as GUIDELINES_VALIDATORS
+    from .model.scenario import VALIDATORS as SCENARIO_VALIDATORS
     from .sim.parameters import VALIDATORS as PARAMETER_VALIDATORS
 
     validators = {**LEVEL_VALIDATORS, **SCENARIO_VALIDATORS, **VOCABULARY_VALIDATORS, **LAW_VALIDATORS,
@@ -188,7 +189,10 @@ def check(
     Returns:
         A Verdict: `.allowed`, `.blocked_by`, `.approval_steps` in order, `.chain`, `.findings`, `.citations`.
     """
-    return _check(_load_architecture(arch), situation, action, unit, ordered_by, reforms, as_of=as_of)
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import check as run
+
+    return run(_load_architecture(arch), situation, action, unit, ordered_by, reforms, as_of=as_of)
 
 
 def audit(arch: ArchitectureRef, reforms: Iterable[str] = (), *, as_of: date | None = None) -> AuditReport:
@@ -202,23 +206,35 @@ def audit(arch: ArchitectureRef, reforms: Iterable[str] = (), *, as_of: date | N
     Returns:
         An AuditReport: `.matrix()`, `.reforms_that_clear()`, `.relations`, `.to_frame()` (one row per cell).
     """
-    return _audit(_load_architecture(arch), reforms, as_of=as_of)
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import audit as run
+
+    return run(_load_architecture(arch), reforms, as_of=as_of)
 
 
 def situations() -> list[dict[str, Any]]:
     """The legal situations as the law catalog describes them (names, basis, procedure, earlier definitions)."""
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import default_catalog
+
     catalog = default_catalog()
     return [catalog.describe_situation(s) for s in catalog.situations]
 
 
 def actions() -> list[dict[str, Any]]:
     """The actions as the law catalog describes them (every dated version of the rule per situation)."""
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import default_catalog
+
     catalog = default_catalog()
     return [catalog.describe_action(a) for a in catalog.actions]
 
 
 def reforms() -> list[Reform]:
     """The reforms (switches) and the constraints each lifts or eases."""
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import default_catalog
+
     return list(default_catalog().reforms.values())
 
 
@@ -227,6 +243,9 @@ def reforms() -> list[Reform]:
 
 def scenarios() -> list[Scenario]:
     """The bundled scenarios."""
+    # Imported on call: scenarios cost start-up time that `check` and `analyze` do not need.
+    from .model.scenario import load_scenario, scenario_ids
+
     return [load_scenario(s) for s in scenario_ids()]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from lxml import etree
 
 from alliance_c2.cli import run
-from alliance_c2.model import load_scenario
+from alliance_c2.model.scenario import load_scenario
 
 SVG = "{http://www.w3.org/2000/svg}"
 ARGS = ["simulate", "--scenario", "bmd-salvo", "--arch", "2015-guidelines,2024-proposal", "--runs", "6",

@@ -227,7 +227,8 @@ def test_bad_input_is_refused_before_any_simulation(tmp_path: Path, args: list[s
 def test_a_more_integrated_arrangement_that_is_slower_is_explained(report: tuple[str, Path, Any]) -> None:
     lang, out, _ = report
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    from alliance_c2.model import level_ids, load_scenario
+    from alliance_c2.model import level_ids
+    from alliance_c2.model.scenario import load_scenario
 
     rank = {row["id"]: level_ids().index(row["level_armed_attack"]) for row in results["structure"]["rows"]}
     main = results["answer"]["main"]

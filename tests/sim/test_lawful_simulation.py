@@ -11,7 +11,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from alliance_c2.model import load_architecture, load_scenario
+from alliance_c2.model import load_architecture
+from alliance_c2.model.scenario import load_scenario
 from alliance_c2.sim import METRICS, load_parameters, simulate, trace_run
 from alliance_c2.sim.compiler import compile_model
 

@@ -1,6 +1,7 @@
 import numpy as np
 
-from alliance_c2.model import load_architecture, load_scenario
+from alliance_c2.model import load_architecture
+from alliance_c2.model.scenario import load_scenario
 from alliance_c2.sim import load_parameters
 from alliance_c2.sim.collector import M
 from alliance_c2.sim.compiled import FaultEvent

@@ -1,8 +1,8 @@
 import pytest
 
 from alliance_c2.api import validate as validate_any
-from alliance_c2.model import CatalogError, UnknownIdError, load_scenario, scenario_ids
-from alliance_c2.model.scenario import SCENARIOS_DIR
+from alliance_c2.model import CatalogError, UnknownIdError
+from alliance_c2.model.scenario import SCENARIOS_DIR, load_scenario, scenario_ids
 from alliance_c2.sim import load_parameters
 from alliance_c2.sim.parameters import PARAMETERS_FILE
 

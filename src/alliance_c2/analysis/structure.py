@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -200,11 +199,12 @@ def coordination_hops(arch: Architecture, situation: str) -> dict[str, Any]:
     if not hops:
         return {"nations": [first, second], "mean": None, "max": None, "min": None, "example": []}
     values = sorted(hops.values())
-    median = statistics.median_low(values)
+    # The lower median and the mean by hand: `statistics` costs start-up time (decimal, fractions, random).
+    median = values[(len(values) - 1) // 2]
     example_unit = min((s for s, h in hops.items() if h == median), key=lambda s: s)
     return {
         "nations": [first, second],
-        "mean": round(statistics.fmean(values), 3),
+        "mean": round(sum(values) / len(values), 3),
         "min": values[0],
         "max": values[-1],
         "unreachable": len(starts) - len(hops),

@@ -73,7 +73,8 @@ def evaluate(
 def _check_limits(runs: int, seed: int, archs: list[str], scenarios: list[str]) -> None:
     """Refuse runs, seed or memory that cannot work before the first stage starts."""
     # Imported when the command runs: start-up time.
-    from ..model import bundled_architectures, load_scenario, scenario_ids
+    from ..model import bundled_architectures
+    from ..model.scenario import load_scenario, scenario_ids
     from ..sim.limits import SimulationLimitError, check_request
 
     try:

@@ -182,7 +182,7 @@ def _check_limits(
 ) -> None:
     """Refuse what cannot run (runs, seed, workers, memory) before any work starts."""
     # Imported when the command runs: start-up time.
-    from ..model import load_scenario
+    from ..model.scenario import load_scenario
     from ..sim.limits import check_request, check_runs, check_seed, check_workers
 
     with _bad_simulation_input():

@@ -36,7 +36,6 @@ from .catalog import (
     Situation,
     SituationEra,
 )
-from .validation import VALIDATORS
 
 
 def load_law_catalog(directory: str | Path | None = None) -> LawCatalog:
@@ -57,15 +56,16 @@ def _load(directory: str) -> LawCatalog:
 
 
 def _build(directory: str) -> LawCatalog:
+    # Imported here: checking and pydantic cost start-up time; the cached catalog needs neither.
+    from . import specs
+    from .validation import VALIDATORS
+
     docs = {kind: read_yaml(Path(directory) / f"{kind}.yaml") for kind in KINDS}
     problems: list[Problem] = []
     for kind, doc in docs.items():
         problems.extend(p for p in VALIDATORS[kind](doc, True) if p.severity == "error")
     if problems:
         raise CatalogError(problems)
-    # Imported here: pydantic's import and schema build cost start-up time; the cached catalog needs neither.
-    from . import specs
-
     pro = specs.ProvisionsFileSpec.model_validate(docs["provisions"].data)
     sit = specs.SituationsFileSpec.model_validate(docs["situations"].data)
     act = specs.ActionsFileSpec.model_validate(docs["actions"].data)

@@ -11,7 +11,6 @@ from .load import (
     validate_file,
 )
 from .paths import ARCHITECTURES_DIR, CATALOG_DIR
-from .scenario import Inject, Scenario, load_scenario, scenario_ids
 from .vocabulary import (
     Term,
     ordinary_situation,
@@ -27,13 +26,11 @@ __all__ = [
     "CATALOG_DIR",
     "Architecture",
     "CatalogError",
-    "Inject",
     "Organization",
     "Plan",
     "Problem",
     "Relation",
     "Role",
-    "Scenario",
     "Side",
     "Term",
     "UnknownIdError",
@@ -42,13 +39,11 @@ __all__ = [
     "level_catalog",
     "level_ids",
     "load_architecture",
-    "load_scenario",
     "ordinary_situation",
     "parse_spec",
     "reference_situation",
     "relation_kind_ids",
     "require_situation",
-    "scenario_ids",
     "situation_ids",
     "validate_file",
     "vocabulary",

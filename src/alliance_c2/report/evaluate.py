@@ -22,8 +22,9 @@ from .. import __version__
 from ..analysis import OverviewRow, overview
 from ..labels import level_name, level_rank
 from ..law import audit, default_catalog
-from ..model import Architecture, bundled_architectures, load_architecture, load_scenario, scenario_ids
+from ..model import Architecture, bundled_architectures, load_architecture
 from ..model.guidelines import diff_guidelines
+from ..model.scenario import load_scenario, scenario_ids
 from ..sim import SimulationResult, load_parameters
 from ..sim.runner import Request, effective_reforms, parse_fault, simulate_many
 from .answer import Names, answer_rows, build_answer

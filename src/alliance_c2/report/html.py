@@ -10,7 +10,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..analysis import level_rule_texts
 from ..labels import level_name, metric_label, name_of, pick, situation_name, situation_names
 from ..law import LawCatalog, default_catalog
-from ..model import Architecture, load_scenario, reference_situation
+from ..model import Architecture, reference_situation
+from ..model.scenario import load_scenario
 from .charts import grouped_bars, styles_for, tornado
 from .diagram import architecture_svg
 from .figures import METRIC_DIGITS, VARIANTS, format_figure

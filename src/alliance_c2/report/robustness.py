@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..law import default_catalog
-from ..model import load_architecture, load_scenario
+from ..model import load_architecture
+from ..model.scenario import load_scenario
 from ..sim import Parameters, SimulationResult
 from ..sim.compiler import compile_model
 from ..sim.process import run_once

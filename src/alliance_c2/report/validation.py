@@ -13,8 +13,9 @@ import numpy as np
 
 from ..labels import level_name
 from ..law import default_catalog
-from ..model import level_ids, load_architecture, load_scenario, ordinary_situation
+from ..model import level_ids, load_architecture, ordinary_situation
 from ..model.levels import lowest_level
+from ..model.scenario import load_scenario
 from ..sim import METRICS, Parameters, SimulationResult, load_parameters
 from ..sim.compiler import compile_model
 from .results import ValidationRow

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ...labels import constraint_label, level_name, metric_label, pick
 from ...law import default_catalog
-from ...model import load_scenario
+from ...model.scenario import load_scenario
 from ...sim import METRICS, SimulationResult, TraceEvent
 
 

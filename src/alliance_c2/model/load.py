@@ -38,16 +38,22 @@ def bundled_architectures() -> list[str]:
     return sorted(p.stem for p in ARCHITECTURES_DIR.glob("*.yaml"))
 
 
-def resolve_architecture_path(ref: str | Path) -> Path:
-    """A bundled id or a path to a YAML file -> the file; UnknownIdError otherwise."""
+def resolve_catalog_ref(ref: str | Path, directory: Path, what: str, known: Callable[[], list[str]]) -> Path:
+    """A bundled id (`directory/ID.yaml`) or a path to a YAML file -> the file; UnknownIdError (naming `what`
+    and the `known` ids) otherwise."""
     ref_s = str(ref)
-    bundled = ARCHITECTURES_DIR / f"{ref_s}.yaml"
+    bundled = directory / f"{ref_s}.yaml"
     if "/" not in ref_s and not ref_s.endswith((".yaml", ".yml")) and bundled.exists():
         return bundled
     path = Path(ref_s)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
-    raise UnknownIdError("architecture", ref_s, bundled_architectures())
+    raise UnknownIdError(what, ref_s, known())
+
+
+def resolve_architecture_path(ref: str | Path) -> Path:
+    """A bundled arrangement id or a path to a YAML file -> the file; UnknownIdError otherwise."""
+    return resolve_catalog_ref(ref, ARCHITECTURES_DIR, "architecture", bundled_architectures)
 
 
 def load_architecture(ref: str | Path | Architecture, *, strict: bool = False) -> Architecture:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, Problem, UnknownIdError
-from .load import parse_spec
+from .load import parse_spec, resolve_catalog_ref
 from .paths import CATALOG_DIR
 from .vocabulary import DOMAINS, action_ids, situation_ids
 from .yamlsource import YamlDocument, read_yaml
@@ -106,22 +106,11 @@ def scenario_ids() -> list[str]:
     return sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml"))
 
 
-def _scenario_path(ref: str | Path) -> Path:
-    ref_s = str(ref)
-    bundled = SCENARIOS_DIR / f"{ref_s}.yaml"
-    if "/" not in ref_s and not ref_s.endswith((".yaml", ".yml")) and bundled.exists():
-        return bundled
-    path = Path(ref_s)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        return path
-    raise UnknownIdError("scenario", ref_s, scenario_ids())
-
-
 def load_scenario(ref: str | Path | Scenario) -> Scenario:
     """A scenario by bundled id or path; CatalogError (FILE:LINE) or UnknownIdError on bad input."""
     if isinstance(ref, Scenario):
         return ref
-    return _load_scenario_cached(str(_scenario_path(ref)))
+    return _load_scenario_cached(str(resolve_catalog_ref(ref, SCENARIOS_DIR, "scenario", scenario_ids)))
 
 
 @lru_cache(maxsize=64)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..labels import pick
 from ..sim import METRICS, SimulationResult
 from .charts import GRAYS, HATCHES
 from .fonts import pyplot
@@ -28,8 +29,7 @@ _TEXT = {
 
 
 def _s(key: str, lang: str, **values: Any) -> str:
-    en, ja = _TEXT[key]
-    return (ja if lang == "ja" else en).format(**values)
+    return pick(lang, *_TEXT[key]).format(**values)
 
 
 def response_times(result: SimulationResult, arrangement: str) -> np.ndarray:

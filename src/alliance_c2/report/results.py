@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import OverviewRow
+from ..labels import pick
 from ..sim.metrics import Summary
 
 VERDICTS = ("faster", "slower", "no-difference")
@@ -152,7 +153,8 @@ class Answer:
     rules: list[str] = field(default_factory=list)
 
     def paragraph(self, lang: str) -> str:
-        return self.paragraph_ja if lang == "ja" else self.paragraph_en
+        """The paragraph in `lang`."""
+        return pick(lang, self.paragraph_en, self.paragraph_ja)
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,8 @@ class Surprise:
     ja: str
 
     def text(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
+        """The text in `lang`."""
+        return pick(lang, self.en, self.ja)
 
 
 @dataclass(frozen=True)

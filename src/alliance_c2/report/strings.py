@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..labels import pick
+
 STRINGS: dict[str, tuple[str, str]] = {
     "title": ("Alliance C2 evaluation: the 2024 proposal against today's arrangement", "同盟指揮統制の評価：2024年提案と現行体制の比較"),
     "subtitle": (
@@ -133,5 +135,4 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 def s(key: str, lang: str) -> str:
     """The string `key` in `lang` (en or ja)."""
-    en, ja = STRINGS[key]
-    return ja if lang == "ja" else en
+    return pick(lang, *STRINGS[key])

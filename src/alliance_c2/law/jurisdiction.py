@@ -12,7 +12,7 @@ from .order import Order, Record
 from .verdict import C1, C2, C5, BasisUsed
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Approvals:
     """The approvals an order needs (in rank order), whose authority gives each, and those the unit's own
     nation lets a standing order give in advance."""

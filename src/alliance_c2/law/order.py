@@ -11,7 +11,7 @@ from .catalog import Action, Citation, LawCatalog, Route, Situation
 from .verdict import Block, Finding
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Order:
     """Who orders which unit to do what, in which situation, under the law of which day."""
 
@@ -39,7 +39,7 @@ class Order:
                    route.use_of_force if route is not None else act.use_of_force)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """The blocks, findings and citations an order draws, in the order found."""
 

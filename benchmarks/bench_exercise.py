@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from alliance_c2.exercise.pgschema import scratch_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"

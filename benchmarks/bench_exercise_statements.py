@@ -20,14 +20,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from sqlalchemy import event, select
-
-from alliance_c2.exercise import auth, exercises, messages
 from alliance_c2.exercise.api import Credentials, seated_write
 from alliance_c2.exercise.pgschema import scratch_schema
 from alliance_c2.exercise.store import User, open_database
 from alliance_c2.exercise.writer import Writer
+from argon2 import PasswordHasher
+from sqlalchemy import event, select
+
+from alliance_c2.exercise import auth, exercises, messages
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 GROUP = 50

@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
-from alliance_c2.exercise.exercises import arrangement
-from alliance_c2.exercise.i18n import STRINGS
+from alliance_c2.exercise.service.catalog import arrangement
+from alliance_c2.exercise.web.i18n import STRINGS
 from alliance_c2.sim.catalog import load_scenario
 from conftest import PASSWORD
 
@@ -43,16 +43,16 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    from alliance_c2.exercise.auth import add_user
-    from alliance_c2.exercise.store import open_database
+    from alliance_c2.exercise.db.database import open_database
+    from alliance_c2.exercise.service.accounts import add_user
 
     url = f"sqlite:///{tmp_path / 'exercise.db'}"
     db = open_database(url)
     for name in ("control", *SEATS):
-        add_user(db, name, PASSWORD)
+        add_user(db, name, PASSWORD, control=name == "control")
     db.dispose()
     port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.app:create_app",
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env={**os.environ, "ALLIANCE_C2_DB": url})
     base = f"http://127.0.0.1:{port}"

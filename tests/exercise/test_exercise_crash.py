@@ -27,7 +27,7 @@ def _free_port() -> int:
 def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ALLIANCE_C2_DB": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

@@ -8,7 +8,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from alliance_c2.exercise.store import MIGRATIONS_DIR, open_database
+from alliance_c2.exercise.db.database import MIGRATIONS_DIR, open_database
 
 
 def _upgrade(url: str, revision: str) -> None:

@@ -1,4 +1,7 @@
-"""Scratch schemas on a PostgreSQL server, so tests and benchmarks never touch each other's tables."""
+"""Scratch schemas on a PostgreSQL server, so tests and benchmarks never touch each other's tables.
+
+A test helper (benchmarks import it too, by path): not part of the package.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+
 
 def create_schema_url(base: str, prefix: str = "ac2_scratch") -> tuple[str, str]:
     """Create a fresh schema; return a URL whose search_path points at it, and the schema name."""
-    import sqlalchemy as sa
-
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base)
     with engine.begin() as conn:
@@ -22,8 +25,6 @@ def create_schema_url(base: str, prefix: str = "ac2_scratch") -> tuple[str, str]
 
 def drop_schema(base: str, schema: str) -> None:
     """Drop a scratch schema and everything in it."""
-    import sqlalchemy as sa
-
     engine = sa.create_engine(base)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

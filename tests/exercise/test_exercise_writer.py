@@ -146,7 +146,7 @@ def test_concurrent_requests_through_the_api_all_land(world):
 
 
 def test_groups_keep_arrival_order_per_key_and_their_size():
-    jobs = [_Job(key, lambda s: None) for key in ("a", "b", "a", "a", "c", "b", "a")]
+    jobs = [_Job(key, lambda s: None, {}) for key in ("a", "b", "a", "a", "c", "b", "a")]
     groups = _groups(jobs, 2)
     assert [[j.key for j in g] for g in groups] == [["a", "a"], ["a", "a"], ["b", "b"], ["c"]]
     flat = [j for g in groups for j in g]

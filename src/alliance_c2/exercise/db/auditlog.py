@@ -70,21 +70,40 @@ def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(content)).encode("utf-8")).hexdigest()
 
 
+def now_text() -> str:
+    """The wall time as log entries record it."""
+    return utcnow().isoformat(timespec="microseconds")
+
+
+def _fast_hash(prev_hash: str, exercise_id: int, seq: int, at: str, game_time: float, actor: str, act: str,
+               data: str) -> str:
+    """`entry_hash` of an entry whose data is already canonical JSON text: the same canonical text of the
+    whole entry (keys in sorted order, each value encoded alike) without decoding and encoding the data again."""
+    text = (f'{{"act":{_json(act)},"actor":{_json(actor)},"at":{_json(at)},"data":{data},"exercise":{exercise_id},'
+            f'"game_time":{_json(game_time)},"seq":{seq}}}')
+    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 def _content(exercise_id: int, seq: int, at: str, game_time: float, actor: str, act: str, data: str) -> dict[str, Any]:
     return {"exercise": exercise_id, "seq": seq, "at": at, "game_time": game_time, "actor": actor, "act": act,
             "data": json.loads(data)}
 
 
 def append(session: Session, exercise: ExerciseRecord, actor: str, act: str, data: dict[str, Any],
-           game_time: float) -> ExerciseRecord:
+           game_time: float, at: str | None = None) -> ExerciseRecord:
     """Queue one entry after the exercise's newest; the exercise (locked by the caller) with its new head.
 
-    The transaction remembers the new head and stores it, with a signed checkpoint, before it commits.
+    `at`: the wall time (ISO 8601, microseconds; default now). The transaction remembers the new head
+    and stores it, with a signed checkpoint, before it commits.
     """
     seq = exercise.log_count + 1
-    at = utcnow().isoformat(timespec="microseconds")
+    at = at or now_text()
     text = canonical_json(data)
-    digest = entry_hash(exercise.log_head, _content(exercise.id, seq, at, game_time, actor, act, text))
+    digest = _fast_hash(exercise.log_head, exercise.id, seq, at, game_time, actor, act, text)
     tx.queue_insert(session, _ENTRIES, [{"exercise_id": exercise.id, "seq": seq, "at": at, "game_time": game_time,
                                          "actor": actor, "act": act, "data": text, "prev_hash": exercise.log_head,
                                          "hash": digest}])

@@ -4,8 +4,10 @@ The notary holds an Ed25519 private key in a file (mode 0600) in the user's conf
 wherever `--key FILE` / $ALLIANCE_C2_KEY says; `serve` creates it on first use. Every write
 transaction that moves an exercise's log head signs the new head (database id, exercise, count,
 hash, time) and stores the signature as a checkpoint row in the same transaction. After the COMMIT
-the newest signed head of each exercise is also written to a file in a directory beside the key
-(the anchor), replaced only by a later one.
+the signed head is also appended to the exercise's anchor file in a directory beside the key; the
+anchor is the newest head found there (appends are cheap where replacing a file costs an fsync, and
+several server processes may append; a line cut short by a crash is skipped; a file grown large is
+compacted to its newest line).
 
 So someone who can write the database but not the key cannot append, recompute or wipe entries
 without the signatures failing, nor cut entries off the end without falling short of the anchor.
@@ -35,6 +37,8 @@ except ImportError:  # pragma: no cover - Windows: anchors are replaced without 
 
 KEY_ENV = "ALLIANCE_C2_KEY"
 KEY_NAME = "exercise-signing-key.pem"
+_TAIL_BYTES = 16_384  # an anchor line is about 400 bytes; appends of several processes interleave only a little
+_COMPACT_BYTES = 1 << 20
 
 
 class NotaryError(ValueError):
@@ -60,7 +64,7 @@ def anchors_dir(key_path: Path) -> Path:
 
 def read_anchor(key_path: Path, database: str, exercise: int) -> Anchor | None:
     """The newest anchor of an exercise kept beside the key (None when that key never signed it)."""
-    return _load_anchor(anchors_dir(key_path) / database / f"{exercise}.json")
+    return _newest(anchors_dir(key_path) / database / f"{exercise}.jsonl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,14 +159,20 @@ class Notary:
         return Anchor(database, exercise, seq, head, at, adopted, self.key_id, signature)
 
     def anchor(self, anchors: list[Anchor]) -> None:
-        """Keep each exercise's newest signed head outside the database (an older one never replaces it)."""
+        """Keep each exercise's signed head outside the database (appended; the newest one counts)."""
         for found in anchors:
             folder = anchors_dir(self.key_path) / found.database
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / f"{found.exercise}.jsonl"
             with _locked(folder / ".lock"):
-                current = _load_anchor(folder / f"{found.exercise}.json")
-                if current is None or current.seq < found.seq:
-                    _replace(folder / f"{found.exercise}.json", json.dumps(found.to_dict()))
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                try:
+                    os.write(fd, (json.dumps(found.to_dict()) + "\n").encode())
+                    grown = os.fstat(fd).st_size > _COMPACT_BYTES
+                finally:
+                    os.close(fd)
+                if grown:
+                    _compact(path)
 
     def anchored(self, database: str, exercise: int) -> Anchor | None:
         return read_anchor(self.key_path, database, exercise)
@@ -203,20 +213,40 @@ def _create_key(path: Path) -> None:
     public_key_path(path).write_bytes(public)
 
 
-def _load_anchor(path: Path) -> Anchor | None:
+def _newest(path: Path) -> Anchor | None:
+    """The anchor with the highest count among the readable lines at the end of `path`."""
     try:
-        return Anchor.from_dict(json.loads(path.read_text()))
+        with path.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - _TAIL_BYTES))
+            tail = file.read().decode("utf-8", "replace").splitlines()
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
-        raise NotaryError(f"{path}: unreadable anchor ({exc})") from None
+    except OSError as exc:
+        raise NotaryError(f"{path}: unreadable anchor ({exc.strerror})") from None
+    found = [a for a in (_parsed(line) for line in tail) if a is not None]
+    if not found:
+        if any(line.strip() for line in tail):
+            raise NotaryError(f"{path}: no readable anchor in it")
+        return None
+    return max(found, key=lambda a: a.seq)
 
 
-def _replace(path: Path, content: str) -> None:
-    """Write `content` to `path` at once: a reader sees the old file or the new one, never half of it."""
+def _parsed(line: str) -> Anchor | None:
+    try:
+        return Anchor.from_dict(json.loads(line))
+    except (ValueError, NotaryError):
+        return None  # the first line of the tail read (cut in two), or one a crash cut short
+
+
+def _compact(path: Path) -> None:
+    """Keep only the newest anchor (written to a new file that replaces the old one at once)."""
+    newest = _newest(path)
+    if newest is None:
+        return
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".anchor-")
     with os.fdopen(fd, "w") as out:
-        out.write(content)
+        out.write(json.dumps(newest.to_dict()) + "\n")
     os.replace(temporary, path)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -70,10 +71,12 @@ def save(session: Session, exercise: ExerciseRecord, actor: str, game_time: floa
 
     The caller holds the exercise's lock and has made every check: nothing here refuses.
     """
+    at = auditlog.now_text()
+    created = utcnow()
     for change in changes:
         exercise = _apply_to_exercise(exercise, change.data)
-        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time)
-        _queue(session, exercise.id, change.data)
+        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time, at)
+        _queue(session, exercise.id, change.data, created)
     return exercise
 
 
@@ -84,23 +87,26 @@ def _apply_to_exercise(exercise: ExerciseRecord, data: dict[str, Any]) -> Exerci
     return replace(exercise, **values)
 
 
-def _queue(session: Session, exercise_id: int, data: dict[str, Any]) -> None:
+def _queue(session: Session, exercise_id: int, data: dict[str, Any], created: datetime) -> None:
     if "message" in data:
         mid = int(data["message"])
         if "new" in data:
             new = data["new"]
-            tx.queue_insert(session, _MESSAGES, [{"id": mid, "exercise_id": exercise_id, "created_at": utcnow(),
+            tx.queue_insert(session, _MESSAGES, [{"id": mid, "exercise_id": exercise_id, "created_at": created,
                                                   **{f: new[f] for f in MESSAGE_FIELDS}}])
             tx.queue_insert(session, _RECIPIENTS, [{"message_id": mid, "organization": o} for o in new["recipients"]])
             tx.queue_insert(session, _RELEASES, [{"message_id": mid, "nation": n} for n in new["rel_to"]])
         elif "set" in data:
             _queue_message_update(session, mid, data["set"])
     elif "seat" in data and "new" in data:
+        new = data["new"]
         tx.queue_insert(session, _SEATS, [{"id": int(data["seat"]), "exercise_id": exercise_id,
-                                           **{f: data["new"][f] for f in SEAT_FIELDS}}])
+                                           **{f: new[f] for f in SEAT_FIELDS}}])
+        tx.state(session).seats[(exercise_id, new["user_id"])] = SeatRecord(
+            int(data["seat"]), exercise_id, **{f: new[f] for f in SEAT_FIELDS})
     elif "new" in data:
         # its count and head, like every later change of the row, are stored at commit (`auditlog.store_heads`)
-        tx.queue_insert(session, _EXERCISES, [{"id": exercise_id, "created_at": utcnow(), "log_count": 0,
+        tx.queue_insert(session, _EXERCISES, [{"id": exercise_id, "created_at": created, "log_count": 0,
                                                "log_head": auditlog.GENESIS, **data["new"]}])
 
 

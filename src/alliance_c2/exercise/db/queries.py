@@ -73,25 +73,21 @@ def seated(session: Session, exercise_id: int, user_id: int, lock: bool) -> tupl
         return None if row is None else (_exercise(row), _seat_of(row))
     state = tx.state(session)
     known = state.exercises.get(exercise_id)
-    seat = state.seats.get((exercise_id, user_id))
-    if known is not None and seat is not None:
-        return known, seat
     if known is None:
         row = session.execute(_SEATED if _is_sqlite(session) else _SEATED_LOCKED,
                               {"eid": exercise_id, "uid": user_id}).first()
         if row is None:
             return None
         known = state.exercises[exercise_id] = _exercise(row)
-        seat = _seat_of(row)
-    else:
-        tx.flush(session)
-        found = session.execute(select(*_SEAT_COLUMNS).where(_SEAT.c.exercise_id == exercise_id,
-                                                             _SEAT.c.user_id == user_id)).first()
-        if found is None:
-            return None
-        seat = _seat(found)
-    state.seats[(exercise_id, user_id)] = seat
-    return known, seat
+        state.seats[(exercise_id, user_id)] = _seat_of(row)
+    seat = state.seats.get((exercise_id, user_id))
+    if seat is None and exercise_id not in state.seats_read:
+        # every seat of the locked exercise at once; seats added later in the transaction join them there
+        for found in session.execute(select(*_SEAT_COLUMNS).where(_SEAT.c.exercise_id == exercise_id)):
+            state.seats.setdefault((exercise_id, found.user_id), _seat(found))
+        state.seats_read.add(exercise_id)
+        seat = state.seats.get((exercise_id, user_id))
+    return None if seat is None else (known, seat)
 
 
 _SEAT_ALIASES = tuple(c.label(f"seat_{c.name}") for c in _SEAT.c)

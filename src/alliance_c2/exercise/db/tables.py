@@ -168,7 +168,7 @@ class IdempotentAnswer(Base):
     """The answer given to a request that carried an `Idempotency-Key`, so that a retry gets it again."""
 
     __tablename__ = "ac2_idempotency"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    __table_args__ = (UniqueConstraint("key", "user_id"),)  # key first: a group's keys are looked up together
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ac2_users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))

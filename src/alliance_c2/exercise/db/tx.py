@@ -11,6 +11,7 @@ because the write's own rows already reached the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Table, insert, select, text
@@ -34,6 +35,8 @@ _WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, Message, Recipient, R
                                            IdempotentAnswer))
 _INSERTS = {t: insert(t) for t in _WRITE_ORDER}
 _STATE = "ac2_tx"
+_IDS_PER_WRITE = 3  # messages a write makes, about (an order and its approval tasks)
+_ID_BLOCK = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class Mark:
     dirty: frozenset[int]
     seats: dict[tuple[int, int], SeatRecord]
     next_ids: dict[str, int]
+    id_blocks: dict[str, list[int]]
+    seats_read: frozenset[int]
 
 
 @dataclass(slots=True)
@@ -59,13 +64,19 @@ class TxState:
     seats: dict[tuple[int, int], SeatRecord] = field(default_factory=dict)  # (exercise, user) -> seat
     logins: dict[str, tuple[UserRecord, str] | None] = field(default_factory=dict)  # token -> login
     next_ids: dict[str, int] = field(default_factory=dict)  # SQLite: table -> next free id
+    id_blocks: dict[str, list[int]] = field(default_factory=dict)  # PostgreSQL: table -> ids taken, not used yet
+    writes_left: int = 1  # writes of the group still to run (the writer says): how many ids to take at once
+    hints: dict[str, frozenset[str]] = field(default_factory=dict)  # what the group's writes will look up
+    answers: dict[tuple[int, str], tuple[str, str]] | None = None  # (user, key) -> (request digest, answer)
+    seats_read: set[int] = field(default_factory=set)  # exercises whose seats are all in `seats`
     job_mark: Mark | None = None
     job_wrote: bool = False  # rows queued by the current job reached the database
 
     def mark(self) -> Mark:
         """Where the transaction stands before a write (see `reset`)."""
         self.job_mark = Mark({t: len(rows) for t, rows in self.inserts.items()}, len(self.updates),
-                             dict(self.exercises), frozenset(self.dirty), dict(self.seats), dict(self.next_ids))
+                             dict(self.exercises), frozenset(self.dirty), dict(self.seats), dict(self.next_ids),
+                             {t: list(ids) for t, ids in self.id_blocks.items()}, frozenset(self.seats_read))
         self.job_wrote = False
         return self.job_mark
 
@@ -80,6 +91,8 @@ class TxState:
         self.dirty = set(mark.dirty)
         self.seats = dict(mark.seats)
         self.next_ids = dict(mark.next_ids)
+        self.id_blocks = {t: list(ids) for t, ids in mark.id_blocks.items()}
+        self.seats_read = set(mark.seats_read)
         return True
 
     def note_direct_write(self) -> None:
@@ -124,8 +137,8 @@ def flush(session: Session) -> None:
                 tx.job_wrote = True
     if len(tx.updates) > tx.updates_written:
         conn = conn or session.connection()
-        for statement, params in tx.updates[tx.updates_written:]:
-            conn.execute(statement, params)
+        for statement, run in groupby(tx.updates[tx.updates_written:], key=lambda u: u[0]):
+            conn.execute(statement, [params for _, params in run])
         if mark is not None and len(tx.updates) > mark.updates:
             tx.job_wrote = True
         tx.updates_written = len(tx.updates)
@@ -134,12 +147,22 @@ def flush(session: Session) -> None:
 def next_id(session: Session, table: Table) -> int:
     """A new primary key for `table`, taken before the row is written (so log entries can name it).
 
-    PostgreSQL: the table's sequence. SQLite: one above the highest id, counted on in memory; the
-    transaction holds SQLite's write lock, so no other writer takes the same id.
+    SQLite: one above the highest id, counted on in memory; the transaction holds SQLite's write lock,
+    so no other writer takes the same id. PostgreSQL: the table's sequence, a few ids at once for the
+    writes left in the group (one round trip instead of one per message; ids the group leaves unused
+    are skipped, as any rolled-back insert's are). The group holds its exercise's lock while it takes
+    them, so an exercise's messages are numbered in the order they are committed.
     """
-    if session.get_bind().dialect.name != "sqlite":
-        return int(session.execute(text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))")).scalar_one())
     tx = state(session)
+    if session.get_bind().dialect.name != "sqlite":
+        block = tx.id_blocks.setdefault(table.name, [])
+        if not block:
+            wanted = max(1, min(_ID_BLOCK, tx.writes_left * _IDS_PER_WRITE))
+            block.extend(session.execute(text(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
+            ), {"n": wanted}).scalars())
+            block.reverse()
+        return int(block.pop())
     found = tx.next_ids.get(table.name)
     if found is None:
         highest = session.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar()

@@ -9,8 +9,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import tx
@@ -104,17 +105,35 @@ def close_login(session: Session, token: str) -> None:
 
 def login_of(conn: Connection | Session, token: str) -> tuple[UserRecord, str] | None:
     """The active user behind an unexpired token, and the login's CSRF token (one query)."""
-    row = conn.execute(_TOKEN_QUERY, {"digest": digest(token)}).first()
-    if row is None or _aware(row.expires_at) < utcnow():
+    row = conn.execute(_TOKEN_QUERY.where(AuthToken.token_hash == digest(token))).first()
+    return None if row is None else _login(row)
+
+
+def login_in(session: Session, token: str) -> tuple[UserRecord, str] | None:
+    """`login_of` inside a write transaction: looked up once per transaction (a logout is seen by the
+    next), together with the tokens of the group's other writes (the writer's hint `TOKEN_HINT`)."""
+    state = tx.state(session)
+    if token not in state.logins:
+        hinted = state.hints.get(TOKEN_HINT, frozenset()) | {token}
+        wanted = {digest(t): t for t in hinted if t not in state.logins}
+        found = {r.token_hash: _login(r) for r in session.execute(
+            _TOKEN_QUERY.where(AuthToken.token_hash.in_(sorted(wanted))))}
+        state.logins.update({t: found.get(d) for d, t in wanted.items()})
+    return state.logins[token]
+
+
+def _login(row: Any) -> tuple[UserRecord, str] | None:
+    if _aware(row.expires_at) < utcnow():
         return None
     return UserRecord(row.id, row.name, bool(row.control), True), row.csrf
 
 
 _TOKEN_QUERY = (
-    select(User.id, User.name, User.control, AuthToken.csrf, AuthToken.expires_at)
+    select(User.id, User.name, User.control, AuthToken.token_hash, AuthToken.csrf, AuthToken.expires_at)
     .join(AuthToken, AuthToken.user_id == User.id)
-    .where(AuthToken.token_hash == bindparam("digest"), User.active.is_(True))
+    .where(User.active.is_(True))
 )
+TOKEN_HINT = "token"  # the writer's hint naming a write's login token
 
 
 def _aware(moment: datetime) -> datetime:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ MAX_GROUP = 64  # writes per transaction: bounds the wait of the first write in 
 class _Job:
     key: Hashable
     work: Callable[[Session], Any]
+    hints: Mapping[str, str]
     future: Future[Any] = field(default_factory=Future)
 
 
@@ -56,9 +57,13 @@ class Writer:
         self._start = threading.Lock()
         self._closed = False
 
-    def submit(self, key: Hashable, work: Callable[[Session], T]) -> Future[T]:
-        """Queue `work`; the future holds its result (or exception) once its transaction has ended."""
-        job = _Job(key, work)
+    def submit(self, key: Hashable, work: Callable[[Session], T], hints: Mapping[str, str] | None = None) -> Future[T]:
+        """Queue `work`; the future holds its result (or exception) once its transaction has ended.
+
+        `hints`: what the write will look up (its login token, its Idempotency-Key ...), so that a group's
+        lookups of one kind are made in one query (`tx.TxState.hints`).
+        """
+        job = _Job(key, work, hints or {})
         with self._start:  # one lock with `close`: nothing is queued behind the stop marker
             if self._closed:
                 raise RuntimeError("the exercise writer is closed")
@@ -68,9 +73,9 @@ class Writer:
             self._queue.put(job)
         return job.future
 
-    async def run(self, key: Hashable, work: Callable[[Session], T]) -> T:
+    async def run(self, key: Hashable, work: Callable[[Session], T], hints: Mapping[str, str] | None = None) -> T:
         """`submit` for async routes: wait for the commit without holding a thread."""
-        result: T = await asyncio.wrap_future(self.submit(key, work))
+        result: T = await asyncio.wrap_future(self.submit(key, work, hints))
         return result
 
     def close(self) -> None:
@@ -111,7 +116,13 @@ class Writer:
             return
         try:
             with self._db.write() as session:
-                outcomes = [(job, *_attempt(session, job.work)) for job in jobs]
+                state = tx.state(session)
+                state.hints = {name: frozenset(j.hints[name] for j in jobs if name in j.hints)
+                               for name in {n for j in jobs for n in j.hints}}
+                outcomes = []
+                for left, job in zip(range(len(jobs), 0, -1), jobs, strict=True):
+                    state.writes_left = left
+                    outcomes.append((job, *_attempt(session, job.work)))
         except BaseException as exc:
             if len(jobs) > 1 and isinstance(exc, Exception):
                 for job in jobs:

@@ -108,7 +108,6 @@ def create_exercise(
     who = Seated(user, seat, exercise, arch, 0.0)
     stored = store(session, who, [projection.exercise_created("exercise.created", exercise),
                                         projection.seat_added("seat.added", seat, user=user.name)])
-    tx.state(session).seats[(exercise.id, user.id)] = seat
     return replace(who, exercise=stored)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ..db import tx, users
+from ..db import users
 from ..db.database import Database
 from ..db.rows import UserRecord
 from ..db.users import Login
@@ -113,10 +113,7 @@ def login_of(db: Database, token: str) -> tuple[UserRecord, str] | None:
 
 def login_in(session: Session, token: str) -> tuple[UserRecord, str] | None:
     """`login_of` inside a write transaction, looked up once per transaction (a logout is seen by the next)."""
-    known = tx.state(session).logins
-    if token not in known:
-        known[token] = users.login_of(session, token)
-    return known[token]
+    return users.login_in(session, token)
 
 
 def any_account(session: Session) -> bool:

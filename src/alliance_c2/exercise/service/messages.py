@@ -8,7 +8,7 @@ service as a `MessageView` for a seat, which carries the one "pending for this s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,7 +58,12 @@ class MessageView:
     pending_for_you: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "recipients": list(self.recipients), "rel_to": list(self.rel_to)}
+        """The JSON form (shallow: the verdict is shared, not copied)."""
+        return {**{f.name: getattr(self, f.name) for f in _VIEW_FIELDS}, "recipients": list(self.recipients),
+                "rel_to": list(self.rel_to)}
+
+
+_VIEW_FIELDS = fields(MessageView)
 
 
 def pending_for(seat: SeatRecord, message: MessageRecord) -> bool:

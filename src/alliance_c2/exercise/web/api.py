@@ -36,6 +36,7 @@ from .deps import (
     Who,
     Wr,
     client_address,
+    hints,
     retry_of,
     seated_write,
     seated_write_once,
@@ -82,7 +83,7 @@ def _reading(db: Database, eid: int, who: Caller) -> Iterator[tuple[Session, Sea
 
 async def _act(writer: Writer, eid: int, creds: Credentials, work: Callable[[Session, Seated], T]) -> T:
     """Run `work` as the caller's seat in a write, answered once it has committed (group commit)."""
-    return await writer.run(eid, seated_write(eid, creds, work))
+    return await writer.run(eid, seated_write(eid, creds, work), hints(creds))
 
 
 async def _act_once(writer: Writer, eid: int, creds: Credentials, work: Callable[[Session, Seated], MessageView],
@@ -93,7 +94,7 @@ async def _act_once(writer: Writer, eid: int, creds: Credentials, work: Callable
     if retry is None:
         return JSONResponse((await _act(writer, eid, creds, work)).to_dict(), status_code=201)
     job = seated_write_once(eid, creds, work, retry, MessageView.to_dict)
-    result = await writer.run(eid, job)
+    result = await writer.run(eid, job, hints(creds, retry))
     return JSONResponse(result.body if isinstance(result, EarlierAnswer) else result.to_dict(), status_code=201)
 
 

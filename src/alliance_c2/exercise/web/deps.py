@@ -21,7 +21,9 @@ from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
+from ..db.idempotency import RETRY_HINT
 from ..db.rows import UserRecord
+from ..db.users import TOKEN_HINT
 from ..db.writer import Writer
 from ..service import exercises, idempotency, logins
 from ..service.errors import ExerciseError
@@ -206,6 +208,14 @@ def retry_of(key: str | None, route: str, exercise_id: int, body: Any) -> Retry 
     if key is None:
         return None
     return Retry(key, idempotency.request_digest(route, exercise_id, body.model_dump(mode="json")))
+
+
+def hints(creds: Credentials, retry: Retry | None = None) -> dict[str, str]:
+    """What a write will look up, for the writer to look up with its group's (`db.writer.Writer.submit`)."""
+    found = {TOKEN_HINT: creds.token}
+    if retry is not None:
+        found[RETRY_HINT] = retry.key
+    return found
 
 
 def seated_write(eid: int, creds: Credentials, work: Callable[[Session, Seated], T]) -> Callable[[Session], T]:

@@ -34,6 +34,7 @@ from .deps import (
     client_address,
     csrf_matches,
     database,
+    hints,
     seated_write,
     token_of,
 )
@@ -243,7 +244,7 @@ async def order_form(
     token, _ = token_of(request)
     creds = Credentials(token or "", via_cookie=False, unsafe=True, csrf_given=None)  # CSRF checked above
     try:
-        notice = await request.app.state.writer.run(eid, seated_write(eid, creds, work))
+        notice = await request.app.state.writer.run(eid, seated_write(eid, creds, work), hints(creds))
     except ExerciseError as exc:
         notice = exc.message
     return RedirectResponse(f"/exercises/{eid}?notice={quote(str(notice)[:300], safe='')}", status_code=303)

@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("request_hash", sa.String(64), nullable=False),
         sa.Column("response", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("user_id", "key"),
+        sa.UniqueConstraint("key", "user_id"),
     )
     conn = op.get_bind()
     for exercise in conn.execute(sa.select(_EXERCISES).order_by(_EXERCISES.c.id)).mappings().all():

@@ -8,6 +8,7 @@ framing headers, and orders stored twice when retried.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -232,3 +233,37 @@ def test_a_message_retried_with_its_idempotency_key_is_stored_once(world):
     answers = [world.client.post(world.ex("/messages"), json=body, headers=headers) for _ in range(3)]
     assert {a.status_code for a in answers} == {201} and len({a.json()["id"] for a in answers}) == 1
     assert [m["subject"] for m in world.get("jjoc", world.ex("/messages")).json()].count("once") == 1
+
+
+def test_an_account_holds_a_bounded_number_of_live_streams(db_url):
+    """A fifth stream of one account is refused (429) while four are open; closing one frees its place."""
+    from contextlib import ExitStack
+
+    import httpx
+    from test_exercise_crash import _free_port, _start
+
+    from alliance_c2.exercise.web.stream import MAX_STREAMS_PER_USER
+    from conftest import one_player_exercise
+
+    eid, jjoc, _ = one_player_exercise(db_url)
+    port = _free_port()
+    server = _start(db_url, port)
+    url = f"http://127.0.0.1:{port}/api/exercises/{eid}/events"
+    try:
+        with httpx.Client(timeout=10) as client, ExitStack() as streams:
+            opened = [streams.enter_context(client.stream("GET", url, headers=jjoc)) for _ in range(MAX_STREAMS_PER_USER)]
+            assert [s.status_code for s in opened] == [200] * MAX_STREAMS_PER_USER
+            with client.stream("GET", url, headers=jjoc) as refused:
+                assert refused.status_code == 429
+                assert "streams per account" in json.loads(refused.read())["detail"]
+            opened[0].close()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with client.stream("GET", url, headers=jjoc, params={"max_seconds": 0.5}) as again:
+                    if again.status_code == 200:
+                        break
+                time.sleep(0.2)
+            assert again.status_code == 200, "closing a stream did not free its place"
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -267,3 +267,27 @@ def test_an_account_holds_a_bounded_number_of_live_streams(db_url):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy(sqlite_url):
+    """Behind a configured proxy the limit applies to the address it forwards; from anyone else the header
+    is ignored (else a client could name a new address for every guess)."""
+    from alliance_c2.exercise.web.app import create_app
+
+    app = create_app(sqlite_url, trusted_proxies=["10.0.0.0/8"], address_limit=3)
+
+    def codes(client_host: str, forwarded: str) -> list[int]:
+        with TestClient(app, client=(client_host, 40000)) as client:
+            return [client.post("/api/auth/login", json={"name": f"guess{i}", "password": "x" * 8},
+                                headers={"X-Forwarded-For": f"{forwarded}, 10.1.2.3"}).status_code for i in range(4)]
+
+    assert codes("10.0.0.1", "203.0.113.5") == [401, 401, 401, 429]  # the forwarded address is limited ...
+    assert codes("10.0.0.1", "203.0.113.6") == [401, 401, 401, 429]  # ... each on its own
+    assert codes("192.0.2.9", "203.0.113.7") == [401, 401, 401, 429]  # not a proxy: its own address counts
+    assert codes("192.0.2.9", "203.0.113.8") == [429] * 4  # and naming another one changes nothing
+
+
+def test_an_order_in_a_format_the_service_does_not_read_is_415(sqlite_world):
+    r = sqlite_world.client.post(sqlite_world.ex("/orders"), content=b"<Order/>",
+                                 headers={**sqlite_world.h("jjoc"), "content-type": "application/xml"})
+    assert r.status_code == 415 and "application/json" in r.json()["detail"]

@@ -139,9 +139,6 @@ class Replayed:
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     unreadable: list[int] = field(default_factory=list)  # sequence numbers whose data says nothing usable
 
-    def message(self, message_id: int) -> dict[str, Any] | None:
-        return self.messages.get(message_id)
-
 
 def replay(entries: Iterable[tuple[int, dict[str, Any]]]) -> Replayed:
     """Apply (sequence number, data) pairs in order to empty tables."""

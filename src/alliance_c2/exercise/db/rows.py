@@ -6,7 +6,7 @@ changed object behind. Loading them is `queries.py`; writing them is `projection
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 EXERCISE_FIELDS = ("name", "arrangement", "scenario", "situation", "reforms", "created_by", "clock_state",
@@ -94,7 +94,3 @@ class MessageRecord:
         """Every field the log records for a new message (`MESSAGE_FIELDS`, recipients, REL TO)."""
         return {**{f: getattr(self, f) for f in MESSAGE_FIELDS},
                 "recipients": list(self.recipients), "rel_to": list(self.rel_to)}
-
-
-def record_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))

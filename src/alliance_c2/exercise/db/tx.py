@@ -144,20 +144,21 @@ def flush(session: Session) -> None:
         tx.updates_written = len(tx.updates)
 
 
-def next_id(session: Session, table: Table) -> int:
+def next_id(session: Session, table: Table, many: bool = False) -> int:
     """A new primary key for `table`, taken before the row is written (so log entries can name it).
 
     SQLite: one above the highest id, counted on in memory; the transaction holds SQLite's write lock,
-    so no other writer takes the same id. PostgreSQL: the table's sequence, a few ids at once for the
-    writes left in the group (one round trip instead of one per message; ids the group leaves unused
-    are skipped, as any rolled-back insert's are). The group holds its exercise's lock while it takes
-    them, so an exercise's messages are numbered in the order they are committed.
+    so no other writer takes the same id. PostgreSQL: the table's sequence; with `many` (messages), a
+    few ids at once for the writes left in the group (one round trip instead of one per message; ids
+    the group leaves unused are skipped, as any rolled-back insert's are). The group holds its
+    exercise's lock while it takes them, so an exercise's messages are numbered in the order they are
+    committed.
     """
     tx = state(session)
     if session.get_bind().dialect.name != "sqlite":
         block = tx.id_blocks.setdefault(table.name, [])
         if not block:
-            wanted = max(1, min(_ID_BLOCK, tx.writes_left * _IDS_PER_WRITE))
+            wanted = max(1, min(_ID_BLOCK, tx.writes_left * _IDS_PER_WRITE)) if many else 1
             block.extend(session.execute(text(
                 f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
             ), {"n": wanted}).scalars())

@@ -76,7 +76,8 @@ class Hashing:
     """Password checks in `workers` threads of low priority, at most `queue` waiting."""
 
     def __init__(self, workers: int = HASH_WORKERS, queue: int = HASH_QUEUE) -> None:
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ac2-hash", initializer=_lower_priority)
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None  # started by the first check, again after `close`
         self._limit = workers + queue
         self._pending = 0
         self._count = threading.Lock()
@@ -86,14 +87,21 @@ class Hashing:
             if self._pending >= self._limit:
                 raise ExerciseError(503, "too many logins are being checked; try again in a few seconds")
             self._pending += 1
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="ac2-hash",
+                                                initializer=_lower_priority)
+            pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, check_password, stored_hash, password)
+            return await asyncio.get_running_loop().run_in_executor(pool, check_password, stored_hash, password)
         finally:
             with self._count:
                 self._pending -= 1
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._count:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _lower_priority() -> None:

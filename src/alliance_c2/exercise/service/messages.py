@@ -22,7 +22,6 @@ from .errors import forbidden, invalid, not_found
 from .exercises import CONTROL_ORG, Seated, require_sender, store
 from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, may_see, visible_to
 
-KINDS = ("order", "request", "report", "inject", "approval")
 FREE_KINDS = ("request", "report")
 MAX_RECIPIENTS = 64
 
@@ -170,7 +169,7 @@ def new_message(session: Session, who: Seated, kind: str, status: str, sender: s
     values: dict[str, Any] = {"action": None, "unit": None, "approval": None, "parent_id": None, "inject_id": None,
                               "verdict": None, "decided_at_game": None, **fields}
     return MessageRecord(
-        id=tx.next_id(session, table_of(Message)), exercise_id=who.exercise.id, kind=kind, status=status,
+        id=tx.next_id(session, table_of(Message), many=True), exercise_id=who.exercise.id, kind=kind, status=status,
         sender_seat_id=who.seat.id, sender_org=sender, classification=label.rank, subject=subject, body=body,
         situation=who.exercise.situation, game_time=who.now, recipients=tuple(sorted(dict.fromkeys(recipients))),
         rel_to=tuple(sorted(label.rel_to)), **values,

@@ -20,7 +20,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -83,7 +83,7 @@ class StreamGate:
                 raise ExerciseError(429, f"at most {self._per_user} live streams per account: close a tab "
                                          "showing this exercise")
             self._open[user_id] = self._open.get(user_id, 0) + 1
-        return _Slot(self, user_id)
+        return _Slot(lambda: self._release(user_id))
 
     def _release(self, user_id: int) -> None:
         with self._lock:
@@ -95,17 +95,15 @@ class StreamGate:
 
 
 class _Slot:
-    """One admitted stream; `release` may be called more than once."""
+    """One admitted stream; `release` may be called more than once (the stream's end and the response's)."""
 
-    def __init__(self, gate: StreamGate, user_id: int) -> None:
-        self._gate = gate
-        self._user_id = user_id
-        self._held = True
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release: Callable[[], None] | None = release
 
     def release(self) -> None:
-        if self._held:
-            self._held = False
-            self._gate._release(self._user_id)
+        release, self._release = self._release, None
+        if release is not None:
+            release()
 
 
 def exercise_state(who: Seated) -> dict[str, Any]:

@@ -10,8 +10,9 @@ import ipaddress
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -26,6 +27,8 @@ KEY_HELP = ("Signing key of the audit log (default: $ALLIANCE_C2_KEY or exercise
             "directory). / 監査ログの署名鍵。")
 FIRST_ACCOUNT = ("No accounts yet: create the first control account with `alliance-c2 users add NAME --control` "
                  "/ アカウントがありません：`alliance-c2 users add 名前 --control` で最初の統制アカウントを作成してください")
+
+T = TypeVar("T")
 
 users_app = typer.Typer(help="Exercise accounts. / 演習アカウント。", no_args_is_help=True)
 exercise_app = typer.Typer(help="Exercise records. / 演習記録。", no_args_is_help=True)
@@ -106,16 +109,10 @@ def users_add(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Create an account; the password is read from a prompt or stdin. / アカウントを作成する（パスワードは入力または標準入力）。"""
-    from .exercise.service.accounts import AuthError, add_user
+    from .exercise.service.accounts import add_user
 
     password = _password()
-    database = _database(db)
-    try:
-        add_user(database, name, password, control=control)
-    except AuthError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    _on_database(db, lambda database: add_user(database, name, password, control=control))
     sys.stdout.write(f"user {name} added{' (control account)' if control else ''}\n")
 
 
@@ -127,11 +124,7 @@ def users_list(
     """List the accounts: name, control, active, seats held. / アカウント一覧。"""
     from .exercise.service.accounts import list_users
 
-    database = _database(db)
-    try:
-        found = list_users(database)
-    finally:
-        database.dispose()
+    found = _on_database(db, list_users)
     rows = [{"name": a.name, "control": a.control, "active": a.active, "seats": a.seats,
              "created_at": a.created_at.isoformat(timespec="seconds")} for a in found]
     if as_json:
@@ -150,16 +143,10 @@ def users_passwd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Set a new password (from a prompt or stdin); the user's logins end. / パスワードを変更する。"""
-    from .exercise.service.accounts import AuthError, set_password
+    from .exercise.service.accounts import set_password
 
     password = _password()
-    database = _database(db)
-    try:
-        set_password(database, name, password)
-    except AuthError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    _on_database(db, lambda database: set_password(database, name, password))
     sys.stdout.write(f"password of {name} changed; their logins ended\n")
 
 
@@ -169,15 +156,9 @@ def users_remove(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Remove an account (kept, disabled, when an exercise's record names it). / アカウントを削除する。"""
-    from .exercise.service.accounts import AuthError, remove_user
+    from .exercise.service.accounts import remove_user
 
-    database = _database(db)
-    try:
-        deleted = remove_user(database, name)
-    except AuthError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    deleted = _on_database(db, lambda database: remove_user(database, name))
     if deleted:
         sys.stdout.write(f"user {name} removed\n")
     else:
@@ -276,6 +257,19 @@ def export(
         fail(f"{out}: cannot write: {exc.strerror}")
     sys.stdout.write(f"exercise {exercise_id}: {len(data['log'])} entries, {len(data['messages'])} messages "
                      f"written to {out}\n")
+
+
+def _on_database(url: str | None, act: Callable[[Database], T]) -> T:
+    """`act` on the database at `url` (opened, migrated, released after); an AuthError is the one-line error."""
+    from .exercise.service.accounts import AuthError
+
+    database = _database(url)
+    try:
+        return act(database)
+    except AuthError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
 
 
 def _password() -> str:

@@ -291,3 +291,63 @@ def test_an_order_in_a_format_the_service_does_not_read_is_415(sqlite_world):
     r = sqlite_world.client.post(sqlite_world.ex("/orders"), content=b"<Order/>",
                                  headers={**sqlite_world.h("jjoc"), "content-type": "application/xml"})
     assert r.status_code == 415 and "application/json" in r.json()["detail"]
+
+
+def test_an_unknown_name_is_checked_at_the_cost_of_a_real_password(slow_hashing):
+    from argon2 import extract_parameters
+
+    from alliance_c2.exercise.service import accounts
+
+    real = accounts.current_hasher().hash("a-real-password")
+    assert extract_parameters(accounts.dummy_hash()) == extract_parameters(real)
+
+
+def test_password_checks_run_a_bounded_number_at_a_time(world, monkeypatch):
+    """However many logins arrive together, at most `HASH_WORKERS` passwords are checked at once (each
+    holds Argon2's memory); the rest wait their turn."""
+    from alliance_c2.exercise.service import accounts
+
+    running = 0
+    most = 0
+    lock = threading.Lock()
+    real = accounts.check_password
+
+    def counted(stored_hash, password):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        try:
+            return real(stored_hash, password)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(accounts, "check_password", counted)
+    threads = [threading.Thread(target=lambda i=i: world.client.post(
+        "/api/auth/login", json={"name": f"someone{i}", "password": "not-the-password"})) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert 1 <= most <= accounts.HASH_WORKERS
+
+
+def test_password_checks_beyond_the_queue_are_refused_with_503(monkeypatch):
+    import asyncio
+
+    from alliance_c2.exercise.service import accounts
+    from alliance_c2.exercise.service.errors import ExerciseError
+
+    monkeypatch.setattr(accounts, "check_password", lambda stored, password: time.sleep(0.2) or False)
+    hashing = accounts.Hashing(workers=1, queue=1)
+
+    async def many() -> list[object]:
+        return await asyncio.gather(*(hashing.check(None, "x") for _ in range(4)), return_exceptions=True)
+
+    outcomes = asyncio.run(many())
+    hashing.close()
+    assert outcomes.count(False) == 2
+    refused = [o for o in outcomes if isinstance(o, ExerciseError)]
+    assert len(refused) == 2 and all(o.status == 503 for o in refused)

@@ -180,8 +180,8 @@ def test_route_list_covers_every_id_bearing_route(sqlite_world):
     assert paths - covered <= {("post", "/exercises/{eid}/orders")}
 
 
-def test_no_route_reaches_another_exercise(sqlite_url):
-    world = build_world(sqlite_url)
+def test_no_route_reaches_another_exercise(db_url):
+    world = build_world(db_url)
     # a second exercise run by "outsider", with an approval task in it
     r = world.post("outsider", "/api/exercises", {"name": "other", "arrangement": "2024-proposal"})
     other = r.json()["id"]

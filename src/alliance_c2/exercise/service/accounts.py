@@ -31,7 +31,7 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 HASH_WORKERS = 2  # at most this many hashes at once: each takes Argon2's memory (64 MiB by default)
 HASH_QUEUE = 32  # checks waiting beyond this many are refused with 503
-_NICE = 10  # hashing threads yield the CPU to request threads (Linux: per-thread priority)
+_NICE = 19  # hashing threads yield the CPU to request threads (Linux: per-thread priority)
 
 _state: dict[str, PasswordHasher | str] = {"hasher": PasswordHasher()}
 _lock = threading.Lock()

@@ -214,7 +214,8 @@ def fill(template: str, **values: Any) -> str:
     return template.format(**values)
 
 
-def catalog_names(lang: str, arch: Architecture, scenario: Scenario | None = None) -> dict[str, dict[str, str]]:
+def catalog_names(lang: str, arch: Architecture | None = None,
+                  scenario: Scenario | None = None) -> dict[str, dict[str, str]]:
     """Names of the arrangement's organizations, the law catalog's actions, situations, approvals,
     constraints and reforms, and the scenario's injects (by inject id: give `scenario` only to
     control, whose timeline they are; a seat learns an inject's name when it receives it)."""
@@ -222,7 +223,7 @@ def catalog_names(lang: str, arch: Architecture, scenario: Scenario | None = Non
     injects = scenario.injects if scenario is not None else ()
     return {
         "org": {CONTROL_ORG: translator(lang)("control_org"),
-                **{o: arch.organizations[o].name(lang) for o in arch.organizations}},
+                **({o: org.name(lang) for o, org in arch.organizations.items()} if arch is not None else {})},
         "inject": {i.id: (i.name_ja if lang == "ja" and i.name_ja else i.name_en) for i in injects},
         "action": {a: catalog.actions[a].name(lang) for a in catalog.actions},
         "situation": {s: catalog.situations[s].name(lang) for s in catalog.situations},

@@ -135,16 +135,12 @@ def home(request: Request, db: Db) -> Response:
         rows = [(e.id, e.name, e.arrangement, s.role, s.organization) for e, s in exercises.exercises_of(session, user)]
     lang = i18n.pick_lang(request)
     return _page(request, "home.html", user=user.name, csrf=csrf, rows=rows, control=user.control,
-                 choices=_creation_choices(), names=_catalog_names(lang))
+                 choices=_creation_choices(), names=i18n.catalog_names(lang))
 
 
 def _creation_choices() -> dict[str, list[str]]:
     return {"arrangements": catalog.arrangements(), "scenarios": catalog.scenarios(),
             "situations": list(catalog.situations()), "reforms": list(catalog.reforms())}
-
-
-def _catalog_names(lang: str) -> dict[str, dict[str, str]]:
-    return i18n.catalog_names(lang, catalog.arrangement("2024-proposal"))
 
 
 @router.get("/exercises/{eid}", response_class=HTMLResponse)
@@ -154,10 +150,9 @@ def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Re
         return _to_login()
     user, csrf = viewer
     with db.read() as session:
-        try:
-            who = exercises.seated(session, eid, user)
-        except ExerciseError as exc:
-            return _page(request, "error.html", status=exc.status, message=exc.message)
+        who = _seat_or_error(request, session, eid, user)
+        if isinstance(who, Response):
+            return who
         lang = i18n.pick_lang(request)
         items = [messages.view(who, m) for m in messages.visible(session, who, None, 0, 500)]
         names = _names(who, lang)
@@ -168,6 +163,18 @@ def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Re
             recipients=_organizations(who), actions=catalog.actions(), notice=notice[:300],
             live=_live(session, who, lang, names),
         )
+
+
+def _seat_or_error(request: Request, session: Any, eid: int, user: UserRecord,
+                   control: bool = False) -> Seated | Response:
+    """The user's seat in the exercise (with `control`, its control seat), or the error page to show."""
+    try:
+        who = exercises.seated(session, eid, user)
+        if control:
+            exercises.require_control(who)
+    except ExerciseError as exc:
+        return _page(request, "error.html", status=exc.status, message=exc.message)
+    return who
 
 
 def _seat_lists(who: Seated, items: list[MessageView]) -> dict[str, list[MessageView]]:
@@ -257,11 +264,9 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
         return _to_login()
     user, csrf = viewer
     with db.read() as session:
-        try:
-            who = exercises.seated(session, eid, user)
-            exercises.require_control(who)
-        except ExerciseError as exc:
-            return _page(request, "error.html", status=exc.status, message=exc.message)
+        who = _seat_or_error(request, session, eid, user, control=True)
+        if isinstance(who, Response):
+            return who
         lang = i18n.pick_lang(request)
         names = _names(who, lang)
         seats = exercises.seats(session, who)
@@ -285,11 +290,10 @@ def aar_page(eid: ExerciseId, request: Request, db: Db) -> Response:
     if viewer is None:
         return _to_login()
     with db.read() as session:
-        try:
-            who = exercises.seated(session, eid, viewer[0])
-            data = aar.report_data(session, who)
-        except ExerciseError as exc:
-            return _page(request, "error.html", status=exc.status, message=exc.message)
+        who = _seat_or_error(request, session, eid, viewer[0], control=True)
+        if isinstance(who, Response):
+            return who
+        data = aar.report_data(session, who)
     lang = i18n.pick_lang(request)
     return HTMLResponse(render_aar(data, lang, _names(who, lang)))
 

@@ -133,6 +133,10 @@ def test_the_create_form_offers_situation_reforms_and_the_clock_switches(sqlite_
     created = r.json()
     assert (created["situation"], created["reforms"], created["auto_approvals"]) == (
         "armed-attack", ["opcon-transfer-act"], True)
+    from alliance_c2.law import default_catalog
+
+    seat = sqlite_world.client.get(f"/exercises/{created['id']}?lang=ja", headers=sqlite_world.h("control")).text
+    assert default_catalog().reforms["opcon-transfer-act"].name("ja") in seat.split('id="reforms"')[1]
 
 
 def test_a_new_control_account_logs_in_and_creates_an_exercise(sqlite_url, ex_cli):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -190,7 +191,7 @@ async def change_situation(eid: ExerciseId, body: SituationIn, creds: Creds, wri
 
     def work(session: Session, who: Seated) -> ExerciseOut:
         changed = exercises.change_situation(session, who, body.situation, body.basis, body.note)
-        return _exercise_out(Seated(who.user, who.seat, changed, who.arch, who.now))
+        return _exercise_out(replace(who, exercise=changed))
 
     return await _act(writer, eid, creds, work)
 
@@ -302,7 +303,7 @@ async def auto_approvals(eid: ExerciseId, body: SwitchIn, creds: Creds, writer: 
 
     def work(session: Session, who: Seated) -> ExerciseOut:
         changed = exercises.set_auto_approvals(session, who, body.enabled)
-        return _exercise_out(Seated(who.user, who.seat, changed, who.arch, who.now))
+        return _exercise_out(replace(who, exercise=changed))
 
     return await _act(writer, eid, creds, work)
 
@@ -324,7 +325,7 @@ async def auto_injects(eid: ExerciseId, body: SwitchIn, creds: Creds, writer: Wr
 
     def work(session: Session, who: Seated) -> ExerciseOut:
         changed = exercises.set_auto_injects(session, who, body.enabled)
-        return _exercise_out(Seated(who.user, who.seat, changed, who.arch, who.now))
+        return _exercise_out(replace(who, exercise=changed))
 
     return await _act(writer, eid, creds, work)
 

@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "演習は統制アカウントが作成します。演習統制官に席の割り当てを依頼してください。"),
     "situation_default": ("the scenario's (or peacetime)", "シナリオの事態（なければ平時）"),
     "reforms": ("Reforms (laws assumed enacted)", "制度改革（成立を仮定する法律）"),
+    "reforms_in_force": ("Reforms", "制度改革"),
     "name": ("Name", "名前"),
     "password": ("Password", "パスワード"),
     "form_expired": ("The form expired; please try again.", "フォームの有効期限が切れました。もう一度お試しください。"),

@@ -55,7 +55,6 @@ from .schemas import (
     LoginIn,
     LoginOut,
     MessageIn,
-    MessageOut,
     OrderIn,
     PreviewIn,
     PreviewOut,
@@ -196,7 +195,7 @@ async def change_situation(eid: ExerciseId, body: SituationIn, creds: Creds, wri
     return await _act(writer, eid, creds, work)
 
 
-@router.get("/exercises/{eid}/messages", response_model=list[MessageOut], tags=["messages"])
+@router.get("/exercises/{eid}/messages", response_model=list[MessageView], tags=["messages"])
 def list_messages(
     eid: ExerciseId, who: Who, db: Db,
     kind: Annotated[str | None, Query(pattern="^(order|request|report|inject|approval)$")] = None,
@@ -208,13 +207,13 @@ def list_messages(
         return [messages.view(seat, m) for m in messages.visible(session, seat, kind, after, limit)]
 
 
-@router.get("/exercises/{eid}/messages/{mid}", response_model=MessageOut, tags=["messages"])
+@router.get("/exercises/{eid}/messages/{mid}", response_model=MessageView, tags=["messages"])
 def get_message(eid: ExerciseId, mid: MessageId, who: Who, db: Db) -> MessageView:
     with _reading(db, eid, who) as (session, seat):
         return messages.view(seat, messages.visible_one(session, seat, mid))
 
 
-@router.post("/exercises/{eid}/messages", response_model=MessageOut, status_code=201, tags=["messages"])
+@router.post("/exercises/{eid}/messages", response_model=MessageView, status_code=201, tags=["messages"])
 async def send_message(eid: ExerciseId, body: MessageIn, creds: Creds, writer: Wr,
                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Send a request or a report."""
@@ -252,7 +251,7 @@ def _unsupported(media: str) -> Exception:
     return ExerciseError(415, f"content type {media!r}: orders are read from {', '.join(ORDER_READERS)}")
 
 
-@router.post("/exercises/{eid}/orders", response_model=MessageOut, status_code=201, tags=["messages"],
+@router.post("/exercises/{eid}/orders", response_model=MessageView, status_code=201, tags=["messages"],
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": OrderIn.model_json_schema()}}}})
 async def issue_order(eid: ExerciseId, request: Request, creds: Creds, writer: Wr,
@@ -278,14 +277,14 @@ def preview_order(eid: ExerciseId, body: PreviewIn, request: Request, who: Who, 
         return orders.preview(seat, body.action, body.unit, body.as_organization, request.app.state.checker).to_dict()
 
 
-@router.get("/exercises/{eid}/approvals", response_model=list[MessageOut], tags=["messages"])
+@router.get("/exercises/{eid}/approvals", response_model=list[MessageView], tags=["messages"])
 def pending_approvals(eid: ExerciseId, who: Who, db: Db) -> list[MessageView]:
     """Approval tasks waiting for your seat (control: all pending tasks)."""
     with _reading(db, eid, who) as (session, seat):
         return [messages.view(seat, m) for m in messages.pending(session, seat)]
 
 
-@router.post("/exercises/{eid}/approvals/grant-unseated", response_model=list[MessageOut], tags=["control"])
+@router.post("/exercises/{eid}/approvals/grant-unseated", response_model=list[MessageView], tags=["control"])
 async def grant_unseated(eid: ExerciseId, body: GrantUnseatedIn, creds: Creds, writer: Wr) -> list[MessageView]:
     """Control grants every pending approval held by an organization nobody sits in (repeating as orders
     move on to their next approval), so only seated holders are left to decide."""
@@ -308,7 +307,7 @@ async def auto_approvals(eid: ExerciseId, body: SwitchIn, creds: Creds, writer: 
     return await _act(writer, eid, creds, work)
 
 
-@router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageOut, tags=["messages"])
+@router.post("/exercises/{eid}/approvals/{mid}", response_model=MessageView, tags=["messages"])
 async def decide_approval(eid: ExerciseId, mid: MessageId, body: DecisionIn, creds: Creds,
                           writer: Wr) -> MessageView:
     """Grant or deny an approval task you hold (control may decide any)."""
@@ -337,7 +336,7 @@ def inject_timeline(eid: ExerciseId, who: Who, db: Db) -> list[dict[str, Any]]:
         return injects.timeline(session, seat)
 
 
-@router.post("/exercises/{eid}/injects", response_model=MessageOut, status_code=201, tags=["control"])
+@router.post("/exercises/{eid}/injects", response_model=MessageView, status_code=201, tags=["control"])
 async def release_inject(eid: ExerciseId, body: InjectIn, creds: Creds, writer: Wr) -> MessageView:
     """Control releases a scenario inject by id, or writes one."""
 

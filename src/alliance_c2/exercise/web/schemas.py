@@ -162,30 +162,6 @@ class DecisionIn(_In):
     note: Text = Field(default="", max_length=2000)
 
 
-class MessageOut(BaseModel):
-    id: int
-    kind: str
-    status: str
-    sender: str
-    recipients: list[str]
-    classification: str
-    rel_to: list[str]
-    marking: str
-    subject: str
-    subject_ja: str | None = Field(description="the scenario's Japanese name of a scripted inject")
-    body: str
-    action: str | None
-    unit: str | None
-    approval: str | None
-    parent_id: int | None
-    inject_id: str | None
-    situation: str
-    game_time: float
-    decided_at_game: float | None
-    verdict: dict[str, Any] | None
-    pending_for_you: bool = Field(description="an approval task your seat may decide now")
-
-
 class PreviewOut(BaseModel):
     allowed: bool
     reasons: list[str]

@@ -53,6 +53,9 @@ def test_one_broken_exercise_does_not_stop_the_clock_for_others(sqlite_world, ca
     about_bad = [r for r in caplog.records if f"exercise {bad}" in r.getMessage()]
     assert len(about_bad) == 1, [r.getMessage() for r in about_bad]
     assert "vanished" in about_bad[0].getMessage()
+    listed = world.get("control", "/api/exercises")  # the broken one is listed with the others
+    assert listed.status_code == 200 and {e["id"] for e in listed.json()} >= {bad, world.eid}
+    assert world.client.get("/", headers=world.h("control")).status_code == 200
 
 
 # --- 2: password hashing never holds the write path -----------------------------------------------

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
+from ..db.rows import ExerciseRecord, SeatRecord
 from ..db.writer import Writer
 from ..service import aar, approvals, clock, exercises, injects, logins, messages, orders, record
 from ..service.errors import ExerciseError
@@ -118,24 +119,27 @@ def api_me(who: Who) -> dict[str, Any]:
     return {"user": who.user.name, "control": who.user.control}
 
 
-def _seat_out(seat: Any, user: str) -> SeatOut:
+def _seat_out(seat: SeatRecord, user: str) -> SeatOut:
     return SeatOut(id=seat.id, user=user, nation=seat.nation, organization=seat.organization, role=seat.role,
                    clearance=CLASSIFICATIONS[seat.clearance])
 
 
 def _exercise_out(who: Seated) -> ExerciseOut:
-    e = who.exercise
+    return _exercise_row(who.exercise, who.seat, who.user.name)
+
+
+def _exercise_row(e: ExerciseRecord, seat: SeatRecord, user: str) -> ExerciseOut:
     return ExerciseOut(id=e.id, name=e.name, arrangement=e.arrangement, scenario=e.scenario, situation=e.situation,
                        reforms=list(e.reforms), auto_injects=e.auto_injects, auto_approvals=e.auto_approvals,
-                       clock=ClockOut(**clock.state(e).to_dict()), seat=_seat_out(who.seat, who.user.name))
+                       clock=ClockOut(**clock.state(e).to_dict()), seat=_seat_out(seat, user))
 
 
 @router.get("/exercises", response_model=list[ExerciseOut], tags=["exercises"])
 def list_exercises(who: Who, db: Db) -> list[ExerciseOut]:
-    """The exercises in which you hold a seat."""
+    """The exercises in which you hold a seat (read as stored: one whose catalog entries are gone is still
+    listed, and fails only when opened)."""
     with db.read() as session:
-        return [_exercise_out(exercises.seated(session, e.id, who.user))
-                for e, _ in exercises.exercises_of(session, who.user)]
+        return [_exercise_row(e, seat, who.user.name) for e, seat in exercises.exercises_of(session, who.user)]
 
 
 @router.post("/exercises", response_model=ExerciseOut, status_code=201, tags=["exercises"])

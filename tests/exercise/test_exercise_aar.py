@@ -45,8 +45,8 @@ def test_aar_html_page(world):
 def test_aar_html_page_in_japanese(world):
     from markupsafe import escape
 
-    from alliance_c2.exercise.exercises import arrangement
-    from alliance_c2.exercise.i18n import STRINGS, catalog_names, name_ids
+    from alliance_c2.exercise.service.catalog import arrangement
+    from alliance_c2.exercise.web.i18n import STRINGS, catalog_names, name_ids
     from alliance_c2.law import default_catalog
 
     _play(world)

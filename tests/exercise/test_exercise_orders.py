@@ -94,7 +94,8 @@ def test_situation_change_by_control_changes_the_verdict(world):
     assert preview.json()["allowed"] is True
     log = world.get("control", world.ex("/log")).json()
     changed = [e for e in log if e["act"] == "situation.changed"]
-    assert changed[0]["data"] == {"from": "peacetime", "to": "armed-attack", "basis": "cabinet-decision", "note": ""}
+    assert changed[0]["data"] == {"from": "peacetime", "to": "armed-attack", "basis": "cabinet-decision", "note": "",
+                                  "set": {"situation": "armed-attack"}}
 
 
 def test_players_cannot_change_the_situation_or_clock(world):

@@ -291,9 +291,10 @@ def test_x_forwarded_for_counts_only_from_a_trusted_proxy(sqlite_url):
 
 
 def test_an_order_in_a_format_the_service_does_not_read_is_415(sqlite_world):
-    r = sqlite_world.client.post(sqlite_world.ex("/orders"), content=b"<Order/>",
-                                 headers={**sqlite_world.h("jjoc"), "content-type": "application/xml"})
-    assert r.status_code == 415 and "application/json" in r.json()["detail"]
+    r = sqlite_world.client.post(sqlite_world.ex("/orders"), content=b"action=use-of-force",
+                                 headers={**sqlite_world.h("jjoc"), "content-type": "application/x-www-form-urlencoded"})
+    detail = r.json()["detail"]
+    assert r.status_code == 415 and "application/json" in detail and "application/xml" in detail
 
 
 def test_an_unknown_name_is_checked_at_the_cost_of_a_real_password(slow_hashing):

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...interop import organization_for
 from ...law import check
 from ...model import Architecture, UnknownIdError
 from ..db import projection
@@ -154,8 +155,12 @@ def issue_order(
     session: Session, who: Seated, action: str, unit: str, subject: str, body: str, label: Label,
     as_organization: str | None, reply_to: int | None, checker: Checker,
 ) -> MessageRecord:
-    """Check, store and route one order from the seat; the order as stored."""
+    """Check, store and route one order from the seat; the order as stored.
+
+    `unit` is an organization id, or a partner's reference to one (a C2SIM UUID or a name), as a C2SIM
+    order names its performing entity."""
     require_sender(who)
+    unit = organization_for(who.arch, unit) or unit
     sender = sender_org(who, as_organization)
     plan = plan_for(who, action, unit, sender, checker)
     require_releasable(who.arch, (unit,), label)

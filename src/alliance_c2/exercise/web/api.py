@@ -15,9 +15,12 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import QueryParams
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from ...interop import parse_order, task_verbs
+from ...model.errors import CatalogError
 from ..db.database import Database
 from ..db.rows import ExerciseRecord, SeatRecord
 from ..db.writer import Writer
@@ -231,16 +234,52 @@ async def send_message(eid: ExerciseId, body: MessageIn, creds: Creds, writer: W
     return await _act_once(writer, eid, creds, work, idempotency_key, "messages", body)
 
 
-def _json_order(raw: bytes) -> OrderIn:
+def _json_order(raw: bytes, query: QueryParams) -> OrderIn:
     try:
         return OrderIn.model_validate_json(raw)
     except ValidationError as exc:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
 
 
-# How an order's body is read, by media type. Another format (a C2SIM order, say) is one more reader
-# that turns its bytes into an `OrderIn`.
-ORDER_READERS: dict[str, Callable[[bytes], OrderIn]] = {"application/json": _json_order}
+def _c2sim_order(raw: bytes, query: QueryParams) -> OrderIn:
+    """A C2SIM order (any edition `order check` reads) with one task: its verb mapped to the catalog's action
+    (catalog/c2sim-tasks.yaml) and its performing entity kept as the partner named it (UUID), which the
+    service maps to the exercise's organization. The seat is the sender, whatever FromSender says.
+
+    C2SIM carries no releasability: the label comes from the query (`?rel_to=JPN&rel_to=USA`, or
+    `rel_to=JPN,USA`; `classification`, UNCLASSIFIED by default)."""
+    rel_to = [n.strip() for value in query.getlist("rel_to") for n in value.split(",") if n.strip()]
+    if not rel_to:
+        raise ExerciseError(422, "rel_to: a C2SIM order carries no releasability; give the nations it is "
+                                 "releasable to in the query (?rel_to=JPN&rel_to=USA)")
+    try:
+        order = parse_order(raw, "order.xml")
+    except CatalogError as exc:
+        raise ExerciseError(422, str(exc)) from None
+    if len(order.tasks) != 1:
+        raise ExerciseError(422, f"order.xml: an exercise order carries one task; this one has {len(order.tasks)} "
+                                 "(send one order per task)")
+    task = order.tasks[0]
+    action = task_verbs().action_for(task.verb)
+    if action is None:
+        raise ExerciseError(422, f"order.xml:{task.line}: task verb {task.verb or '(none)'} has no action in "
+                                 "catalog/c2sim-tasks.yaml")
+    subject = task.name or f"C2SIM order {order.order_id or '(no OrderID)'}"
+    body = (f"C2SIM {order.edition_label} order {order.order_id}, task {task.uuid} ({task.verb}) for "
+            f"{task.performer_name or task.performer}")
+    try:
+        return OrderIn(action=action, unit=task.performer or (task.performer_name or ""), subject=subject[:300],
+                       body=body, rel_to=rel_to, classification=query.get("classification", "UNCLASSIFIED"))
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
+# How an order's body is read, by media type: JSON (`OrderIn`), or a C2SIM order in XML.
+ORDER_READERS: dict[str, Callable[[bytes, QueryParams], OrderIn]] = {
+    "application/json": _json_order,
+    "application/xml": _c2sim_order,
+    "text/xml": _c2sim_order,
+}
 
 
 async def order_body(request: Request) -> OrderIn:
@@ -248,7 +287,7 @@ async def order_body(request: Request) -> OrderIn:
     reader = ORDER_READERS.get(media)
     if reader is None:
         raise _unsupported(media)
-    return reader(await request.body())
+    return reader(await request.body(), request.query_params)
 
 
 def _unsupported(media: str) -> Exception:
@@ -257,7 +296,9 @@ def _unsupported(media: str) -> Exception:
 
 @router.post("/exercises/{eid}/orders", response_model=MessageView, status_code=201, tags=["messages"],
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": OrderIn.model_json_schema()}}}})
+                 "application/json": {"schema": OrderIn.model_json_schema()},
+                 "application/xml": {"schema": {"type": "string", "description": "A C2SIM order with one task"}},
+             }}})
 async def issue_order(eid: ExerciseId, request: Request, creds: Creds, writer: Wr,
                       body: Annotated[OrderIn, Depends(order_body)],
                       idempotency_key: IdempotencyKey = None) -> JSONResponse:

@@ -262,3 +262,16 @@ def test_a_c2sim_order_the_service_cannot_take_is_one_clear_422(world):
     r = _post_xml(world, "jjoc", unknown)
     assert r.status_code == 422 and "ZZZ" in str(r.json()["detail"])
     assert len(world.get("jjoc", world.ex("/messages"), params={"kind": "order"}).json()) == before
+
+
+def test_an_exercise_in_an_older_arrangement_plays_under_the_law_of_its_date():
+    from alliance_c2.exercise.service.orders import plan_order
+    from alliance_c2.law import check
+    from alliance_c2.model import load_architecture
+
+    old = load_architecture("1978-guidelines")
+    plan = plan_order(old, "peacetime", (), "bmd-intercept", "jpn-sdf-fleet", "jpn-jda-director-general", check)
+    assert not plan.allowed
+    assert any("1980-01-01" in r and "82-3" in r for r in plan.reasons), plan.reasons
+    today = load_architecture("2015-guidelines")
+    assert plan_order(today, "peacetime", (), "bmd-intercept", "jpn-sdf-fleet", "jpn-defense-minister", check).allowed

@@ -1,12 +1,13 @@
 """Exercise writes in process, no HTTP: milliseconds and SQL statements per order, and the time per statement.
 
 Orders go through the exercise writer (group commit) in groups of 50, as the API's write routes do,
-with the same order mix as bench_exercise.py, on SQLite (a temporary file) and on PostgreSQL (a
-throwaway schema) when --pg URL or $ALLIANCE_C2_TEST_PG_URL is given. Statement times are measured
-around the driver's execute (SQLAlchemy's before/after_cursor_execute events), so they include the
-round trip to the server but not SQLAlchemy's own work before and after.
+with the same order mix as bench_exercise.py (and, unless --no-keys, an Idempotency-Key each), on
+SQLite (a temporary file) and on PostgreSQL (a throwaway schema) when --pg URL or
+$ALLIANCE_C2_TEST_PG_URL is given. Statement times are measured around the driver's execute
+(SQLAlchemy's before/after_cursor_execute events), so they include the round trip to the server but
+not SQLAlchemy's own work before and after.
 
-Run: .venv/bin/python benchmarks/bench_exercise_statements.py [--orders 2000] [--pg URL]
+Run: .venv/bin/python benchmarks/bench_exercise_statements.py [--orders 2000] [--pg URL] [--no-keys]
 Last lines: ms_per_order_<store>: N, statements_per_order_<store>: N.
 """
 
@@ -15,19 +16,25 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from alliance_c2.exercise import auth, exercises, messages
-from alliance_c2.exercise.api import Credentials, seated_write
-from alliance_c2.exercise.pgschema import scratch_schema
-from alliance_c2.exercise.store import User, open_database
-from alliance_c2.exercise.writer import Writer
+from alliance_c2.exercise.db import users
+from alliance_c2.exercise.db.database import open_database
+from alliance_c2.exercise.db.notary import Notary
+from alliance_c2.exercise.db.writer import Writer
+from alliance_c2.exercise.service import accounts, exercises, messages, orders
+from alliance_c2.exercise.web.deps import Credentials, Retry, hints, seated_write, seated_write_once
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "exercise"))
+
+from pgschema import scratch_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 GROUP = 50
@@ -36,35 +43,44 @@ ORDERS = (("bmd-intercept", "jpn-sdf-fleet", ["JPN"]), ("use-of-force", "jpn-sdf
           ("asset-protection", "jpn-adc", ["JPN"]))
 
 
-def measure(url: str, orders: int) -> dict[str, Any]:
-    auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    db = open_database(url)
-    auth.add_user(db, "control", "bench-password-1")
-    auth.add_user(db, "jjoc", "bench-password-1")
+def _exercise(db: Any) -> tuple[int, str]:
+    """An exercise (2024-proposal, bmd-salvo, armed attack) with a JJOC player; its id and the player's token."""
+    accounts.add_user(db, "control", "bench-password-1", control=True)
+    accounts.add_user(db, "jjoc", "bench-password-1")
     with db.write() as session:
-        control = session.execute(select(User).where(User.name == "control")).scalar_one()
-        ctx = exercises.create_exercise(session, control, "bench", "2024-proposal", "bmd-salvo", "armed-attack", [])
-        eid = ctx.exercise.id
-        exercises.add_seat(ctx, "jjoc", "jpn-jjoc", "player", "SECRET")
-        jjoc = session.execute(select(User).where(User.name == "jjoc")).scalar_one()
-        token = auth.open_login(session, jjoc).token
+        control = users.by_name(session, "control")[0]
+        eid = exercises.create_exercise(session, control, "bench", "2024-proposal", "bmd-salvo", "armed-attack",
+                                        []).exercise.id
+    with db.write() as session:
+        who = exercises.seated(session, eid, control, lock=True)
+        exercises.add_seat(session, who, "jjoc", "jpn-jjoc", "player", "SECRET")
+        return eid, users.open_login(session, users.by_name(session, "jjoc")[0].id).token
+
+
+def measure(url: str, count: int, key_dir: Path, keys: bool) -> dict[str, Any]:
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    db = open_database(url, Notary.load(key_dir / "key.pem", create=True))
+    eid, token = _exercise(db)
     creds = Credentials(token, via_cookie=False, unsafe=True, csrf_given=None)
-    checker = messages.default_checker()
+    checker = orders.default_checker()
     writer = Writer(db)
 
     def order(k: int) -> Any:
         action, unit, rel_to = ORDERS[k % len(ORDERS)]
 
-        def work(ctx: exercises.Context) -> dict[str, Any]:
-            label = messages.label_for(ctx, "UNCLASSIFIED", rel_to)
-            return messages.view(ctx, messages.issue_order(ctx, action, unit, f"bench {k}", "", label, None, None,
-                                                           checker))
+        def work(session: Any, who: exercises.Seated) -> messages.MessageView:
+            label = messages.label_for(who, "UNCLASSIFIED", rel_to)
+            return messages.view(who, orders.issue_order(session, who, action, unit, f"bench {k}", "", label, None,
+                                                         None, checker))
 
+        if keys:
+            return seated_write_once(eid, creds, work, Retry(f"key-{k}", f"{k:064x}"), messages.MessageView.to_dict)
         return seated_write(eid, creds, work)
 
-    def run(first: int, count: int) -> None:
-        for start in range(first, first + count, GROUP):
-            futures = [writer.submit(eid, order(k)) for k in range(start, min(start + GROUP, first + count))]
+    def run(first: int, n: int) -> None:
+        for start in range(first, first + n, GROUP):
+            futures = [writer.submit(eid, order(k), hints(creds, Retry(f"key-{k}", "")) if keys else hints(creds))
+                       for k in range(start, min(start + GROUP, first + n))]
             for f in futures:
                 f.result()
 
@@ -85,12 +101,12 @@ def measure(url: str, orders: int) -> dict[str, Any]:
         counts[key] += 1
 
     t0 = time.perf_counter()
-    run(1000, orders)
+    run(1000, count)
     elapsed = time.perf_counter() - t0
     writer.close()
     db.dispose()
-    return {"ms_per_order": elapsed / orders * 1000, "statements_per_order": sum(counts.values()) / orders,
-            "by_statement": [(k, counts[k] / orders, seconds[k] / counts[k] * 1e6) for k, _ in seconds.most_common(8)]}
+    return {"ms_per_order": elapsed / count * 1000, "statements_per_order": sum(counts.values()) / count,
+            "by_statement": [(k, counts[k] / count, seconds[k] / counts[k] * 1e6) for k, _ in seconds.most_common(10)]}
 
 
 def report(tag: str, result: dict[str, Any]) -> list[str]:
@@ -105,13 +121,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--pg", default=os.environ.get(PG_ENV), help=f"PostgreSQL URL (default: ${PG_ENV})")
+    parser.add_argument("--no-keys", action="store_true", help="orders without an Idempotency-Key")
     args = parser.parse_args()
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        lines += report("sqlite", measure(f"sqlite:///{Path(tmp) / 'bench.db'}", args.orders))
+        lines += report("sqlite", measure(f"sqlite:///{Path(tmp) / 'bench.db'}", args.orders, Path(tmp),
+                                          not args.no_keys))
     if args.pg:
-        with scratch_schema(args.pg, "ac2_bench") as url:
-            lines += report("pg", measure(url, args.orders))
+        with scratch_schema(args.pg, "ac2_bench") as url, tempfile.TemporaryDirectory() as tmp:
+            lines += report("pg", measure(url, args.orders, Path(tmp), not args.no_keys))
     else:
         print(f"PostgreSQL skipped: give --pg URL or set {PG_ENV}")
     for line in lines:

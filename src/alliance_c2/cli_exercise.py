@@ -1,4 +1,5 @@
-"""The exercise commands under their old import path, kept for exercise/ until issue 13 lands."""
+"""The exercise commands under their old import path: kept for exercise/ (its tests import this path) until
+they import `alliance_c2.cli.exercise`."""
 
 from .cli.exercise import register
 

@@ -1,5 +1,8 @@
 """Fixtures for the exercise service: a database per test (SQLite always, PostgreSQL when
 ALLIANCE_C2_TEST_PG_URL is set, each test in its own schema), the app, users and a seated exercise.
+
+Every test session signs with a key of its own in a temporary directory ($ALLIANCE_C2_KEY, which the
+server processes that tests start inherit), never the user's.
 """
 
 from __future__ import annotations
@@ -10,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-from alliance_c2.exercise.pgschema import create_schema_url, drop_schema
+from pgschema import create_schema_url, drop_schema
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "correct-horse-battery"
@@ -32,9 +34,24 @@ def _cheap_password_hashing() -> None:
     """Argon2 at its default cost takes ~0.2 s per hash here; the tests need many logins."""
     from argon2 import PasswordHasher
 
-    from alliance_c2.exercise.auth import use_hasher
+    from alliance_c2.exercise.service.accounts import use_hasher
 
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The session's audit-log signing key (created by the first app), in a temporary directory."""
+    from alliance_c2.exercise.db.notary import KEY_ENV
+
+    path = tmp_path_factory.mktemp("key") / "exercise-signing-key.pem"
+    previous = os.environ.get(KEY_ENV)
+    os.environ[KEY_ENV] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(KEY_ENV, None)
+    else:
+        os.environ[KEY_ENV] = previous
 
 
 def pg_schema_url(base: str) -> tuple[str, str]:
@@ -104,13 +121,13 @@ def build_world(url: str, users: dict[str, tuple[str, str, str]] | None = None, 
                 arrangement: str = "2024-proposal") -> World:
     from fastapi.testclient import TestClient
 
-    from alliance_c2.exercise.app import create_app
-    from alliance_c2.exercise.auth import add_user
+    from alliance_c2.exercise.service.accounts import add_user
+    from alliance_c2.exercise.web.app import create_app
 
-    app = create_app(url, login_limit=1000)
+    app = create_app(url, login_limit=1000, address_limit=1000)
     seats = SEATS if users is None else users
     for name in ("control", "outsider", *seats):
-        add_user(app.state.db, name, PASSWORD)
+        add_user(app.state.db, name, PASSWORD, control=name in ("control", "outsider"))
     client = TestClient(app)
     world = World(app, client)
     for name in ("control", "outsider", *seats):
@@ -159,7 +176,8 @@ def one_player_exercise(db_url: str) -> tuple[int, dict[str, str], dict[str, str
 
 
 @pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None) -> Template:
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory, _cheap_password_hashing: None,
+                     signing_key: Any) -> Template:
     """One seeded SQLite world, built once; each test gets a copy of its file."""
     path = tmp_path_factory.mktemp("template") / "exercise.db"
     w = build_world(f"sqlite:///{path}")
@@ -174,29 +192,37 @@ class Template:
     eid: int
 
 
-def _copy_world(template: Template, directory: Any) -> World:
+def _copy_world(template: Template, directory: Any, key: Any) -> World:
+    """A copy of the template's database, with a copy of the key and its anchors (the copies share the
+    template's database id, so each needs anchors of its own)."""
     import shutil
 
     from fastapi.testclient import TestClient
 
-    from alliance_c2.exercise.app import create_app
+    from alliance_c2.exercise.db.notary import anchors_dir, public_key_path
+    from alliance_c2.exercise.web.app import create_app
 
     target = directory / "exercise.db"
     shutil.copyfile(template.path, target)
-    app = create_app(f"sqlite:///{target}", login_limit=1000)
+    own_key = directory / "key" / key.name
+    own_key.parent.mkdir()
+    shutil.copyfile(key, own_key)
+    shutil.copyfile(public_key_path(key), public_key_path(own_key))
+    shutil.copytree(anchors_dir(key), anchors_dir(own_key))
+    app = create_app(f"sqlite:///{target}", login_limit=1000, address_limit=1000, key=own_key)
     return World(app, TestClient(app), dict(template.headers), template.eid)
 
 
 @pytest.fixture
-def world(db_url: str, _sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
-    w = _copy_world(_sqlite_template, tmp_path) if db_url.startswith("sqlite") else build_world(db_url)
+def world(db_url: str, _sqlite_template: Template, tmp_path: Any, signing_key: Any) -> Iterator[World]:
+    w = _copy_world(_sqlite_template, tmp_path, signing_key) if db_url.startswith("sqlite") else build_world(db_url)
     yield w
     close_world(w)
 
 
 @pytest.fixture
-def sqlite_world(_sqlite_template: Template, tmp_path: Any) -> Iterator[World]:
-    w = _copy_world(_sqlite_template, tmp_path)
+def sqlite_world(_sqlite_template: Template, tmp_path: Any, signing_key: Any) -> Iterator[World]:
+    w = _copy_world(_sqlite_template, tmp_path, signing_key)
     yield w
     close_world(w)
 

@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
-from alliance_c2.exercise.exercises import arrangement
-from alliance_c2.exercise.i18n import STRINGS
+from alliance_c2.exercise.service.catalog import arrangement
+from alliance_c2.exercise.web.i18n import STRINGS
 from alliance_c2.sim.catalog import load_scenario
 from conftest import PASSWORD
 
@@ -43,16 +43,16 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    from alliance_c2.exercise.auth import add_user
-    from alliance_c2.exercise.store import open_database
+    from alliance_c2.exercise.db.database import open_database
+    from alliance_c2.exercise.service.accounts import add_user
 
     url = f"sqlite:///{tmp_path / 'exercise.db'}"
     db = open_database(url)
     for name in ("control", *SEATS):
-        add_user(db, name, PASSWORD)
+        add_user(db, name, PASSWORD, control=name == "control")
     db.dispose()
     port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.app:create_app",
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env={**os.environ, "ALLIANCE_C2_DB": url})
     base = f"http://127.0.0.1:{port}"
@@ -261,3 +261,72 @@ def _order_from_jjoc(jjoc: Any, action: str, unit: str) -> str:
     order = jjoc.locator("#list-outbox li.kind-order").first
     expect(order).to_have_class(re.compile("status-awaiting-approval"))
     return str(order.get_attribute("data-id"))
+
+
+def test_a_seat_page_fits_a_laptop_screen(server: str) -> None:
+    """At 1366x768 the approvals waiting for the seat, its inbox and the whole order form are in view
+    together, without scrolling (the screenshot is test-artifacts/seat-pm-1366x768.png)."""
+    if not Path(CHROMIUM).exists():
+        print(f"skipped: {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    eid = _exercise_with_traffic(server)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            page = context.new_page()
+            page.goto(f"{server}/login")
+            page.fill("input[name=name]", "pm")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.login button")
+            page.wait_for_url(f"{server}/")
+            page.goto(f"{server}/exercises/{eid}")
+            page.locator("#list-approvals li.message").first.wait_for()
+            page.screenshot(path=str(ARTIFACTS / "seat-pm-1366x768.png"))
+            _in_view(page)
+            # with the law engine's verdict shown (approvals, findings, delivery), the form still fits
+            page.select_option("#order-form select[name=action]", "use-of-force")
+            page.select_option("#order-form select[name=unit]", "usa-7th-fleet")
+            page.locator("#preview .verdict").wait_for()
+            page.screenshot(path=str(ARTIFACTS / "seat-pm-1366x768-preview.png"))
+            _in_view(page)
+        finally:
+            browser.close()
+
+
+def _in_view(page: Any) -> None:
+    """The approvals, injects and inbox, and every part of the order form, inside the 1366x768 window."""
+    for selector in ("#list-approvals li.message", "#list-inbox li.message", "#list-injects li.message",
+                     "#order-form select[name=action]", "#order-form select[name=unit]",
+                     "#order-form input[name=subject]", "#order-form fieldset.relto", "#preview",
+                     "#order-form > button"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, f"{selector} is not shown"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 768, f"{selector} is out of view: {box}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, f"{selector} is out of view: {box}"
+
+
+def _exercise_with_traffic(base: str) -> int:
+    """An armed-attack exercise with the PM seated, an inject received, reports in the inbox, and an order
+    from JJOC waiting for the PM's approval (its unseated steps granted by control)."""
+    with httpx.Client(base_url=base, timeout=30) as c:
+        h = {name: {"Authorization": "Bearer " + c.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+                    .json()["token"]} for name in ("control", "jjoc", "pm")}
+        eid = c.post("/api/exercises", json={"name": "Laptop", "arrangement": "2024-proposal", "scenario": "bmd-salvo",
+                                             "situation": "armed-attack"}, headers=h["control"]).json()["id"]
+        for user, org in (("jjoc", "jpn-jjoc"), ("pm", "jpn-pm")):
+            c.post(f"/api/exercises/{eid}/seats", json={"user": user, "organization": org, "clearance": "SECRET"},
+                   headers=h["control"]).raise_for_status()
+        c.post(f"/api/exercises/{eid}/injects", json={"inject_id": "missile-1"}, headers=h["control"]).raise_for_status()
+        for i in range(6):
+            c.post(f"/api/exercises/{eid}/messages", headers=h["jjoc"], json={
+                "kind": "report", "recipients": ["jpn-pm"], "subject": f"Situation report {i + 1}",
+                "rel_to": ["JPN"]}).raise_for_status()
+        c.post(f"/api/exercises/{eid}/orders", headers=h["jjoc"], json={
+            "action": "use-of-force", "unit": "jpn-gcc", "subject": "Repel the landing", "rel_to": ["JPN"]},
+        ).raise_for_status()
+        c.post(f"/api/exercises/{eid}/approvals/grant-unseated", json={}, headers=h["control"]).raise_for_status()
+    return int(eid)

@@ -1,18 +1,25 @@
-"""`alliance-c2 users add`, `serve --help` and the database errors of the exercise commands."""
+"""`alliance-c2 users add|list|passwd|remove`, `serve --help` and the database errors of the exercise commands."""
 
 from __future__ import annotations
 
-from alliance_c2.exercise.auth import authenticate
-from alliance_c2.exercise.store import open_database
+from alliance_c2.exercise.db import users
+from alliance_c2.exercise.db.database import open_database
+from alliance_c2.exercise.service.accounts import check_password
+
+
+def _password_of(url: str, name: str) -> str | None:
+    db = open_database(url)
+    with db.read() as session:
+        found = users.by_name(session, name)
+    db.dispose()
+    return None if found is None else found[1]
 
 
 def test_users_add_reads_the_password_from_stdin(ex_cli, sqlite_url):
     code, out, _ = ex_cli("users", "add", "alice", "--db", sqlite_url, input="s3cret-password\n")
     assert code == 0 and "alice" in out
-    db = open_database(sqlite_url)
-    with db.read() as session:
-        assert authenticate(session, "alice", "s3cret-password") is not None
-    db.dispose()
+    assert check_password(_password_of(sqlite_url, "alice"), "s3cret-password")
+    assert not check_password(_password_of(sqlite_url, "alice"), "wrong-password")
 
 
 def test_users_add_twice_is_a_one_line_error(ex_cli, sqlite_url):

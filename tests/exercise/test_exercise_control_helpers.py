@@ -6,8 +6,9 @@ import time
 
 from sqlalchemy import select
 
-from alliance_c2.exercise import injector
-from alliance_c2.exercise.store import Exercise, LogEntry
+from alliance_c2.exercise.db import queries
+from alliance_c2.exercise.db.tables import LogEntry
+from alliance_c2.exercise.service import clockwork
 from conftest import without_scenario
 
 
@@ -16,16 +17,22 @@ def _released(world) -> dict[str, dict]:
     return {m["inject_id"]: m for m in injects}
 
 
-def _set_game_minutes(world, minutes: float) -> None:
-    """Move the running clock to `minutes` of game time (as if that much time had passed)."""
-    with world.app.state.db.write() as session:
-        exercise = session.get(Exercise, world.eid)
-        exercise.clock_anchor_game = minutes * 60.0
-        exercise.clock_anchor_wall = time.time()
+def _advance(world, minutes: float) -> None:
+    """Let at least `minutes` of game time pass, as control would: the clock an hour a second for a moment
+    (a few game minutes more, depending on the machine's pace), then back to real time."""
+    assert world.post("control", world.ex("/clock"), {"action": "speed", "speed": 3600}).status_code == 200
+    time.sleep(minutes / 60.0)
+    assert world.post("control", world.ex("/clock"), {"action": "speed", "speed": 1}).status_code == 200
 
 
 def _release_round(world) -> list[int]:
-    return world.app.state.writer.submit(world.eid, injector.release_job(world.eid)).result(30)
+    return world.app.state.writer.submit(world.eid, clockwork.release_job(world.eid)).result(30)
+
+
+def _due(world) -> list[int]:
+    """Exercises the clock would write to now (read as its loop reads them)."""
+    with world.app.state.db.read() as session:
+        return [e.id for e in queries.running_with_clockwork(session) if clockwork.has_work(session, e)]
 
 
 def test_injects_are_released_when_the_clock_reaches_them(world):
@@ -33,11 +40,11 @@ def test_injects_are_released_when_the_clock_reaches_them(world):
     assert r.status_code == 200 and r.json()["auto_injects"] is True
     assert _release_round(world) == []  # the clock has not started
     world.post("control", world.ex("/clock"), {"action": "start"})
-    assert injector.exercises_with_due_work(world.app.state.db) == [world.eid]
+    assert _due(world) == [world.eid]
     first = _release_round(world)
     assert list(_released(world)) == ["missile-1"] and len(first) == 1
     assert _release_round(world) == []  # once only
-    _set_game_minutes(world, 10)
+    _advance(world, 10)
     _release_round(world)
     released = _released(world)
     assert sorted(released) == ["missile-1", "missile-2", "missile-3"]  # missile-4 is due at minute 120
@@ -48,7 +55,7 @@ def test_injects_are_released_when_the_clock_reaches_them(world):
     with world.app.state.db.read() as session:
         acts = session.execute(select(LogEntry.actor, LogEntry.data).where(
             LogEntry.exercise_id == world.eid, LogEntry.act == "inject.released")).all()
-    assert {a for a, _ in acts} == {injector.CLOCK_ACTOR} and '"scheduled_minute":3' in acts[1][1]
+    assert {a for a, _ in acts} == {clockwork.CLOCK_ACTOR} and '"scheduled_minute":3' in acts[1][1]
     assert world.get("control", world.ex("/log/verify")).json()["ok"] is True
 
 
@@ -56,11 +63,9 @@ def test_nothing_is_released_while_paused_or_switched_off(world):
     world.post("control", world.ex("/clock"), {"action": "start"})
     assert _release_round(world) == []  # auto_injects is off by default
     world.post("control", world.ex("/injects/auto"), {"enabled": True})
+    _advance(world, 10)
     world.post("control", world.ex("/clock"), {"action": "pause"})
-    _set_game_minutes(world, 10)
-    with world.app.state.db.write() as session:
-        session.get(Exercise, world.eid).clock_state = "paused"
-    assert injector.exercises_with_due_work(world.app.state.db) == []
+    assert _due(world) == []
     assert _release_round(world) == [] and _released(world) == {}
 
 
@@ -75,13 +80,13 @@ def test_the_server_loop_delivers_to_seated_players(sqlite_url):
     """The app's lifespan runs the loop: with a running clock the first inject arrives unreleased by hand."""
     from fastapi.testclient import TestClient
 
-    from alliance_c2.exercise.app import create_app
-    from alliance_c2.exercise.auth import add_user
+    from alliance_c2.exercise.service.accounts import add_user
+    from alliance_c2.exercise.web.app import create_app
     from conftest import PASSWORD, login
 
     app = create_app(sqlite_url)
     for name in ("control", "jjoc"):
-        add_user(app.state.db, name, PASSWORD)
+        add_user(app.state.db, name, PASSWORD, control=name == "control")
     with TestClient(app) as client:
         headers = login(client, "control")
         jjoc = login(client, "jjoc")
@@ -132,7 +137,7 @@ def test_an_inject_nobody_of_the_detecting_nations_could_receive_goes_to_every_p
 def test_unseated_approvals_are_granted_on_the_clock_after_their_typical_duration(world):
     """ISR from JJOC needs the Defense Minister's order (nobody sits there; typical 10 min in approvals.yaml);
     a BMD intercept without a standing order needs the PM first (seated: never granted by the clock)."""
-    from alliance_c2.exercise.messages import typical_minutes
+    from alliance_c2.exercise.service.catalog import typical_minutes
 
     without_scenario(world)
     r = world.post("control", world.ex("/approvals/auto"), {"enabled": True})
@@ -143,7 +148,7 @@ def test_unseated_approvals_are_granted_on_the_clock_after_their_typical_duratio
     minutes = typical_minutes("defense-minister-order")
     assert minutes == 10
     assert _release_round(world) == []  # not yet: the typical time has not passed
-    _set_game_minutes(world, minutes + 0.5)
+    _advance(world, minutes + 0.5)
     granted = _release_round(world)
     assert len(granted) == 1
     task = world.get("control", world.ex(f"/messages/{granted[0]}")).json()
@@ -155,7 +160,7 @@ def test_unseated_approvals_are_granted_on_the_clock_after_their_typical_duratio
     with world.app.state.db.read() as session:
         actors = set(session.execute(select(LogEntry.actor).where(
             LogEntry.exercise_id == world.eid, LogEntry.act == "approval.granted")).scalars())
-    assert actors == {injector.CLOCK_ACTOR}
+    assert actors == {clockwork.CLOCK_ACTOR}
     assert world.get("control", world.ex("/log/verify")).json()["ok"] is True
 
 
@@ -163,8 +168,8 @@ def test_unseated_approvals_wait_for_control_when_switched_off(world):
     without_scenario(world)
     world.post("control", world.ex("/clock"), {"action": "start"})
     world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"])
-    _set_game_minutes(world, 600)
-    assert injector.exercises_with_due_work(world.app.state.db) == []
+    _advance(world, 20)
+    assert _due(world) == []
     assert _release_round(world) == []
     assert world.post("jjoc", world.ex("/approvals/auto"), {"enabled": True}).status_code == 403
 
@@ -178,7 +183,7 @@ def test_a_liaison_officer_is_never_the_fallback_for_an_inject(sqlite_url):
         assert r.status_code == 422 and "name the recipients" in r.json()["detail"]
         world.post("control", world.ex("/injects/auto"), {"enabled": True})
         world.post("control", world.ex("/clock"), {"action": "start"})
-        assert injector.exercises_with_due_work(world.app.state.db) == []  # it waits, and costs no write
+        assert _due(world) == []  # it waits, and costs no write
         assert _release_round(world) == [] and world.get("twn", world.ex("/messages")).json() == []
     finally:
         close_world(world)

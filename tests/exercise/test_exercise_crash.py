@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL a real server mid-load; every acknowledged order survives, the log chain holds."""
+"""Crash safety: SIGKILL a real server mid-load; every acknowledged order survives, the record holds, and
+orders whose answer was lost, sent again with their Idempotency-Key, are stored once."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _free_port() -> int:
 def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ALLIANCE_C2_DB": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise:create_app",
+        [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
@@ -35,18 +36,35 @@ def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
-def _load(base: str, eid: int, headers: dict[str, str], acked: list[int], stop: threading.Event) -> None:
+def _body(subject: str) -> dict[str, object]:
+    return {"action": "isr", "unit": "jpn-sdf-fleet", "subject": subject, "rel_to": ["JPN"]}
+
+
+def _load(base: str, eid: int, headers: dict[str, str], k: int, acked: list[int], unanswered: list[str],
+          stop: threading.Event) -> None:
     with httpx.Client(base_url=base, headers=headers, timeout=5) as client:
         i = 0
         while not stop.is_set():
             i += 1
-            body = {"action": "isr", "unit": "jpn-sdf-fleet", "subject": f"load {i}", "rel_to": ["JPN"]}
+            subject = f"load-{k}-{i}"  # the order's subject, and its Idempotency-Key
             try:
-                r = client.post(f"/api/exercises/{eid}/orders", json=body)
+                r = client.post(f"/api/exercises/{eid}/orders", json=_body(subject),
+                                headers={"Idempotency-Key": subject})
             except httpx.HTTPError:
-                return  # the server is gone
+                unanswered.append(subject)  # the server is gone: stored or not, nobody knows
+                return
             if 200 <= r.status_code < 300:
                 acked.append(r.json()["id"])
+
+
+def _orders(base: str, eid: int, control: dict[str, str]) -> list[dict]:
+    found: list[dict] = []
+    while True:
+        page = httpx.get(f"{base}/api/exercises/{eid}/messages", headers=control, timeout=10,
+                         params={"kind": "order", "limit": 500, "after": found[-1]["id"] if found else 0}).json()
+        if not page:
+            return found
+        found += page
 
 
 def test_acknowledged_orders_survive_sigkill(db_url):
@@ -55,8 +73,10 @@ def test_acknowledged_orders_survive_sigkill(db_url):
     base = f"http://127.0.0.1:{port}"
     server = _start(db_url, port)
     acked: list[int] = []
+    unanswered: list[str] = []
     stop = threading.Event()
-    writers = [threading.Thread(target=_load, args=(base, eid, jjoc, acked, stop)) for _ in range(WRITERS)]
+    writers = [threading.Thread(target=_load, args=(base, eid, jjoc, k, acked, unanswered, stop))
+               for k in range(WRITERS)]
     try:
         for w in writers:
             w.start()
@@ -68,13 +88,16 @@ def test_acknowledged_orders_survive_sigkill(db_url):
             w.join(10)
         assert len(acked) >= 5, "the load produced too few acknowledged orders to mean anything"
         server = _start(db_url, port)
-        stored = httpx.get(f"{base}/api/exercises/{eid}/messages", params={"kind": "order", "limit": 500},
-                           headers=control, timeout=10).json()
-        more = httpx.get(f"{base}/api/exercises/{eid}/messages",
-                         params={"kind": "order", "limit": 500, "after": max([0, *[m["id"] for m in stored]])},
-                         headers=control, timeout=10).json()
-        ids = {m["id"] for m in stored + more}
-        assert set(acked) <= ids
+        assert unanswered, "the kill answered every request: nothing to retry"
+        for subject in unanswered:  # sent again, as a client that lost the answer would
+            r = httpx.post(f"{base}/api/exercises/{eid}/orders", json=_body(subject), headers={
+                **jjoc, "Idempotency-Key": subject}, timeout=10)
+            assert r.status_code == 201 and r.json()["subject"] == subject, r.text
+        stored = _orders(base, eid, control)
+        assert set(acked) <= {m["id"] for m in stored}
+        subjects = [m["subject"] for m in stored]
+        assert len(subjects) == len(set(subjects)), "an order was stored twice"
+        assert set(unanswered) <= set(subjects)
         verdict = httpx.get(f"{base}/api/exercises/{eid}/log/verify", headers=control, timeout=10).json()
         assert verdict["ok"], verdict
     finally:

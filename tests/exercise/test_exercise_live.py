@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from alliance_c2.exercise.events import Cursor
-from alliance_c2.exercise.i18n import STRINGS
+from alliance_c2.exercise.web.i18n import STRINGS
+from alliance_c2.exercise.web.stream import Cursor
 from conftest import without_scenario
 
 

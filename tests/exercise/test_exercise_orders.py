@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conftest import without_scenario
 
 
@@ -94,7 +96,8 @@ def test_situation_change_by_control_changes_the_verdict(world):
     assert preview.json()["allowed"] is True
     log = world.get("control", world.ex("/log")).json()
     changed = [e for e in log if e["act"] == "situation.changed"]
-    assert changed[0]["data"] == {"from": "peacetime", "to": "armed-attack", "basis": "cabinet-decision", "note": ""}
+    assert changed[0]["data"] == {"from": "peacetime", "to": "armed-attack", "basis": "cabinet-decision", "note": "",
+                                  "set": {"situation": "armed-attack"}}
 
 
 def test_players_cannot_change_the_situation_or_clock(world):
@@ -200,3 +203,75 @@ def test_a_refused_order_stays_with_its_sender(world):
     assert order["status"] == "refused" and order["recipients"] == []
     assert world.get("fleet", world.ex(f"/messages/{order['id']}")).status_code == 404
     assert world.get("jjoc", world.ex(f"/messages/{order['id']}")).status_code == 200
+
+
+def _c2sim(world, action: str, unit: str, issuer: str = "jpn-jjoc", schema: str = "2.0.0") -> bytes:
+    from alliance_c2.exercise.service.catalog import arrangement
+    from alliance_c2.interop import OrderRecord, order_message
+
+    arch = arrangement("2024-proposal")
+    return order_message(arch, [OrderRecord(issuer, unit, action, timedelta(0))], schema=schema)
+
+
+def _post_xml(world, user: str, xml: bytes, media: str = "application/xml", rel_to: str | None = "JPN"):
+    return world.client.post(world.ex("/orders"), content=xml, params={"rel_to": rel_to} if rel_to else {},
+                             headers={**world.h(user), "content-type": media})
+
+
+def test_a_c2sim_order_is_checked_like_the_same_order_in_json(world):
+    without_scenario(world)
+    as_json = world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"]).json()
+    r = _post_xml(world, "jjoc", _c2sim(world, "bmd-intercept", "jpn-sdf-fleet"))
+    assert r.status_code == 201, r.text
+    as_xml = r.json()
+    assert as_xml["unit"] == "jpn-sdf-fleet"  # the partner's UUID mapped onto the exercise's organization
+    assert as_xml["action"] == "bmd-intercept"
+    assert as_xml["status"] == as_json["status"] == "awaiting-approval"
+    assert as_xml["verdict"]["approvals"] == as_json["verdict"]["approvals"]
+    refused = _post_xml(world, "jjoc", _c2sim(world, "use-of-force", "usa-7th-fleet"), "text/xml", "JPN,USA").json()
+    assert refused["status"] == "refused" and refused["verdict"]["reasons"]
+
+
+def test_a_c2sim_order_of_an_older_edition_is_read_too(world):
+    without_scenario(world)
+    r = _post_xml(world, "jjoc", _c2sim(world, "bmd-intercept", "jpn-sdf-fleet", schema="1.0.0"))
+    assert r.status_code == 201, r.text
+    assert r.json()["unit"] == "jpn-sdf-fleet"
+
+
+def test_a_c2sim_order_the_service_cannot_take_is_one_clear_422(world):
+    from alliance_c2.exercise.service.catalog import arrangement
+    from alliance_c2.interop import OrderRecord, order_message
+
+    arch = arrangement("2024-proposal")
+    two = order_message(arch, [OrderRecord("jpn-jjoc", "jpn-sdf-fleet", "bmd-intercept", timedelta(0)),
+                               OrderRecord("jpn-jjoc", "jpn-gcc", "disaster-relief", timedelta(0))])
+    cases = [
+        (two, "one task"),
+        (b"<not-xml", "order.xml"),
+    ]
+    for body, needle in cases:
+        r = _post_xml(world, "jjoc", body)
+        assert r.status_code == 422, r.text
+        detail = r.json()["detail"]
+        assert needle in str(detail) and "Traceback" not in str(detail)
+    r = _post_xml(world, "jjoc", _c2sim(world, "bmd-intercept", "jpn-sdf-fleet"), rel_to=None)
+    assert r.status_code == 422 and "rel_to" in str(r.json()["detail"])
+    before = len(world.get("jjoc", world.ex("/messages"), params={"kind": "order"}).json())
+    unknown = _c2sim(world, "bmd-intercept", "jpn-sdf-fleet").replace(b"TaskActionCode>", b"TaskActionCode>ZZZ", 1)
+    r = _post_xml(world, "jjoc", unknown)
+    assert r.status_code == 422 and "ZZZ" in str(r.json()["detail"])
+    assert len(world.get("jjoc", world.ex("/messages"), params={"kind": "order"}).json()) == before
+
+
+def test_an_exercise_in_an_older_arrangement_plays_under_the_law_of_its_date():
+    from alliance_c2.exercise.service.orders import plan_order
+    from alliance_c2.law import check
+    from alliance_c2.model import load_architecture
+
+    old = load_architecture("1978-guidelines")
+    plan = plan_order(old, "peacetime", (), "bmd-intercept", "jpn-sdf-fleet", "jpn-jda-director-general", check)
+    assert not plan.allowed
+    assert any("1980-01-01" in r and "82-3" in r for r in plan.reasons), plan.reasons
+    today = load_architecture("2015-guidelines")
+    assert plan_order(today, "peacetime", (), "bmd-intercept", "jpn-sdf-fleet", "jpn-defense-minister", check).allowed

@@ -13,8 +13,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from alliance_c2.exercise.exercises import arrangement
-from alliance_c2.exercise.i18n import STRINGS, fill
+from alliance_c2.exercise.service.catalog import arrangement
+from alliance_c2.exercise.web.i18n import STRINGS, fill
 from alliance_c2.law import default_catalog
 from alliance_c2.sim.catalog import load_scenario
 from conftest import SEATS
@@ -144,8 +144,7 @@ def test_refused_order_shows_its_reasons_in_the_page_language(world):
     verdict = order["verdict"]
     assert verdict["reasons"] and len(verdict["reasons_ja"]) == len(verdict["reasons"])
     assert set(verdict["reasons_ja"]).isdisjoint(verdict["reasons"])
-    from alliance_c2.exercise.exercises import arrangement
-    from alliance_c2.exercise.i18n import catalog_names, name_ids
+    from alliance_c2.exercise.web.i18n import catalog_names, name_ids
 
     arch = arrangement("2024-proposal")
     org_ja, org_en = catalog_names("ja", arch)["org"], catalog_names("en", arch)["org"]
@@ -208,7 +207,9 @@ def test_home_page_creates_exercises_releasing_injects_on_the_clock_by_default(s
         assert STRINGS["auto_injects"][index] in form
 
 
-def test_live_data_carries_nations_and_inject_names(sqlite_world):
+def test_live_data_carries_nations_and_inject_names_for_control_only(sqlite_world):
+    """The order form's REL TO needs each organization's nation; the scenario's inject names are control's
+    timeline: a seat learns an inject's name from the inject it receives (`subject_ja`)."""
     w = sqlite_world
     arch = arrangement("2024-proposal")
     scenario = load_scenario("bmd-salvo")
@@ -216,14 +217,19 @@ def test_live_data_carries_nations_and_inject_names(sqlite_world):
         live = _live(_page(w, "jjoc", "", lang))
         assert live["nation"] == arch.organizations["jpn-jjoc"].nation
         assert live["nations"] == {o: org.nation for o, org in arch.organizations.items()}
-        assert live["names"]["inject"] == {i.id: (i.name_ja or i.name_en) if lang == "ja" else i.name_en
-                                           for i in scenario.injects}
+        assert live["names"]["inject"] == {}
         assert live["strings"]["standing"] == STRINGS["standing"][(EN, JA)[lang == "ja"]]
-    assert _live(_page(w, "control", "/control"))["names"]["inject"].keys() == {i.id for i in scenario.injects}
+        control = _live(_page(w, "control", "/control", lang))
+        assert control["names"]["inject"] == {i.id: (i.name_ja or i.name_en) if lang == "ja" else i.name_en
+                                              for i in scenario.injects}
+    first = scenario.injects[0]
+    released = w.post("control", w.ex("/injects"), {"inject_id": first.id}).json()
+    seen = w.get("jjoc", w.ex(f"/messages/{released['id']}")).json()
+    assert (seen["subject"], seen["subject_ja"]) == (first.name_en, first.name_ja)
 
 
 def test_name_ids_replaces_whole_ids_only():
-    from alliance_c2.exercise.i18n import name_ids
+    from alliance_c2.exercise.web.i18n import name_ids
 
     names = {"usa-7th-fleet": "U.S. Seventh Fleet", "jpn-sdf-fleet": "Self-Defense Fleet", "jpn-sdf": "SDF"}
     text = "OPCON jpn-sdf-fleet → usa-7th-fleet; jpn-sdf-fleets and xjpn-sdf stay"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_c2.exercise.releasability import (
+from alliance_c2.exercise.db.rows import SeatRecord
+from alliance_c2.exercise.service.releasability import (
     CLASSIFICATIONS,
     Label,
     LabelError,
@@ -14,7 +15,6 @@ from alliance_c2.exercise.releasability import (
     may_see,
     parse_marking,
 )
-from alliance_c2.exercise.store import Seat
 
 # (classification, rel_to, recipients) of each item control writes as an inject
 LABELS = {
@@ -98,7 +98,7 @@ ORGS = ["jpn-jjoc", "jpn-pm", "usa-indopacom", "lno-taiwan", "lno-unc"]
 @st.composite
 def seats(draw):
     role = draw(st.sampled_from(["control", "player", "observer"]))
-    return Seat(id=1, exercise_id=draw(st.sampled_from([1, 2])), user_id=1, nation=draw(st.sampled_from(NATIONS)),
+    return SeatRecord(id=1, exercise_id=draw(st.sampled_from([1, 2])), user_id=1, nation=draw(st.sampled_from(NATIONS)),
                 organization=draw(st.sampled_from(ORGS)), role=role, clearance=draw(st.integers(0, 2)))
 
 
@@ -127,8 +127,8 @@ def test_rule_never_leaks(seat, item):
 def test_sql_filter_equals_the_rule(sqlite_db, seat, item):
     from sqlalchemy import delete, select
 
-    from alliance_c2.exercise.releasability import visible_to
-    from alliance_c2.exercise.store import Message, Recipient, Release
+    from alliance_c2.exercise.db.tables import Message, Recipient, Release
+    from alliance_c2.exercise.service.releasability import visible_to
 
     exercise_id, sender, recipients, label = item
     with sqlite_db.write() as session:
@@ -150,7 +150,7 @@ def test_sql_filter_equals_the_rule(sqlite_db, seat, item):
 def sqlite_db(sqlite_url):
     from sqlalchemy import event
 
-    from alliance_c2.exercise.store import Database
+    from alliance_c2.exercise.db.database import Database
 
     db = Database(sqlite_url)
     # Bare exercise ids without exercise rows: this property is about the filter, not the keys.

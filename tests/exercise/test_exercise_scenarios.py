@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_c2.exercise.exercises import arrangement
+from alliance_c2.exercise.service.catalog import arrangement
 from alliance_c2.sim.catalog import load_parameters, load_scenario, scenario_ids
 from alliance_c2.sim.compiler import resolve_force
 from conftest import another_exercise

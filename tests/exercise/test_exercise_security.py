@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from alliance_c2.exercise.app import create_app
-from alliance_c2.exercise.auth import AuthError, RateLimiter, add_user
+from alliance_c2.exercise.service.accounts import AuthError, add_user
+from alliance_c2.exercise.service.errors import ExerciseError
+from alliance_c2.exercise.service.logins import LoginLimiter
+from alliance_c2.exercise.web.app import create_app
 from conftest import PASSWORD, build_world, close_world
 
 
@@ -34,12 +36,25 @@ def test_login_rate_limit(sqlite_url):
     app.state.db.dispose()
 
 
-def test_rate_limiter_window_expires():
-    limiter = RateLimiter(limit=2, window=10)
-    limiter.failed("k", now=0)
-    limiter.failed("k", now=1)
-    assert limiter.blocked("k", now=5) == pytest.approx(5)
-    assert limiter.blocked("k", now=10.5) == 0
+def test_login_limiter_window_expires_and_success_takes_its_count_back():
+    limiter = LoginLimiter(per_name=2, per_address=10, window=10)
+    limiter.begin("alice", "10.0.0.1", now=0)
+    ok = limiter.begin("alice", "10.0.0.2", now=1)
+    limiter.succeeded(ok)
+    limiter.begin("alice", "10.0.0.3", now=2)
+    with pytest.raises(ExerciseError, match="try again in 8 s"):
+        limiter.begin("alice", "10.0.0.4", now=2)
+    limiter.begin("alice", "10.0.0.4", now=10.5)  # the first failure left the window
+
+
+def test_login_limiter_counts_each_address_over_every_name():
+    limiter = LoginLimiter(per_name=5, per_address=3, window=60)
+    for name in ("a", "b", "c"):
+        limiter.begin(name, "10.0.0.1", now=0)
+    with pytest.raises(ExerciseError) as refused:
+        limiter.begin("d", "10.0.0.1", now=1)
+    assert refused.value.status == 429
+    limiter.begin("d", "10.0.0.2", now=1)
 
 
 def test_duplicate_and_bad_user_names(sqlite_world):
@@ -165,8 +180,8 @@ def test_route_list_covers_every_id_bearing_route(sqlite_world):
     assert paths - covered <= {("post", "/exercises/{eid}/orders")}
 
 
-def test_no_route_reaches_another_exercise(sqlite_url):
-    world = build_world(sqlite_url)
+def test_no_route_reaches_another_exercise(db_url):
+    world = build_world(db_url)
     # a second exercise run by "outsider", with an approval task in it
     r = world.post("outsider", "/api/exercises", {"name": "other", "arrangement": "2024-proposal"})
     other = r.json()["id"]

@@ -9,23 +9,39 @@ from concurrent.futures import Future
 import pytest
 from sqlalchemy import func, select
 
-from alliance_c2.exercise import auditlog, exercises, messages
-from alliance_c2.exercise.errors import ExerciseError
-from alliance_c2.exercise.store import Exercise, Message, User
-from alliance_c2.exercise.writer import Writer, _groups, _Job
+from alliance_c2.exercise.db import queries, users
+from alliance_c2.exercise.db.database import open_database
+from alliance_c2.exercise.db.tables import Message
+from alliance_c2.exercise.db.writer import Writer, _groups, _Job
+from alliance_c2.exercise.service import exercises, messages, orders
+from alliance_c2.exercise.service.errors import ExerciseError
+from alliance_c2.exercise.service.record import verify
 
 
 def _user(world, name):
     with world.app.state.db.read() as session:
-        return session.execute(select(User).where(User.name == name)).scalar_one()
+        found = users.by_name(session, name)
+    assert found is not None
+    return found[0]
+
+
+def _verified(world, eid=None):
+    found = verify(world.app.state.db, eid or world.eid, world.app.state.notary.key_path)
+    assert found is not None
+    return found
+
+
+def _log_count(world, eid=None):
+    with world.app.state.db.read() as session:
+        return queries.exercise(session, eid or world.eid).log_count
 
 
 def _order_job(eid, user, k, fail_after_logging=False):
     def work(session):
-        ctx = exercises.context(session, eid, user, lock=True)
-        label = messages.label_for(ctx, "UNCLASSIFIED", ["JPN"])
-        order = messages.issue_order(ctx, "isr", "jpn-sdf-fleet", f"group {k}", "", label, None, None,
-                                     messages.default_checker())
+        who = exercises.seated(session, eid, user, lock=True)
+        label = messages.label_for(who, "UNCLASSIFIED", ["JPN"])
+        order = orders.issue_order(session, who, "isr", "jpn-sdf-fleet", f"group {k}", "", label, None, None,
+                                   orders.default_checker())
         if fail_after_logging:
             raise ExerciseError(409, f"write {k} refused after it had logged")
         return order.id
@@ -50,8 +66,7 @@ def _held(writer: Writer, key) -> tuple[threading.Event, Future]:
 def test_a_failing_write_is_undone_alone_and_the_chain_holds(world):
     writer: Writer = world.app.state.writer
     jjoc = _user(world, "jjoc")
-    with world.app.state.db.read() as session:
-        before = session.get(Exercise, world.eid).log_count
+    before = _log_count(world)
     gate, first = _held(writer, world.eid)
     futures = [writer.submit(world.eid, _order_job(world.eid, jjoc, k, fail_after_logging=k % 3 == 1))
                for k in range(12)]
@@ -67,12 +82,11 @@ def test_a_failing_write_is_undone_alone_and_the_chain_holds(world):
         stored = session.execute(
             select(Message.id, Message.subject).where(Message.kind == "order", Message.subject.like("group %"))
         ).all()
-        exercise = session.get(Exercise, world.eid)
-        check = auditlog.verify(session, exercise)
+    check = _verified(world)
     assert sorted(i for i, _ in stored) == sorted(ok)
     assert {s for _, s in stored} == {f"group {k}" for k in range(12) if k % 3 != 1}
-    assert check.ok, check.reason
-    assert exercise.log_count == before + len(ok) * 2  # order.issued and order.delivered each
+    assert check.ok, check.problems
+    assert _log_count(world) == before + len(ok) * 2  # order.issued and approval.routed each
 
 
 def test_writes_of_two_exercises_do_not_share_a_transaction(world):
@@ -85,8 +99,8 @@ def test_writes_of_two_exercises_do_not_share_a_transaction(world):
 
     def situation(eid, fail):
         def work(session):
-            ctx = exercises.context(session, eid, control, lock=True)
-            exercises.change_situation(ctx, "gray-zone", "cabinet-decision", "")
+            who = exercises.seated(session, eid, control, lock=True)
+            exercises.change_situation(session, who, "gray-zone", "cabinet-decision", "")
             if fail:
                 raise ExerciseError(409, "refused")
             return eid
@@ -101,10 +115,10 @@ def test_writes_of_two_exercises_do_not_share_a_transaction(world):
     with pytest.raises(ExerciseError):
         b.result(30)
     with world.app.state.db.read() as session:
-        assert session.get(Exercise, world.eid).situation == "gray-zone"
-        assert session.get(Exercise, other).situation != "gray-zone"
-        for eid in (world.eid, other):
-            assert auditlog.verify(session, session.get(Exercise, eid)).ok
+        assert queries.exercise(session, world.eid).situation == "gray-zone"
+        assert queries.exercise(session, other).situation != "gray-zone"
+    for eid in (world.eid, other):
+        assert _verified(world, eid).ok
 
 
 def test_concurrent_requests_through_the_api_all_land(world):
@@ -128,11 +142,11 @@ def test_concurrent_requests_through_the_api_all_land(world):
     with world.app.state.db.read() as session:
         count = session.execute(select(func.count()).select_from(Message).where(Message.subject.like("api %"))).scalar()
         assert count == 40
-        assert auditlog.verify(session, session.get(Exercise, world.eid)).ok
+    assert _verified(world).ok
 
 
 def test_groups_keep_arrival_order_per_key_and_their_size():
-    jobs = [_Job(key, lambda s: None) for key in ("a", "b", "a", "a", "c", "b", "a")]
+    jobs = [_Job(key, lambda s: None, {}) for key in ("a", "b", "a", "a", "c", "b", "a")]
     groups = _groups(jobs, 2)
     assert [[j.key for j in g] for g in groups] == [["a", "a"], ["a", "a"], ["b", "b"], ["c"]]
     flat = [j for g in groups for j in g]
@@ -140,8 +154,6 @@ def test_groups_keep_arrival_order_per_key_and_their_size():
 
 
 def test_closed_writer_refuses_new_writes(sqlite_url):
-    from alliance_c2.exercise.store import open_database
-
     db = open_database(sqlite_url)
     writer = Writer(db)
     assert writer.submit(1, lambda session: 41 + 1).result(10) == 42
@@ -152,8 +164,6 @@ def test_closed_writer_refuses_new_writes(sqlite_url):
 
 
 def test_a_write_that_fails_hard_fails_its_group_and_the_thread_lives_on(sqlite_url):
-    from alliance_c2.exercise.store import open_database
-
     db = open_database(sqlite_url)
     writer = Writer(db)
     try:

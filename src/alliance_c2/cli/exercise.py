@@ -1,24 +1,34 @@
-"""The exercise service commands: `serve`, `users add`, `exercise verify-log`.
+"""The exercise service commands: `serve`, `users add|list|passwd|remove`, `exercise verify-log|export`.
 
-Registered on the main Typer app by cli.py; the web stack is imported inside the commands so
-the other commands stay fast.
+Registered on the main Typer app by cli.py; the exercise modules are imported inside the commands
+so the other commands stay fast.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from .support import fail
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
-    from ..exercise.store import Database
+    from ..exercise.db.database import Database
+    from ..exercise.service.record import Verification
 
 DB_HELP = "Database URL (default: $ALLIANCE_C2_DB or a SQLite file in the user data directory). / データベースURL。"
+KEY_HELP = ("Signing key of the audit log (default: $ALLIANCE_C2_KEY or exercise-signing-key.pem in the user config "
+            "directory). / 監査ログの署名鍵。")
+FIRST_ACCOUNT = ("No accounts yet: create the first control account with `alliance-c2 users add NAME --control` "
+                 "/ アカウントがありません：`alliance-c2 users add 名前 --control` で最初の統制アカウントを作成してください")
+
+T = TypeVar("T")
 
 users_app = typer.Typer(help="Exercise accounts. / 演習アカウント。", no_args_is_help=True)
 exercise_app = typer.Typer(help="Exercise records. / 演習記録。", no_args_is_help=True)
@@ -39,64 +49,227 @@ def serve(
         1, "--workers", min=1, max=64,
         help="Server processes sharing the database (SQLite file or PostgreSQL). / 同じデータベースを共有するサーバープロセス数。",
     ),
+    key: Path | None = typer.Option(None, "--key", help=KEY_HELP + " Created when missing. / なければ作成。"),
+    trusted_proxy: list[str] = typer.Option(
+        [], "--trusted-proxy",
+        help="Address or network of a reverse proxy whose X-Forwarded-For is believed (repeat). / 信頼するプロキシ。",
+    ),
 ) -> None:
     """Run the exercise web service (migrates the database first). / 演習Webサービスを起動する。"""
-    import os
-
     import uvicorn
 
-    from ..exercise.store import DB_ENV, default_db_url
+    from ..exercise.db.database import DB_ENV, default_db_url
+    from ..exercise.db.notary import KEY_ENV
+    from ..exercise.service.logins import any_account
+    from ..exercise.web.app import PROXIES_ENV, create_app
 
-    if workers == 1:
-        uvicorn.run(_app(db), host=host, port=port, log_level="info")
-        return
+    for proxy in trusted_proxy:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            fail(f"--trusted-proxy: {proxy!r} is not an IP address or network")
+    key_path = _signing_key(key)
     url = db or default_db_url()
-    _database(url).dispose()  # migrate once, before the workers start
-    os.environ[DB_ENV] = url  # each worker builds its app from it
-    uvicorn.run("alliance_c2.exercise.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    database = _database(url)
+    with database.read() as session:
+        if not any_account(session):
+            sys.stdout.write(FIRST_ACCOUNT + "\n")
+    database.dispose()
+    if workers == 1:
+        app = create_app(url, key=key_path, trusted_proxies=trusted_proxy)
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    os.environ[DB_ENV] = url  # each worker builds its app from these
+    os.environ[KEY_ENV] = str(key_path)
+    os.environ[PROXIES_ENV] = ",".join(trusted_proxy)
+    uvicorn.run("alliance_c2.exercise.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info", proxy_headers=False)
+
+
+def _signing_key(given: Path | None) -> Path:
+    """The key `serve` signs with, created on first use (and said so)."""
+    from ..exercise.db.notary import Notary, NotaryError, default_key_path
+
+    path = (given or default_key_path()).expanduser().resolve()
+    existed = path.exists()
+    try:
+        Notary.load(path, create=True)
+    except (NotaryError, OSError) as exc:
+        fail(f"--key: {exc}")
+    if not existed:
+        sys.stdout.write(f"created the audit log's signing key {path} (keep it: `exercise verify-log` needs it) "
+                         f"/ 監査ログの署名鍵を作成しました\n")
+    return path
 
 
 @users_app.command("add")
 def users_add(
     name: str = typer.Argument(..., help="Account name. / アカウント名。"),
+    control: bool = typer.Option(False, "--control", help="May create exercises (and so run them). / 演習を作成できる。"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Create an account; the password is read from a prompt or stdin. / アカウントを作成する（パスワードは入力または標準入力）。"""
-    from ..exercise.auth import AuthError, add_user
+    from ..exercise.service.accounts import add_user
 
     password = _password()
-    database = _database(db)
-    try:
-        add_user(database, name, password)
-    except AuthError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
-    sys.stdout.write(f"user {name} added\n")
+    _on_database(db, lambda database: add_user(database, name, password, control=control))
+    sys.stdout.write(f"user {name} added{' (control account)' if control else ''}\n")
+
+
+@users_app.command("list")
+def users_list(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="JSON output. / JSON出力。"),
+) -> None:
+    """List the accounts: name, control, active, seats held. / アカウント一覧。"""
+    from ..exercise.service.accounts import list_users
+
+    found = _on_database(db, list_users)
+    rows = [{"name": a.name, "control": a.control, "active": a.active, "seats": a.seats,
+             "created_at": a.created_at.isoformat(timespec="seconds")} for a in found]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        sys.stdout.write(FIRST_ACCOUNT + "\n")
+    for r in rows:
+        flags = ", ".join(f for f, on in (("control", r["control"]), ("removed", not r["active"])) if on)
+        sys.stdout.write(f"{r['name']}\t{flags or '-'}\tseats: {r['seats']}\tcreated {r['created_at']}\n")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: str = typer.Argument(..., help="Account name. / アカウント名。"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Set a new password (from a prompt or stdin); the user's logins end. / パスワードを変更する。"""
+    from ..exercise.service.accounts import set_password
+
+    password = _password()
+    _on_database(db, lambda database: set_password(database, name, password))
+    sys.stdout.write(f"password of {name} changed; their logins ended\n")
+
+
+@users_app.command("remove")
+def users_remove(
+    name: str = typer.Argument(..., help="Account name. / アカウント名。"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Remove an account (kept, disabled, when an exercise's record names it). / アカウントを削除する。"""
+    from ..exercise.service.accounts import remove_user
+
+    deleted = _on_database(db, lambda database: remove_user(database, name))
+    if deleted:
+        sys.stdout.write(f"user {name} removed\n")
+    else:
+        sys.stdout.write(f"user {name} disabled: exercise records name them, so the account is kept, without "
+                         "a password and with its logins ended\n")
 
 
 @exercise_app.command("verify-log")
 def verify_log(
     exercise_id: int = typer.Argument(..., min=1, help="Exercise id. / 演習ID。"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    file: Path | None = typer.Option(None, "--file", help="An exported record to check offline. / 書き出した記録を検証。"),
+    key: Path | None = typer.Option(None, "--key", help=KEY_HELP + " Its .pub file is enough. / 公開鍵で可。"),
+    as_json: bool = typer.Option(False, "--json", help="JSON output. / JSON出力。"),
 ) -> None:
-    """Check an exercise's hash-chained audit log; exit 2 naming the first bad entry. / 監査ログを検証する。"""
-    from ..exercise import auditlog
-    from ..exercise.store import Exercise
+    """Check an exercise's record: the hash chain, its signed checkpoints and anchor, and that the tables
+    agree with the log; exit 2 naming every problem. / 演習記録（監査ログ）を検証する。"""
+    from ..exercise.db.notary import NotaryError, Verifier, default_key_path
+    from ..exercise.service import record
+
+    if db and file:
+        fail("--db and --file: give one of them")
+    key_path = key or default_key_path()
+    try:
+        verifier = Verifier.load(key_path)
+        if file is not None:
+            result = record.check(_record_file(file, exercise_id), verifier)
+        else:
+            database = _database(db)
+            try:
+                found = record.verify(database, exercise_id, key_path)
+            finally:
+                database.dispose()
+            if found is None:
+                fail(f"exercise {exercise_id}: not found")
+            result = found
+    except NotaryError as exc:
+        fail(f"--key: {exc}")
+    _report(exercise_id, result, as_json)
+
+
+def _record_file(path: Path, exercise_id: int) -> Any:
+    from ..exercise.service.record import RecordFileError, from_file
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(f"{path}: cannot read it as JSON: {exc}")
+    try:
+        found = from_file(data)
+    except RecordFileError as exc:
+        fail(f"{path}: {exc}")
+    if found.exercise_id != exercise_id:
+        fail(f"{path}: holds exercise {found.exercise_id}, not {exercise_id}")
+    return found
+
+
+def _report(exercise_id: int, result: Verification, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps({"exercise": exercise_id, **result.to_dict()}, ensure_ascii=False, indent=2) + "\n")
+    elif result.ok:
+        notes = "".join(f"; {n}" for n in result.notes)
+        sys.stdout.write(f"exercise {exercise_id}: record intact ({result.entries} entries){notes}\n")
+    else:
+        for problem in result.problems:
+            sys.stdout.write(f"- {problem}\n")
+    if not result.ok:
+        more = f" (and {len(result.problems) - 1} more)" if len(result.problems) > 1 else ""
+        fail(f"exercise {exercise_id}: record broken: {result.reason}{more}")
+
+
+@exercise_app.command("export")
+def export(
+    exercise_id: int = typer.Argument(..., min=1, help="Exercise id. / 演習ID。"),
+    out: Path = typer.Option(..., "-o", "--out", help="JSON file to write. / 出力するJSONファイル。"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    key: Path | None = typer.Option(None, "--key", help=KEY_HELP),
+) -> None:
+    """Write an exercise's whole record (log, checkpoints, anchor, tables) as JSON, which
+    `exercise verify-log ID --file FILE` checks offline. / 演習記録をJSONで書き出す。"""
+    from ..exercise.db.notary import NotaryError, default_key_path
+    from ..exercise.service import record
 
     database = _database(db)
     try:
-        with database.read() as session:
-            exercise = session.get(Exercise, exercise_id)
-            if exercise is None:
-                fail(f"exercise {exercise_id}: not found")
-            result = auditlog.verify(session, exercise)
+        data = record.export(database, exercise_id, key or default_key_path())
+    except NotaryError as exc:
+        fail(f"--key: {exc}")
     finally:
         database.dispose()
-    if not result.ok:
-        fail(f"exercise {exercise_id}: audit log broken at entry {result.bad_seq}: {result.reason}")
-    sys.stdout.write(f"exercise {exercise_id}: audit log intact ({result.entries} entries)\n")
+    if data is None:
+        fail(f"exercise {exercise_id}: not found")
+    try:
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write: {exc.strerror}")
+    sys.stdout.write(f"exercise {exercise_id}: {len(data['log'])} entries, {len(data['messages'])} messages "
+                     f"written to {out}\n")
+
+
+def _on_database(url: str | None, act: Callable[[Database], T]) -> T:
+    """`act` on the database at `url` (opened, migrated, released after); an AuthError is the one-line error."""
+    from ..exercise.service.accounts import AuthError
+
+    database = _database(url)
+    try:
+        return act(database)
+    except AuthError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
 
 
 def _password() -> str:
@@ -112,20 +285,9 @@ def _password() -> str:
 def _database(url: str | None) -> Database:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..exercise.store import open_database
+    from ..exercise.db.database import open_database
 
     try:
         return open_database(url)
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        fail(f"--db: cannot open the database: {str(exc).splitlines()[0]}")
-
-
-def _app(url: str | None) -> FastAPI:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from ..exercise.app import create_app
-
-    try:
-        return create_app(url)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail(f"--db: cannot open the database: {str(exc).splitlines()[0]}")

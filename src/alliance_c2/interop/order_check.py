@@ -89,6 +89,9 @@ class OrderCheck:
         }
 
 
+_INDEXES: dict[str, tuple[Architecture, _Index]] = {}
+
+
 def check_order(
     arch: Architecture,
     order: C2simOrder,
@@ -112,6 +115,21 @@ def check_order(
     active = tuple(reforms)
     checked = tuple(_task(arch, index, table, t, situation, sender, active, catalog) for t in order.tasks)
     return OrderCheck(order, arch.id, situation, sender, active, checked)
+
+
+def organization_for(arch: Architecture, reference: str) -> str | None:
+    """The organization of `arch` a partner's reference names: its id, its C2SIM UUID (kept from an import or
+    the stable one this tool exports) or its name (English or Japanese); None when none does."""
+    if reference in arch.organizations:
+        return reference
+    return _index(arch).find(reference.strip().lower(), reference)
+
+
+def _index(arch: Architecture) -> _Index:
+    found = _INDEXES.get(arch.id)
+    if found is None or found[0] is not arch:
+        found = _INDEXES[arch.id] = (arch, _Index(arch))
+    return found[1]
 
 
 class _Index:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the exercise database (run by `database.Database.migrate`)."""

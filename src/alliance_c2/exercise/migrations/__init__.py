@@ -1,1 +1,0 @@
-"""Alembic migrations of the exercise store (run by `store.Database.migrate`)."""

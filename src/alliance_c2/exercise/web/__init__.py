@@ -1,0 +1,1 @@
+"""The exercise service on the web: the FastAPI application, its routes, pages and event stream."""

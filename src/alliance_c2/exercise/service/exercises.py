@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...model import Architecture
+from ...model import Architecture, ordinary_situation
 from ..db import projection, queries, tx
 from ..db.auditlog import GENESIS
 from ..db.projection import Change
@@ -91,7 +91,7 @@ def create_exercise(
         raise forbidden("only control accounts create exercises (on the server: alliance-c2 users add NAME --control)")
     arch = catalog.arrangement(arch_id)
     scenario = catalog.scenario_of(scenario_id)
-    start = situation or (scenario.situation if scenario is not None else "peacetime")
+    start = situation or (scenario.situation if scenario is not None else ordinary_situation())
     catalog.check_situation(start)
     catalog.check_reforms(reforms)
     exercise = ExerciseRecord(

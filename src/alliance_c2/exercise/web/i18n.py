@@ -36,7 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "alliance-c2 users add 名前 --control"),
     "not_control": ("Exercises are created by control accounts; ask your exercise controller to seat you.",
                     "演習は統制アカウントが作成します。演習統制官に席の割り当てを依頼してください。"),
-    "situation_default": ("the scenario's (or peacetime)", "シナリオの事態（なければ平時）"),
+    "situation_default": ("the scenario's (or none recognized)", "シナリオの事態（なければ事態の認定なし）"),
     "reforms": ("Reforms (laws assumed enacted)", "制度改革（成立を仮定する法律）"),
     "reforms_in_force": ("Reforms", "制度改革"),
     "name": ("Name", "名前"),

@@ -67,11 +67,17 @@ def test_visibility_matrix_on_every_endpoint(labelled, seat):
 
 
 def test_third_country_liaison_never_sees_unreleased_orders(world):
-    world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"])
-    world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"], classification="SECRET")
+    sent = [world.order("jjoc", "isr", "jpn-sdf-fleet", ["JPN"]),
+            world.order("jjoc", "bmd-intercept", "jpn-sdf-fleet", ["JPN"], classification="SECRET")]
+    assert [r.status_code for r in sent] == [201, 201], [r.text for r in sent]
+    ids = {r.json()["id"] for r in sent}
+    # The orders exist and their sender reads them: what the liaison officers do not see is there to be seen.
+    assert ids <= {m["id"] for m in world.get("jjoc", world.ex("/messages")).json()}
     for seat in ("twn", "unc"):
         assert world.get(seat, world.ex("/messages")).json() == []
         assert world.get(seat, world.ex("/approvals")).json() == []
+        for mid in ids:
+            assert world.get(seat, world.ex(f"/messages/{mid}")).status_code == 404
 
 
 def test_addressing_a_nation_outside_rel_to_is_refused(world):

@@ -127,14 +127,17 @@ def new_arrangement(new_id: str, source: ArchitectureRef, file_hint: str = "FILE
 
 def validate(path: str | Path, *, strict: bool = False) -> list[Problem]:
     """Every problem in one catalog file of any kind (told by its top-level `kind:` key)."""
-    # Imported on call: the law's, the Guidelines' and the simulation's checks need pydantic and NumPy.
+    # Imported on call: the law's, the Guidelines', the simulation's and interchange's checks need pydantic,
+    # NumPy and lxml.
+    from .interop.task_verbs import VALIDATORS as TASK_VALIDATORS
     from .law.validation import VALIDATORS as LAW_VALIDATORS
     from .model.guidelines import VALIDATORS as GUIDELINES_VALIDATORS
     from .model.scenario import VALIDATORS as SCENARIO_VALIDATORS
+    from .report.references import VALIDATORS as REFERENCE_VALIDATORS
     from .sim.parameters import VALIDATORS as PARAMETER_VALIDATORS
 
     validators = {**LEVEL_VALIDATORS, **SCENARIO_VALIDATORS, **VOCABULARY_VALIDATORS, **LAW_VALIDATORS,
-                  **PARAMETER_VALIDATORS, **GUIDELINES_VALIDATORS}
+                  **PARAMETER_VALIDATORS, **GUIDELINES_VALIDATORS, **TASK_VALIDATORS, **REFERENCE_VALIDATORS}
     return validate_file(path, strict=strict, validators=validators)
 
 

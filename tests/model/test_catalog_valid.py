@@ -1,10 +1,14 @@
-"""The bundled catalog is complete: every arrangement validates under --strict."""
+"""The bundled catalog is complete: every arrangement, and every file of every kind, validates under --strict."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from alliance_c2.api import validate
 from alliance_c2.model import ARCHITECTURES_DIR, bundled_architectures, load_architecture, validate_file
+from alliance_c2.model.paths import BUNDLED_CATALOG_DIR
 
 EXPECTED = {"1978-guidelines", "1997-guidelines", "2015-guidelines", "2024-integrated", "2024-proposal", "us-rok-cfc"}
 
@@ -104,3 +108,11 @@ def test_1997_bcc_names_the_joint_staff_council() -> None:
     assert "jpn-jsc" in {r.from_id for r in arch.relations_to("bcc")}
     assert "jpn-joint-staff" not in arch.organizations
     assert "Joint Staff Council" in (arch.organizations["bcc"].note_en or "")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(BUNDLED_CATALOG_DIR.rglob("*.yaml")), ids=lambda p: str(p.relative_to(BUNDLED_CATALOG_DIR))
+)
+def test_every_bundled_catalog_file_validates_strictly(path: Path) -> None:
+    """`alliance-c2 validate --strict` knows every kind the catalog holds and finds nothing wrong in it."""
+    assert [str(p) for p in validate(path, strict=True)] == []

@@ -7,8 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..model import CatalogError, UnknownIdError
+from ..model import CatalogError, Problem, UnknownIdError
 from ..model.paths import CATALOG_DIR
+from ..model.vocabulary import action_ids
 from ..model.yamlsource import YamlDocument, read_yaml
 
 TASKS_FILE = CATALOG_DIR / "c2sim-tasks.yaml"
@@ -59,3 +60,20 @@ def _pairs(doc: YamlDocument, data: dict[str, Any], section: str, key: str, valu
             raise CatalogError([doc.problem(loc, f"{section}[{i}]: {row[key]} is listed twice")])
         out[row[key]] = row[value]
     return out
+
+
+def validate_task_verbs(doc: YamlDocument, strict: bool) -> list[Problem]:
+    """What `alliance-c2 validate` says of a c2sim-tasks file: each section's rows, and actions the catalog has."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    try:
+        pairs = (_pairs(doc, data, "export", "action", "code"), _pairs(doc, data, "verbs", "code", "action"))
+    except CatalogError as exc:
+        return exc.problems
+    known = set(action_ids())
+    return [doc.problem((section, i), f"{section}[{i}]: unknown action {action!r}")
+            for section, table, by_action in (("export", pairs[0], True), ("verbs", pairs[1], False))
+            for i, (key, value) in enumerate(table.items())
+            if (action := key if by_action else value) not in known]
+
+
+VALIDATORS = {"c2sim-tasks": validate_task_verbs}

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..model.errors import Problem
 from ..model.paths import CATALOG_DIR
-from ..model.yamlsource import read_yaml
+from ..model.yamlsource import YamlDocument, read_yaml
 
 _DIGEST = re.compile(r"legal-digest\.yaml[^;()]*?(\((S\d+(?:,\s*S\d+)*)\))")
 _DIGEST_PLAIN = re.compile(r"legal-digest\.yaml[\w.\[\]/ -]*")
@@ -76,3 +77,23 @@ def reference_list(sources: list[str], lang: str = "en") -> tuple[list[str], lis
         ids.extend(cited)
     refs = references()
     return list(dict.fromkeys(texts)), [refs[i] for i in dict.fromkeys(ids)]
+
+
+def validate_references(doc: YamlDocument, strict: bool) -> list[Problem]:
+    """What `alliance-c2 validate` says of a references file: every document has an id and both titles, once."""
+    items = doc.data.get("items") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list) or not items:
+        return [doc.problem(("items",), "items: a list of documents with id, title_en and title_ja is required")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("id", "title_en", "title_ja")):
+            problems.append(doc.problem(("items", i), f"items[{i}]: needs id, title_en and title_ja"))
+            continue
+        if item["id"] in seen:
+            problems.append(doc.problem(("items", i, "id"), f"items[{i}].id: duplicate id {item['id']!r}"))
+        seen.add(item["id"])
+    return problems
+
+
+VALIDATORS = {"references": validate_references}

@@ -240,7 +240,7 @@ def ex_cli():
     import typer
     from typer.testing import CliRunner
 
-    from alliance_c2 import cli_exercise
+    from alliance_c2.cli import exercise as cli_exercise
 
     app = typer.Typer()
     cli_exercise.register(app)

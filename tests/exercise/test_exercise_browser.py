@@ -24,7 +24,7 @@ import pytest
 
 from alliance_c2.exercise.service.catalog import arrangement
 from alliance_c2.exercise.web.i18n import STRINGS
-from alliance_c2.sim.catalog import load_scenario
+from alliance_c2.model.scenario import load_scenario
 from conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"

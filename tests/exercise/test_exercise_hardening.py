@@ -173,7 +173,7 @@ def test_a_bad_last_event_id_is_ignored(sqlite_world):
 
 
 def test_seat_pages_carry_only_the_injects_released_to_the_seat(world):
-    from alliance_c2.sim.catalog import load_scenario
+    from alliance_c2.model.scenario import load_scenario
 
     injects = load_scenario("bmd-salvo").injects
     names = {i.id: (i.name_en, i.name_ja) for i in injects}

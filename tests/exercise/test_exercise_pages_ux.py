@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from alliance_c2.exercise.service.catalog import arrangement
 from alliance_c2.exercise.web.i18n import STRINGS, fill
 from alliance_c2.law import default_catalog
-from alliance_c2.sim.catalog import load_scenario
+from alliance_c2.model.scenario import load_scenario
 from conftest import SEATS
 
 EN, JA = 0, 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from alliance_c2.exercise.service.catalog import arrangement
-from alliance_c2.sim.catalog import load_parameters, load_scenario, scenario_ids
+from alliance_c2.model.scenario import load_scenario, scenario_ids
 from alliance_c2.sim.compiler import resolve_force
+from alliance_c2.sim.parameters import load_parameters
 from conftest import another_exercise
 
 SENDERS = {"JPN": "jjoc", "USA": "indopacom"}

@@ -56,8 +56,10 @@ def serve(
     ),
 ) -> None:
     """Run the exercise web service (migrates the database first). / 演習Webサービスを起動する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     import uvicorn
 
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.db.database import DB_ENV, default_db_url
     from ..exercise.db.notary import KEY_ENV
     from ..exercise.service.logins import any_account
@@ -88,6 +90,7 @@ def serve(
 
 def _signing_key(given: Path | None) -> Path:
     """The key `serve` signs with, created on first use (and said so)."""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.db.notary import Notary, NotaryError, default_key_path
 
     path = (given or default_key_path()).expanduser().resolve()
@@ -109,6 +112,7 @@ def users_add(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Create an account; the password is read from a prompt or stdin. / アカウントを作成する（パスワードは入力または標準入力）。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.accounts import add_user
 
     password = _password()
@@ -122,6 +126,7 @@ def users_list(
     as_json: bool = typer.Option(False, "--json", help="JSON output. / JSON出力。"),
 ) -> None:
     """List the accounts: name, control, active, seats held. / アカウント一覧。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.accounts import list_users
 
     found = _on_database(db, list_users)
@@ -143,6 +148,7 @@ def users_passwd(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Set a new password (from a prompt or stdin); the user's logins end. / パスワードを変更する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.accounts import set_password
 
     password = _password()
@@ -156,6 +162,7 @@ def users_remove(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Remove an account (kept, disabled, when an exercise's record names it). / アカウントを削除する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.accounts import remove_user
 
     deleted = _on_database(db, lambda database: remove_user(database, name))
@@ -176,6 +183,7 @@ def verify_log(
 ) -> None:
     """Check an exercise's record: the hash chain, its signed checkpoints and anchor, and that the tables
     agree with the log; exit 2 naming every problem. / 演習記録（監査ログ）を検証する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.db.notary import NotaryError, Verifier, default_key_path
     from ..exercise.service import record
 
@@ -201,6 +209,7 @@ def verify_log(
 
 
 def _record_file(path: Path, exercise_id: int) -> Any:
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.record import RecordFileError, from_file
 
     try:
@@ -239,6 +248,7 @@ def export(
 ) -> None:
     """Write an exercise's whole record (log, checkpoints, anchor, tables) as JSON, which
     `exercise verify-log ID --file FILE` checks offline. / 演習記録をJSONで書き出す。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.db.notary import NotaryError, default_key_path
     from ..exercise.service import record
 
@@ -261,6 +271,7 @@ def export(
 
 def _on_database(url: str | None, act: Callable[[Database], T]) -> T:
     """`act` on the database at `url` (opened, migrated, released after); an AuthError is the one-line error."""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.service.accounts import AuthError
 
     database = _database(url)
@@ -283,8 +294,10 @@ def _password() -> str:
 
 
 def _database(url: str | None) -> Database:
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from sqlalchemy.exc import SQLAlchemyError
 
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
     from ..exercise.db.database import open_database
 
     try:

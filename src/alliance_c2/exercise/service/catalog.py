@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ...law import default_catalog
 from ...model import Architecture, bundled_architectures, load_architecture
-from ...sim.catalog import Inject, Scenario, load_scenario, scenario_ids
+from ...model.scenario import Inject, Scenario, load_scenario, scenario_ids
 from .errors import invalid
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...sim.catalog import Inject
+from ...model.scenario import Inject
 from ..db import projection, queries
 from ..db.rows import ExerciseRecord, MessageRecord
 from . import catalog, clock

@@ -18,7 +18,7 @@ from starlette.requests import Request
 
 from ...law import default_catalog
 from ...model import Architecture
-from ...sim.catalog import Scenario
+from ...model.scenario import Scenario
 from ..service.exercises import CONTROL_ORG
 
 LANGS = ("en", "ja")

@@ -15,6 +15,7 @@ AUTHORITY_KINDS = frozenset({"political-direction", "command", "opcon", "tacon"}
 TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 
 
+@lru_cache(maxsize=4096)
 def in_arrangement(arch: Architecture, org_id: str) -> str:
     """The organization standing for `org_id` in this arrangement (an era-correct predecessor)."""
     if org_id in arch.organizations:

@@ -38,13 +38,19 @@ def bundled_architectures() -> list[str]:
     return sorted(p.stem for p in ARCHITECTURES_DIR.glob("*.yaml"))
 
 
+@lru_cache(maxsize=64)
+def _yaml_stems(directory: Path) -> frozenset[str]:
+    """The ids of a catalog directory, listed once: a batch resolves the same ids thousands of times, and a
+    stat per look-up cost more than the rest of planning it."""
+    return frozenset(p.stem for p in directory.glob("*.yaml"))
+
+
 def resolve_catalog_ref(ref: str | Path, directory: Path, what: str, known: Callable[[], list[str]]) -> Path:
     """A bundled id (`directory/ID.yaml`) or a path to a YAML file -> the file; UnknownIdError (naming `what`
     and the `known` ids) otherwise."""
     ref_s = str(ref)
-    bundled = directory / f"{ref_s}.yaml"
-    if "/" not in ref_s and not ref_s.endswith((".yaml", ".yml")) and bundled.exists():
-        return bundled
+    if "/" not in ref_s and not ref_s.endswith((".yaml", ".yml")) and ref_s in _yaml_stems(directory):
+        return directory / f"{ref_s}.yaml"
     path = Path(ref_s)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path

@@ -29,6 +29,7 @@ from ..sim import SimulationResult, load_parameters
 from ..sim.runner import Request, effective_reforms, parse_fault, simulate_many
 from .answer import Names, answer_rows, build_answer
 from .figures import VARIANTS, collect_figures
+from .fonts import pyplot
 from .html import diagram, render_report
 from .results import (
     Answer,
@@ -139,6 +140,9 @@ def evaluate(
         legal = _legal(loaded, reforms, tick)
         for arch in loaded:
             diagram(arch, lang)
+        # matplotlib and its fonts loaded here, while the workers simulate, rather than in the processes
+        # that draw the charts at the end (they fork from this one).
+        pyplot()
         done = running.result()
     case_results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
     rest = iter(done[len(cases):])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -109,8 +113,13 @@ def render_report(evaluation: Evaluation, loaded: list[Architecture]) -> str:
         if len(sim_table) > first:
             sim_table[first]["first"] = True
             sim_table[first]["span"] = len(sim_table) - first
-    charts = _charts(sim, meta.arrangements, lang, scen_short, short, styles)
+    chart_jobs = _chart_jobs(sim, meta.arrangements, lang, scen_short, short, styles)
     sensitivity = [_sensitivity_view(s, lang, short, scen_names) for s in evaluation.sensitivity]
+    tornados = [view for view in sensitivity if view["chart"] is not None]
+    svgs = iter(_draw([job for _, job in chart_jobs] + [view["chart"] for view in tornados]))
+    charts = [{"id": chart_id, "svg": next(svgs)} for chart_id, _ in chart_jobs]
+    for view in sensitivity:
+        view["svg"] = next(svgs) if view.pop("chart") is not None else None
     validation = [_validation_view(v, lang) for v in evaluation.validation]
     for v in validation:
         v["source"] = readable(v["source"], lang)[0]
@@ -222,9 +231,9 @@ def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str
         (r for r in rows if r.diff_low.get(target) is not None and r.diff_high.get(target) is not None),
         key=lambda r: -abs((r.diff_high[target] or 0) - (r.diff_low[target] or 0)),
     )[:14]
-    svg = None
+    chart: Chart | None = None
     if target and shown:
-        svg = tornado(
+        chart = (tornado, (
             f"tornado-{sens.scenario}",
             [say(r.name_en, r.name_ja) for r in shown],
             [r.diff_low[target] or 0.0 for r in shown],
@@ -234,11 +243,11 @@ def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str
                  f"{scen_names[sens.scenario]}：{short[target]} − {short[sens.baseline]}（応答時間）"),
             say("difference in minutes (negative: faster than today)", "差（分、負は現行より速い）"),
             string("at_low", lang), string("at_high", lang),
-        )
+        ))
     return {
         "scenario": sens.scenario,
         "name": scen_names[sens.scenario],
-        "svg": svg,
+        "chart": chart,  # drawn with the other charts (`_draw`), then replaced by "svg"
         "runs": sens.runs,
         "compared": [(a, short[a]) for a in sens.compared],
         "verdicts": {a: sens.verdicts.get(a) for a in sens.compared},
@@ -250,10 +259,11 @@ def _sensitivity_view(sens: ScenarioSensitivity, lang: str, short: dict[str, str
     }
 
 
-def _charts(sim: SimulationSuite, archs: list[str], lang: str, scen_short: dict[str, str], short: dict[str, str],
-            styles: dict[str, Any]) -> list[dict[str, str]]:
+def _chart_jobs(sim: SimulationSuite, archs: list[str], lang: str, scen_short: dict[str, str], short: dict[str, str],
+                styles: dict[str, Any]) -> list[tuple[str, Chart]]:
+    """The simulation charts to draw, each as (id, (function, arguments))."""
     scenarios = sim.scenarios
-    charts = []
+    jobs: list[tuple[str, Chart]] = []
 
     def series(variant: str, metric: str, arch_list: list[str]) -> tuple[list[list[float | None]], ...]:
         means, lows, highs = [], [], []
@@ -277,10 +287,10 @@ def _charts(sim: SimulationSuite, archs: list[str], lang: str, scen_short: dict[
         ("messages", "Messages per run (coordination traffic)", "1試行あたりのメッセージ数（調整の負荷）", "messages", "件", "{:.0f}"),
     ):
         means, lows, highs = series("lawful", metric, archs)
-        charts.append({"id": metric, "svg": grouped_bars(
+        jobs.append((metric, (grouped_bars, (
             f"chart-{metric}", labels, [short[a] for a in archs], means, lows, highs,
             pick(lang, title_en, title_ja), pick(lang, unit_en, unit_ja), fmt,
-            [styles[a] for a in archs])})
+            [styles[a] for a in archs]))))
     lost_archs = [a for a in archs if any(a in sim.cases[s]["hq-loss"] for s in scenarios)]
     if lost_archs:
         base = series("lawful", "response_time", lost_archs)
@@ -295,12 +305,31 @@ def _charts(sim: SimulationSuite, archs: list[str], lang: str, scen_short: dict[
                 means.append(data[0][i])
                 lows.append(data[1][i])
                 highs.append(data[2][i])
-        charts.append({"id": "hq-loss", "svg": grouped_bars(
+        jobs.append(("hq-loss", (grouped_bars, (
             "chart-hq-loss", labels, names, means, lows, highs,
             pick(lang, "Response time when the operational HQ (JJOC / combined HQ) is lost",
                  "作戦司令部（JJOC・連合司令部）喪失時の応答時間"),
-            pick(lang, "minutes", "分"), "{:.0f}", styles_list, filled)})
-    return charts
+            pick(lang, "minutes", "分"), "{:.0f}", styles_list, filled))))
+    return jobs
+
+
+Chart = tuple[Callable[..., str], tuple[Any, ...]]
+
+
+def _draw(jobs: list[Chart]) -> list[str]:
+    """The charts' SVG, in order. Drawing one takes a few tenths of a second (text layout) and the charts are
+    the last thing `evaluate` waits for: where the machine has cores to spare and can fork, forked processes
+    draw them side by side."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_call(job) for job in jobs]
+    with ProcessPoolExecutor(min(cores, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_call, jobs))
+
+
+def _call(job: Chart) -> str:
+    function, args = job
+    return function(*args)
 
 
 def _float(value: float | int | None) -> float | None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..analysis import OverviewRow
 from ..labels import pick
 from ..sim.metrics import Summary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 VERDICTS = ("faster", "slower", "no-difference")
 
@@ -298,6 +300,9 @@ class Evaluation:
 
     def to_frame(self) -> pd.DataFrame:
         """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
+        # Imported on use: pandas takes longer to import than the report takes to write.
+        import pandas as pd
+
         return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
 
 

@@ -9,6 +9,7 @@ order) are one `Signal` per (nation, situation, approval) that every waiting ord
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,8 @@ class _Run:
         self.k = Kernel()
         self.p = model.params
         self.sigma = self.p["delay.sigma"]
-        self.staff = [Staff(self.k, c, o) for c, o in zip(model.capacities, model.orgs, strict=True)]
+        # Each organization's staff is made when work first reaches it (a run reaches about half of them).
+        self.staff: list[Staff | None] = [None] * len(model.orgs)
         self.lost_at = [math.inf] * len(model.orgs)
         self.slow_links: dict[tuple[int, int], tuple[float, float]] = {}
         for time, org, effect, factor, other in model.faults:
@@ -75,8 +77,13 @@ class _Run:
         self._mi += 1
         return median * v
 
+    def _staff(self, org: int) -> Staff:
+        staff = self.staff[org] = Staff(self.k, self.m.capacities[org], self.m.orgs[org])
+        return staff
+
     def _degrade(self, org: int, factor: float) -> None:
-        self.staff[org].slowdown = max(self.staff[org].slowdown, factor)
+        staff = self._staff(org)
+        staff.slowdown = max(staff.slowdown, factor)
 
     def _emit(self, kind: str, **fields: Any) -> None:
         if self.trace is not None:
@@ -103,7 +110,7 @@ class _Run:
     def arrive(self, inj: int, route: tuple[Hop, ...], i: int, done: Done, args: tuple[Any, ...]) -> None:
         org = route[i][1]
         if self.k.now < self.lost_at[org]:
-            self.staff[org].serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
+            (self.staff[org] or self._staff(org)).serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
             return
         succ = self.m.successor[org]
         if succ < 0 or self.k.now >= self.lost_at[succ]:
@@ -114,7 +121,7 @@ class _Run:
         self.k.schedule(wait, self._serve, succ, route, i, inj, done, args)
 
     def _serve(self, org: int, route: tuple[Hop, ...], i: int, inj: int, done: Done, args: tuple[Any, ...]) -> None:
-        self.staff[org].serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
+        (self.staff[org] or self._staff(org)).serve(self.ln(route[i][3]), self.send, inj, route, i + 1, done, args)
 
     # -- recognition and other decisions shared by every order of a situation ----------------------
     def _recognize(self, rec: CompiledRecognition) -> None:
@@ -147,7 +154,7 @@ class _Run:
             signal.fire(self.k.now)
             self._decide(nation, situation, steps, i + 1, inj)
 
-        self.staff[holder].serve(self.ln(median), decided)
+        (self.staff[holder] or self._staff(holder)).serve(self.ln(median), decided)
 
     # -- one inject ------------------------------------------------------------------------------
     def begin(self, j: int) -> None:
@@ -192,7 +199,7 @@ class _Run:
                            organization=self._org(nominator))
                 signal.fire(self.k.now)
 
-            self.staff[nominator].serve(self.ln(median), nominated)
+            (self.staff[nominator] or self._staff(nominator)).serve(self.ln(median), nominated)
         signal.wait(self._nominated, j, r)
 
     def _nominated(self, j: int, r: CompiledResponse) -> None:
@@ -232,7 +239,7 @@ class _Run:
         if step.holder < 0:
             self.k.schedule(self.ln(step.median), self._approvals, *nxt)
         elif not step.route:
-            self.staff[step.holder].serve(self.ln(step.median), self._approvals, *nxt)
+            (self.staff[step.holder] or self._staff(step.holder)).serve(self.ln(step.median), self._approvals, *nxt)
         else:
             self.send(j, step.route, 0, self._approvals, nxt)
 
@@ -283,7 +290,7 @@ class _Run:
                 self.metrics.conflict(j)
             return
         self.metrics.message(j, 2 * len(ran))
-        staff = self.staff[body]
+        staff = self.staff[body] or self._staff(body)
         work = self.ln(self.p[f"sync.{mechanism}"])
         if mechanism == "coordination-meeting":
             # The body meets in cycles: the task waits for the next one.
@@ -317,18 +324,35 @@ class _Run:
         for j, ci in enumerate(self.m.injects):
             self.k.at(ci.inject.time, self.begin, j)
         self.k.run()
-        return self.metrics.rows(max(s.peak for s in self.staff))
+        return self.metrics.rows(max((s.peak for s in self.staff if s is not None), default=0))
+
+
+# Run i of seed s draws from PCG64(s) advanced by i * 2**96 steps: 2**32 streams that cannot overlap, each
+# far longer than a run. Setting a state and advancing costs about 1.5 us; a SeedSequence per run cost 7 us.
+_STREAM_STRIDE = 1 << 96
+_streams = threading.local()
 
 
 def _rng(seed: int, run_index: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(run_index,))))
+    """The generator of run `run_index` of `seed` (one per thread, re-set for every run)."""
+    mine: tuple[np.random.PCG64, np.random.Generator, dict[int, Any]] | None = getattr(_streams, "value", None)
+    if mine is None:
+        bits = np.random.PCG64(0)
+        mine = _streams.value = (bits, np.random.Generator(bits), {})
+    bits, generator, starts = mine
+    start = starts.get(seed)
+    if start is None:
+        start = starts[seed] = np.random.PCG64(seed).state
+    bits.state = start
+    bits.advance(run_index * _STREAM_STRIDE)
+    return generator
 
 
 def run_once(model: CompiledModel, seed: int, run_index: int) -> np.ndarray:
     """Metrics of one replication, shape (injects + 1, len(METRICS)); the last row is the whole scenario.
 
-    The random stream is the `run_index`-th child of SeedSequence(seed), so a run's result depends
-    only on (seed, run_index), never on how runs are split among workers.
+    The random stream is PCG64(seed) advanced by run_index * 2**96, so a run's result depends only on
+    (seed, run_index), never on how runs are split among workers.
     """
     return _Run(model, _rng(seed, run_index)).run()
 

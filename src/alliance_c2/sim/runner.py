@@ -1,6 +1,6 @@
 """Monte Carlo: N seeded runs per (arrangement, scenario), on local processes or a Dask cluster.
 
-Each run draws from SeedSequence(seed, spawn_key=(run_index,)), so results are identical whatever
+Each run draws from PCG64(seed) advanced by run_index * 2**96, so results are identical whatever
 the executor, the number of workers or the chunking.
 """
 
@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,30 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
     return model
 
 
-def run_task(task: Task) -> tuple[Task, np.ndarray]:
-    """Runs [start, stop) of one (arrangement, scenario): array (runs, injects + 1, metrics)."""
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a result reports of the compiled model besides the runs (sent back once per unit of work)."""
+
+    levels: dict[str, str]
+    findings: dict[str, list[str]]
+    law_as_of: str
+    blocked: dict[str, list[str]]
+    paths: dict[str, float]
+
+    @classmethod
+    def of(cls, model: CompiledModel) -> ModelInfo:
+        return cls(
+            dict(model.levels),
+            {ci.inject.id: sorted(ci.findings) for ci in model.injects},
+            model.law_as_of,
+            {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects},
+            model.order_paths(),
+        )
+
+
+def run_task(task: Task) -> tuple[Task, np.ndarray, ModelInfo | None]:
+    """Runs [start, stop) of one (arrangement, scenario): array (runs, injects + 1, metrics), and for the first
+    chunk of a unit of work what the result reports of its compiled model (so the caller compiles nothing)."""
     model = _compiled(task.arch, task.scenario, task.params, task.faults, task.reforms, task.as_of)
     out = np.empty((task.stop - task.start, len(model.injects) + 1, len(METRICS)))
     for i in range(task.start, task.stop):
@@ -90,7 +113,7 @@ def run_task(task: Task) -> tuple[Task, np.ndarray]:
                 f"(alliance_c2.sim.simulate_one({model.arch_id!r}, {model.scenario_id!r}, seed={task.seed}, "
                 f"run_index={i}))"
             ) from exc
-    return task, out
+    return task, out, ModelInfo.of(model) if task.start == 0 else None
 
 
 def simulate_one(arch: str | Architecture, scenario: str | Scenario, *, seed: int, run_index: int,
@@ -274,7 +297,7 @@ def simulate(
     Args:
         scenario: a bundled scenario id, a YAML path or a Scenario.
         archs: one or several arrangements (ids, paths or Architecture objects).
-        runs, seed: replications and the seed; run i draws from SeedSequence(seed, spawn_key=(i,)).
+        runs, seed: replications and the seed; run i draws from PCG64(seed) advanced by i * 2**96.
         faults: `ORG@MINUTES` (lost) or `ORG~ORG@MINUTES` (link degraded), or FaultEvents.
         reforms: law catalog reform ids switched on.
         params: parameters object or override file.
@@ -329,16 +352,16 @@ def simulate_many(
             _check_faults(arch, req.faults)
             law_date(arch, req.as_of)
         plans.append((req, scen, loaded, req.params or load_parameters()))
+    keys = [[_work_key(ref, arch, req, prm) for ref, arch in zip(req.archs, loaded, strict=True)]
+            for req, _, loaded, prm in plans]
     # Run i depends only on (seed, i): a request for fewer runs of the same work is a prefix of the larger one.
     longest: dict[tuple[Any, ...], int] = {}
-    for req, _, loaded, prm in plans:
-        for ref, arch in zip(req.archs, loaded, strict=True):
-            key = _work_key(ref, arch, req, prm)
+    for (req, _, _, _), req_keys in zip(plans, keys, strict=True):
+        for key in req_keys:
             longest[key] = max(longest.get(key, 0), req.runs)
     groups: dict[tuple[Any, ...], Task] = {}
-    for req, _, loaded, prm in plans:
-        for ref, arch in zip(req.archs, loaded, strict=True):
-            key = _work_key(ref, arch, req, prm)
+    for (req, _, loaded, prm), req_keys in zip(plans, keys, strict=True):
+        for ref, arch, key in zip(req.archs, loaded, req_keys, strict=True):
             if key not in groups:
                 groups[key] = Task(ref, _scenario_ref(req.scenario), prm, req.faults,
                                    effective_reforms(arch, req.reforms), req.seed, 0, longest[key], req.as_of,
@@ -348,22 +371,27 @@ def simulate_many(
     done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
                    total=sum(t.stop - t.start for t in tasks))
     parts: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for task, out in done:
+    infos: dict[int, ModelInfo] = {}
+    for task, out, info in done:
         parts.setdefault(task.group, []).append((task.start, out))
+        if info is not None:
+            infos[task.group] = info
+    whole: dict[int, np.ndarray] = {}
     results = []
-    for req, scen, loaded, prm in plans:
+    for (req, scen, loaded, _), req_keys in zip(plans, keys, strict=True):
         data: dict[str, np.ndarray] = {}
         levels, findings, law_as_of, blocked, paths = {}, {}, {}, {}, {}
-        for ref, arch in zip(req.archs, loaded, strict=True):
-            group = groups[_work_key(ref, arch, req, prm)].group
-            data[arch.id] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])[: req.runs]
-            model = _compiled(ref, _scenario_ref(req.scenario), prm, req.faults, effective_reforms(arch, req.reforms),
-                              req.as_of)
-            levels[arch.id] = dict(model.levels)
-            findings[arch.id] = {ci.inject.id: sorted(ci.findings) for ci in model.injects}
-            law_as_of[arch.id] = model.law_as_of
-            blocked[arch.id] = {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects}
-            paths[arch.id] = model.order_paths()
+        for arch, key in zip(loaded, req_keys, strict=True):
+            group = groups[key].group
+            if group not in whole:
+                whole[group] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])
+            data[arch.id] = whole[group][: req.runs]
+            info = infos[group]
+            levels[arch.id] = info.levels
+            findings[arch.id] = info.findings
+            law_as_of[arch.id] = info.law_as_of
+            blocked[arch.id] = info.blocked
+            paths[arch.id] = info.paths
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
@@ -382,6 +410,11 @@ def effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str
     finding, or lifts a blocking constraint the arrangement never meets) change no verdict and no metric."""
     if not reforms:
         return ()
+    return _effective_reforms(arch, tuple(reforms))
+
+
+@lru_cache(maxsize=1024)
+def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
     law = default_catalog()
     kinds = {rel.kind for rel in relations_without_basis(arch, ())}
     return tuple(sorted(
@@ -398,10 +431,11 @@ def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Pa
 
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,
-            progress: Callable[[int, int], None] | None = None, total: int = 0) -> list[tuple[Task, np.ndarray]]:
+            progress: Callable[[int, int], None] | None = None,
+            total: int = 0) -> list[tuple[Task, np.ndarray, ModelInfo | None]]:
     """Run tasks on local processes (`local`), in this process (`inline`) or on Dask (`dask`)."""
     done = 0
-    out: list[tuple[Task, np.ndarray]] = []
+    out: list[tuple[Task, np.ndarray, ModelInfo | None]] = []
 
     def tick(task: Task) -> None:
         nonlocal done

@@ -14,6 +14,7 @@ from alliance_c2.api import validate as validate_any
 from alliance_c2.model import load_architecture, situation_ids
 from alliance_c2.model.levels import LEVELS_FILE, RULES, level_catalog
 
+STUDY_EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "study-level-definitions.md"
 SEED_JA = Path(__file__).resolve().parents[3] / "shared" / "domain" / "seed-ja.txt"
 SEED_SUMMARY = SEED_JA.with_name("seed-summary.md")
 
@@ -154,13 +155,31 @@ def test_wrapper_keeps_the_commander_first_in_the_evidence() -> None:
     assert evidence[0].split(" ", 1)[0] == level_of(arch, "armed-attack").body == "cfc"
 
 
+def _study_excerpts() -> tuple[str, str]:
+    text = STUDY_EXCERPTS.read_text(encoding="utf-8")
+    ja, en = text.split("## ja", 1)[1].split("## en", 1)
+    return "".join(ja.split()), en
+
+
 def test_definitions_are_quoted_from_the_study() -> None:
+    ja, en = _study_excerpts()
+    for level, definition in level_catalog().levels.items():
+        assert definition.definition_ja in ja, level
+        assert definition.name_ja in ja and definition.name_en in en, level
+
+
+def test_excerpts_are_verbatim() -> None:
+    """The passages kept in tests/data stand word for word in the study the project was built from."""
+    if not SEED_JA.exists():
+        pytest.skip(f"the study's text {SEED_JA} is not beside this checkout: excerpts not compared")
     # The text of the study was extracted from a laid-out page: lines break mid-sentence.
     text = "".join(SEED_JA.read_text(encoding="utf-8").split())
     summary = SEED_SUMMARY.read_text(encoding="utf-8")
-    for level, definition in level_catalog().levels.items():
-        assert definition.definition_ja in text, level
-        assert definition.name_ja in text and definition.name_en in summary, level
+    _, en = _study_excerpts()
+    passages = [p for p in STUDY_EXCERPTS.read_text(encoding="utf-8").split("## ja", 1)[1].split("## en")[0]
+                .splitlines() if p.strip()]
+    assert passages and all(p.strip() in text for p in passages)
+    assert all(line in summary for line in en.splitlines() if line.strip())
 
 
 def test_every_rule_the_code_applies_is_in_the_catalog_and_marked_as_interpretation() -> None:

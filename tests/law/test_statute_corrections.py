@@ -1,4 +1,4 @@
-"""Three rules read again against the statute text (shared/domain/sources/sdf-act-ja.md)."""
+"""Three rules read again against the statute text (excerpts in tests/data, from shared/domain/sources/sdf-act-ja.md)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,22 @@ from alliance_c2.model import load_architecture
 
 SHIP = "jpn-msdf-escort-flotilla-1"
 DEFENSE_OP = ("nsc-deliberation", "cabinet-decision", "diet-approval", "pm-order")
+EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "sdf-act-excerpts-ja.md"
 SDF_ACT = Path(__file__).resolve().parents[3] / "shared" / "domain" / "sources" / "sdf-act-ja.md"
 
 
 def _statute_says(sentence: str) -> None:
-    """The quoted sentence is in the project's copy of the statute (the shared domain material)."""
-    assert sentence in SDF_ACT.read_text(encoding="utf-8")
+    """The quoted sentence is in the statute (the excerpts kept with the tests)."""
+    assert sentence in EXCERPTS.read_text(encoding="utf-8")
+
+
+def test_excerpts_are_verbatim() -> None:
+    """Every paragraph kept in tests/data stands word for word in the statute source the project was built from."""
+    if not SDF_ACT.exists():
+        pytest.skip(f"the statute source {SDF_ACT} is not beside this checkout: excerpts not compared")
+    source = SDF_ACT.read_text(encoding="utf-8")
+    paragraphs = [line for line in EXCERPTS.read_text(encoding="utf-8").splitlines()[8:] if line]
+    assert paragraphs and all(p in source for p in paragraphs)
 
 
 def test_interdiction_in_an_armed_attack_is_a_defense_operation_power() -> None:

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ...labels import pick
+from ...model import load_architecture
 from ...report.results import AnswerRow, Evaluation
 
 
@@ -15,7 +16,7 @@ def print_summary(out: Console, evaluation: Evaluation, lang: str) -> None:
     table = Table(title=pick(lang, "The answer (lawful variants against today)", "結論（適法な形と現行の比較）"))
     table.add_column(pick(lang, "scenario", "シナリオ"))
     for a in answer.main:
-        table.add_column(a, justify="right")
+        table.add_column(load_architecture(a).short_name(lang), justify="right")
     by_scenario: dict[str, dict[str, AnswerRow]] = {}
     for row in answer.rows:
         by_scenario.setdefault(row.scenario, {})[row.arch] = row

@@ -109,7 +109,7 @@ def test_answer_paragraph_follows_the_table(report: tuple[str, Path, Any]) -> No
     lang, out, _ = report
     answer = json.loads((out / "results.json").read_text(encoding="utf-8"))["answer"]
     doc = lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8"))
-    shown = doc.xpath("//p[@id='answer-paragraph']")[0].text_content()
+    shown = "\n\n".join(p.text_content() for p in doc.xpath("//div[@id='answer-paragraph']/p"))
     assert shown == answer["paragraph_ja" if lang == "ja" else "paragraph_en"]
     for r in answer["rows"]:
         if r["verdict"] == "faster":

@@ -129,15 +129,17 @@ def _reason(r: AnswerRow) -> str:
 
 
 def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[str], lang: str) -> str:
-    """Plain words from the table, by the rules in this module's docstring (and docs/answer.md)."""
+    """Plain words from the table, by the rules in this module's docstring (and docs/answer.md): a block per
+    arrangement and one for the study's own scenarios, separated by a blank line."""
     ja = lang == "ja"
-    out: list[str] = []
+    blocks: list[str] = []
     by_arch: dict[str, list[AnswerRow]] = {}
     for r in rows:
         if r.arch != baseline:
             by_arch.setdefault(r.arch, []).append(r)
     today_rows = {r.scenario: r for r in rows if r.arch == baseline}
     for arch, arch_rows in by_arch.items():
+        out: list[str] = []
         name = names.of(names.arrangements, arch, lang)
         reforms = sorted({x for r in arch_rows for x in r.reforms})
         reform_names = [names.of(names.reforms, x, lang) for x in reforms]
@@ -165,8 +167,9 @@ def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[st
             out.append(f"{name}{lawful} is " + "; ".join(parts) + ".")
         out.extend(_costs(arch_rows, today_rows, names, lang))
         out.extend(_law(arch_rows, names, lang))
-    out.append(_study_sentence(rows, names, study, lang))
-    return " ".join(out)
+        blocks.append(("" if ja else " ").join(out))
+    blocks.append(_study_sentence(rows, names, study, lang))
+    return "\n\n".join(blocks)
 
 
 def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:

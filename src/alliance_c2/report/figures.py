@@ -79,4 +79,6 @@ def format_figure(value: Any, digits: int = 2) -> str:
         return "—"
     if isinstance(value, bool | str | int):
         return str(value)
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    # A tiny negative value rounds to "-0.00": print it as the zero it is.
+    return text[1:] if text.startswith("-") and float(text) == 0 else text

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from ..model import Architecture
 from .jurisdiction import Approvals
 from .order import Order
 from .paths import in_arrangement
@@ -35,12 +32,6 @@ def approval_step(o: Order, approvals: Approvals, approval: str) -> ApprovalStep
     )
 
 
-@lru_cache(maxsize=256)
-def _heads(arch: Architecture) -> dict[str, str]:
-    """Nation -> head of government, once per arrangement (asked for every approval step of every check)."""
-    return arch.heads_of_government()
-
-
 def _holders(o: Order, approvals: Approvals, approval: str) -> tuple[str, ...]:
     spec = o.law.approvals.get(approval)
     if spec is None:
@@ -48,7 +39,7 @@ def _holders(o: Order, approvals: Approvals, approval: str) -> tuple[str, ...]:
     if spec.holder == "requester":
         return o.route.request_by if o.route is not None and o.route.request_by else o.action.request_by
     if spec.holder == "head-of-government":
-        heads = _heads(o.arch)
+        heads = o.arch.heads_of_government()
         nations = approvals.nations.get(approval, [o.unit.nation])
         return tuple(heads[n] for n in nations if n in heads)
     return tuple(in_arrangement(o.arch, h) for h in (spec.holder, *spec.holder_alternatives))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from .errors import UnknownIdError
@@ -203,8 +204,12 @@ class Architecture:
         """The declared force side a nation belongs to, if any."""
         return next((s for s in self.sides if nation in s.nations), None)
 
-    def heads_of_government(self) -> dict[str, str]:
-        """Nation -> id of its civilian head of government."""
+    def heads_of_government(self) -> Mapping[str, str]:
+        """Nation -> id of its civilian head of government (found once: every law check asks)."""
+        return self._heads
+
+    @cached_property
+    def _heads(self) -> Mapping[str, str]:
         return {o.nation: o.id for o in self.organizations.values() if o.head_of_government}
 
     def military(self) -> Iterable[Organization]:

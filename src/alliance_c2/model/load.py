@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -425,7 +425,7 @@ def _find_cycle(relations: list[Relation]) -> tuple[list[str], Relation] | None:
 def civilian_reach(
     orgs: Any,
     relations: list[Relation] | tuple[Relation, ...],
-    heads: dict[str, str],
+    heads: Mapping[str, str],
     situation: str | None = None,
 ) -> set[str]:
     """Ids reachable downward from their own nation's head of government.

@@ -20,7 +20,15 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from . import auditlog, tx
-from .rows import EXERCISE_FIELDS, MESSAGE_FIELDS, SEAT_FIELDS, ExerciseRecord, MessageRecord, SeatRecord
+from .rows import (
+    EXERCISE_FIELDS,
+    LATER_EXERCISE_FIELDS,
+    MESSAGE_FIELDS,
+    SEAT_FIELDS,
+    ExerciseRecord,
+    MessageRecord,
+    SeatRecord,
+)
 from .tables import Exercise, Message, Recipient, Release, Seat, table_of, utcnow
 
 _MESSAGES = table_of(Message)
@@ -166,7 +174,8 @@ def _replay_one(state: Replayed, data: dict[str, Any]) -> None:
     elif "seat" in data and "new" in data:
         state.seats[int(data["seat"])] = {f: data["new"][f] for f in SEAT_FIELDS}
     elif "new" in data:
-        state.exercise = {f: data["new"][f] for f in EXERCISE_FIELDS}
+        new = data["new"]
+        state.exercise = {f: new[f] for f in EXERCISE_FIELDS if f in new or f not in LATER_EXERCISE_FIELDS}
     elif "set" in data:
         state.exercise.update({k: v for k, v in data["set"].items() if k in EXERCISE_FIELDS})
 

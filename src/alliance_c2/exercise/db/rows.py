@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 EXERCISE_FIELDS = ("name", "arrangement", "scenario", "situation", "reforms", "created_by", "clock_state",
-                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals")
+                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals", "uid")
+LATER_EXERCISE_FIELDS = frozenset({"uid"})  # fields the logs of older exercises do not state
 SEAT_FIELDS = ("user_id", "nation", "organization", "role", "clearance")
 MESSAGE_FIELDS = ("kind", "status", "sender_seat_id", "sender_org", "classification", "subject", "body", "action",
                   "unit", "approval", "parent_id", "inject_id", "verdict", "situation", "game_time", "decided_at_game")
@@ -33,6 +34,8 @@ class ExerciseRecord:
     auto_approvals: bool
     log_count: int
     log_head: str
+    uid: str = ""
+    legacy_anchor: bool = False
 
     def values(self) -> dict[str, Any]:
         """The fields the log records (`EXERCISE_FIELDS`), JSON-ready."""

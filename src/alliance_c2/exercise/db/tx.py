@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from .rows import ExerciseRecord, SeatRecord, UserRecord
+from .rows import ExerciseRecord, SeatRecord
 from .tables import (
     Exercise,
     IdempotentAnswer,
@@ -58,15 +58,19 @@ class TxState:
     updates: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
     updates_written: int = 0
     exercises: dict[int, ExerciseRecord] = field(default_factory=dict)  # locked in this transaction
+    signed_from: dict[int, int] = field(default_factory=dict)  # exercise -> its log count when locked
     dirty: set[int] = field(default_factory=set)  # exercises whose row must be stored at commit
     seats: dict[tuple[int, int], SeatRecord] = field(default_factory=dict)  # (exercise, user) -> seat
-    logins: dict[str, tuple[UserRecord, str] | None] = field(default_factory=dict)  # token -> login
+    logins: dict[str, Any] = field(default_factory=dict)  # token -> `users.Found` (None: no live login)
     next_ids: dict[str, int] = field(default_factory=dict)  # SQLite: table -> next free id
     id_blocks: dict[str, list[int]] = field(default_factory=dict)  # PostgreSQL: table -> ids taken, not used yet
     writes_left: int = 1  # writes of the group still to run (the writer says): how many ids to take at once
     hints: dict[str, frozenset[str]] = field(default_factory=dict)  # what the group's writes will look up
-    answers: dict[tuple[int, str], tuple[str, str]] | None = None  # (user, key) -> (request digest, answer)
+    answers: dict[tuple[int, str], tuple[str, str, Any]] | None = None  # (user, key) -> (digest, answer, when)
     seats_read: set[int] = field(default_factory=set)  # exercises whose seats are all in `seats`
+    write_limit: tuple[float, float] | None = None  # (writes a second, at once) when writes are limited
+    allowance: dict[int, float] = field(default_factory=dict)  # user -> writes allowed when the group began
+    spent: dict[int, int] = field(default_factory=dict)  # user -> writes taken in this transaction (kept if refused)
     job_mark: Mark | None = None
     job_wrote: bool = False  # rows queued by the current job reached the database
 
@@ -96,6 +100,14 @@ class TxState:
     def note_direct_write(self) -> None:
         """A write went to the database at once (not queued): it cannot be dropped from memory."""
         self.job_wrote = True
+
+
+def hold(session: Session, exercise: ExerciseRecord) -> ExerciseRecord:
+    """Keep an exercise locked by this transaction in its memory (and the count its next checkpoint follows)."""
+    tx = state(session)
+    tx.exercises[exercise.id] = exercise
+    tx.signed_from.setdefault(exercise.id, exercise.log_count)
+    return exercise
 
 
 def state(session: Session) -> TxState:

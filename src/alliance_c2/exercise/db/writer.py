@@ -78,6 +78,11 @@ class Writer:
         result: T = await asyncio.wrap_future(self.submit(key, work, hints))
         return result
 
+    def reopen(self) -> None:
+        """Take writes again after `close` (an application started once more)."""
+        with self._start:
+            self._closed = False
+
     def close(self) -> None:
         """Finish what is queued, then stop the thread."""
         with self._start:

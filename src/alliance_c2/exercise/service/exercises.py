@@ -6,6 +6,7 @@ the exercise's audit log and, through the same entries, rows of its tables (`db.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -99,12 +100,12 @@ def create_exercise(
         situation=start, reforms=tuple(sorted(set(reforms))), created_by=user.id, clock_state="ready",
         clock_speed=1.0, clock_anchor_wall=0.0, clock_anchor_game=0.0,
         auto_injects=auto_injects and scenario is not None, auto_approvals=auto_approvals, log_count=0,
-        log_head=GENESIS,
+        log_head=GENESIS, uid=uuid.uuid4().hex,
     )
     seat = SeatRecord(id=tx.next_id(session, table_of(Seat)), exercise_id=exercise.id, user_id=user.id,
                       nation=CONTROL_NATION, organization=CONTROL_ORG, role="control",
                       clearance=len(CLASSIFICATIONS) - 1)
-    tx.state(session).exercises[exercise.id] = exercise
+    tx.hold(session, exercise)
     who = Seated(user, seat, exercise, arch, 0.0)
     stored = store(session, who, [projection.exercise_created("exercise.created", exercise),
                                         projection.seat_added("seat.added", seat, user=user.name)])

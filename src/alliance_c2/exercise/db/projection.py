@@ -83,8 +83,8 @@ def save(session: Session, exercise: ExerciseRecord, actor: str, game_time: floa
     created = utcnow()
     for change in changes:
         exercise = _apply_to_exercise(exercise, change.data)
-        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time, at)
         _queue(session, exercise.id, change.data, created)
+        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time, at)
     return exercise
 
 

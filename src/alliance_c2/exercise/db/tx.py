@@ -110,6 +110,13 @@ def hold(session: Session, exercise: ExerciseRecord) -> ExerciseRecord:
     return exercise
 
 
+def held(session: Session, exercise_id: int) -> ExerciseRecord:
+    """The exercise as this transaction, which locked it, has changed it so far."""
+    found = state(session).exercises.get(exercise_id)
+    assert found is not None, "an exercise is locked (its seat read) before an act changes it"
+    return found
+
+
 def state(session: Session) -> TxState:
     """The transaction's memory (created on first use)."""
     found = session.info.get(_STATE)

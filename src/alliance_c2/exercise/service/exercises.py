@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...model import Architecture, ordinary_situation
+from ...model.scenario import Scenario
 from ..db import projection, queries, tx
 from ..db.auditlog import GENESIS
 from ..db.projection import Change
@@ -35,7 +36,8 @@ class Seated:
 
     `now`: the act's game time, read once, so everything one act stores carries the same instant (an
     order delivered at once by a standing order shows no delay). `acting`: the actor the log names
-    when not the user (the clock acting for control).
+    when not the user (the clock acting for control). `scenario`: the exercise's scenario, read once
+    per process from the bundled catalog.
     """
 
     user: UserRecord
@@ -44,6 +46,7 @@ class Seated:
     arch: Architecture
     now: float
     acting: str | None = None
+    scenario: Scenario | None = None
 
     @property
     def actor(self) -> str:
@@ -63,14 +66,13 @@ def seated(session: Session, exercise_id: int, user: UserRecord, lock: bool = Fa
     if found is None:
         raise ExerciseError(404, "exercise not found (or you hold no seat in it)")
     exercise, seat = found
-    return Seated(user, seat, exercise, catalog.arrangement(exercise.arrangement), clock.game_seconds(exercise))
+    return Seated(user, seat, exercise, catalog.arrangement(exercise.arrangement), clock.game_seconds(exercise),
+                  scenario=catalog.scenario_of(exercise.scenario))
 
 
 def store(session: Session, who: Seated, changes: Sequence[Change]) -> ExerciseRecord:
     """Log `changes` as `who` at the act's game time and queue them for the tables; the exercise afterwards."""
-    current = queries.lock_exercise(session, who.exercise.id)
-    assert current is not None, "the exercise was locked when its seat was read"
-    return projection.save(session, current, who.actor, who.now, changes)
+    return projection.save(session, tx.held(session, who.exercise.id), who.actor, who.now, changes)
 
 
 def require_control(who: Seated) -> None:
@@ -106,7 +108,7 @@ def create_exercise(
                       nation=CONTROL_NATION, organization=CONTROL_ORG, role="control",
                       clearance=len(CLASSIFICATIONS) - 1)
     tx.hold(session, exercise)
-    who = Seated(user, seat, exercise, arch, 0.0)
+    who = Seated(user, seat, exercise, arch, 0.0, scenario=scenario)
     stored = store(session, who, [projection.exercise_created("exercise.created", exercise),
                                         projection.seat_added("seat.added", seat, user=user.name)])
     return replace(who, exercise=stored)
@@ -191,7 +193,7 @@ def as_control(session: Session, exercise_id: int, acting: str) -> Seated | None
     if exercise is None:
         return None
     return Seated(UserRecord(seat.user_id, name), seat, exercise, catalog.arrangement(exercise.arrangement),
-                  clock.game_seconds(exercise), acting)
+                  clock.game_seconds(exercise), acting, catalog.scenario_of(exercise.scenario))
 
 
 def _seat_position(arch: Architecture, organization: str | None, role: str) -> tuple[str, str]:

@@ -10,6 +10,10 @@ so do those the scenario's standing order covers. When the last is granted the o
 down the chain of command; approvals due after the action (a later Diet approval, a report to the
 Diet) are then routed without holding it up. Approval tasks are messages too, so the one visibility
 filter covers them.
+
+One way through an order: `issue_order` asks `drafts` once what the seat may do (`drafts.act_of`),
+decides on the resulting `Act` (the law engine's verdict, the approvals routed), and hands the
+changes to `exercises.store` once.
 """
 
 from __future__ import annotations
@@ -26,10 +30,9 @@ from ...model import Architecture, UnknownIdError
 from ..db import projection
 from ..db.projection import Change
 from ..db.rows import MessageRecord
-from . import catalog
+from .drafts import Act, act_of, label_of, new_message, require_releasable
 from .errors import invalid
-from .exercises import Seated, require_sender, store
-from .messages import label_of, new_message, require_releasable, sender_org, visible_one
+from .exercises import Seated, store
 from .releasability import Label
 
 Checker = Callable[..., Any]
@@ -127,12 +130,10 @@ def _reason(block: Any, lang: str) -> str:
     return str(block.reason(lang)) if hasattr(block, "reason") else str(block)
 
 
-def plan_for(who: Seated, action: str, unit: str, sender: str, checker: Checker) -> OrderPlan:
-    """`plan_order` in the exercise's arrangement, situation, reforms and scenario standing orders."""
-    scenario = catalog.scenario_of(who.exercise.scenario)
-    standing = scenario.standing_orders if scenario is not None else frozenset()
-    return plan_order(who.arch, who.exercise.situation, who.exercise.reforms, action, unit, sender, checker,
-                      standing)
+def plan_for(act: Act, action: str, unit: str, checker: Checker) -> OrderPlan:
+    """`plan_order` for an order given in `act` (its arrangement, situation, reforms, the scenario's
+    standing orders, the organization it speaks as)."""
+    return plan_order(act.arch, act.situation, act.reforms, action, unit, act.sender, checker, act.standing_orders)
 
 
 def preview(who: Seated, action: str, unit: str, as_organization: str | None, checker: Checker) -> OrderPlan:
@@ -140,7 +141,15 @@ def preview(who: Seated, action: str, unit: str, as_organization: str | None, ch
     sender = as_organization if who.is_control and as_organization else who.seat.organization
     if sender not in who.arch.organizations:
         raise invalid("control previews an order as an organization: set as_organization")
-    return plan_for(who, action, unit, sender, checker)
+    standing = who.scenario.standing_orders if who.scenario is not None else frozenset()
+    return plan_order(who.arch, who.exercise.situation, who.exercise.reforms, action, unit, sender, checker,
+                      standing)
+
+
+def partner_unit(arch: Architecture, reference: str) -> str:
+    """The organization a partner's reference to a unit names (its id, a C2SIM UUID or a name); the
+    reference itself when none does (the law check then names the choices)."""
+    return organization_for(arch, reference) or reference
 
 
 def _delivery(chain: tuple[str, ...], sender: str, unit: str) -> tuple[str, ...]:
@@ -159,25 +168,30 @@ def issue_order(
 
     `unit` is an organization id, or a partner's reference to one (a C2SIM UUID or a name), as a C2SIM
     order names its performing entity."""
-    require_sender(who)
-    unit = organization_for(who.arch, unit) or unit
-    sender = sender_org(who, as_organization)
-    plan = plan_for(who, action, unit, sender, checker)
-    require_releasable(who.arch, (unit,), label)
-    parent = None if reply_to is None else visible_one(session, who, reply_to).id
-    status = "refused" if not plan.allowed else "awaiting-approval"
-    # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
-    order = new_message(session, who, "order", status, sender, [], label, subject, body, action=action, unit=unit,
-                        verdict=plan.to_dict(), parent_id=parent)
-    changes = [projection.message_created("order.issued", order)]
-    if plan.allowed:
-        order, routed = advance(session, who, order, [])
-        changes += routed
+    act = act_of(session, who, as_organization, reply_to)
+    order, changes = _issued(session, act, action, unit, subject, body, label, checker)
     store(session, who, changes)
     return order
 
 
-def advance(session: Session, who: Seated, order: MessageRecord,
+def _issued(session: Session, act: Act, action: str, unit: str, subject: str, body: str, label: Label,
+            checker: Checker) -> tuple[MessageRecord, list[Change]]:
+    """The order the law engine's verdict makes of the request, and the changes that store it and route it."""
+    unit = partner_unit(act.arch, unit)
+    plan = plan_for(act, action, unit, checker)
+    require_releasable(act.arch, (unit,), label)
+    status = "refused" if not plan.allowed else "awaiting-approval"
+    # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
+    order = new_message(session, act, "order", status, act.sender, [], label, subject, body, action=action, unit=unit,
+                        verdict=plan.to_dict(), parent_id=act.parent_id)
+    changes = [projection.message_created("order.issued", order)]
+    if plan.allowed:
+        order, routed = advance(session, act, order, [])
+        changes += routed
+    return order, changes
+
+
+def advance(session: Session, act: Act, order: MessageRecord,
             tasks: Sequence[MessageRecord]) -> tuple[MessageRecord, list[Change]]:
     """Route the order's next outstanding approval, or deliver it when none is left: the order afterwards
     and the changes (nothing stored). `tasks`: its approval tasks so far, as they now stand."""
@@ -192,22 +206,22 @@ def advance(session: Session, who: Seated, order: MessageRecord,
             return order, changes
         if order.sender_org in step.holders or step.standing:
             note = SENDER_HOLDS if order.sender_org in step.holders else STANDING
-            changes.append(_task(session, who, order, step, "granted", note))
+            changes.append(_task(session, act, order, step, "granted", note))
             continue
-        changes.append(_task(session, who, order, step, "pending"))
+        changes.append(_task(session, act, order, step, "pending"))
         return order, changes
     label = label_of(order)
-    targets = [o for o in (order.verdict or {}).get("deliver_to", ()) if label.releasable_to(who.arch.organizations[o].nation)]
-    delivered = replace(order, status="delivered", decided_at_game=who.now, recipients=tuple(sorted(targets)))
+    targets = [o for o in (order.verdict or {}).get("deliver_to", ()) if label.releasable_to(act.arch.organizations[o].nation)]
+    delivered = replace(order, status="delivered", decided_at_game=act.now, recipients=tuple(sorted(targets)))
     changes.append(projection.message_changed("order.delivered", order, delivered, to=targets))
-    changes += [_task(session, who, order, step, "pending") for step in steps if step.phase == "after"]
+    changes += [_task(session, act, order, step, "pending") for step in steps if step.phase == "after"]
     return delivered, changes
 
 
-def _task(session: Session, who: Seated, order: MessageRecord, step: Step, status: str, note: str = "") -> Change:
+def _task(session: Session, act: Act, order: MessageRecord, step: Step, status: str, note: str = "") -> Change:
     subject = f"Approval {step.approval} for order #{order.id}: {order.action} by {order.unit}"
-    task = new_message(session, who, "approval", status, order.sender_org, step.holders, label_of(order),
+    task = new_message(session, act, "approval", status, order.sender_org, step.holders, label_of(order),
                        subject[:300], note, action=order.action, unit=order.unit, approval=step.approval,
-                       parent_id=order.id, decided_at_game=who.now if status == "granted" else None)
-    act = "approval.routed" if status == "pending" else "approval.granted"
-    return projection.message_created(act, task, order=order.id, approval=step.approval, phase=step.phase)
+                       parent_id=order.id, decided_at_game=act.now if status == "granted" else None)
+    act_name = "approval.routed" if status == "pending" else "approval.granted"
+    return projection.message_created(act_name, task, order=order.id, approval=step.approval, phase=step.phase)

@@ -23,7 +23,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import tx
+from .canonical import Canonical, canonical_json, json_text
 from .notary import Anchor, Notary, Verifier
+
+__all__ = ["GENESIS", "Canonical", "Entry", "append", "canonical_json", "chain_problem", "checkpoints", "entries",
+           "entry_hash", "json_text", "seal", "seal_problems", "store_heads"]
 from .rows import ExerciseRecord
 from .tables import Checkpoint, Exercise, LogEntry, table_of, utcnow
 
@@ -59,11 +63,6 @@ class Entry:
     def to_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "at": self.at, "game_time": self.game_time, "actor": self.actor, "act": self.act,
                 "data": self.data, "prev_hash": self.prev_hash, "hash": self.hash}
-
-
-def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 kept: the same value always gives the same text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:

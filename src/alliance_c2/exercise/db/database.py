@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import auditlog, limits, tx
+from .canonical import json_text
 from .notary import Anchor, Notary, NotaryError
 from .tables import Meta, table_of
 
@@ -140,19 +141,27 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, anchored: list[Anchor] | None = None) -> Iterator[Session]:
         """A transaction that commits on success (after `finish`) and rolls back on any exception;
-        the heads it moved are anchored outside the database once it has committed."""
+        the heads it moved are anchored outside the database once it has committed, or, when `anchored`
+        is given, put there for the caller to `anchor` before it answers anyone."""
         with self._exclusive(), self._writer() as session, session.begin():
             yield session
             anchors = self.finish(session)
+        for hook in self.on_commit if anchors else ():
+            hook(anchors)
+        if anchored is not None:
+            anchored.extend(anchors)
+        else:
+            self.anchor(anchors)
+
+    def anchor(self, anchors: list[Anchor]) -> None:
+        """Keep committed heads outside the database (flushed to disk) beside the key."""
         if anchors and self.notary is not None:
             try:
                 self.notary.anchor(anchors, self.location)
             except (OSError, NotaryError) as exc:  # committed all the same: the checkpoints still sign it
                 log.warning("could not anchor exercise log heads outside the database: %s", exc)
-        for hook in self.on_commit if anchors else ():
-            hook(anchors)
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -220,10 +229,11 @@ def open_database(url: str | None = None, notary: Notary | None = None) -> Datab
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000, "check_same_thread": False},
-                               pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW)
+                               pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW, json_serializer=json_text)
         _sqlite_events(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_SIZE)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_SIZE,
+                           json_serializer=json_text)
     _postgresql_events(engine)
     return engine
 

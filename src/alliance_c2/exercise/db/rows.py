@@ -6,6 +6,7 @@ changed object behind. Loading them is `queries.py`; writing them is `projection
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,7 @@ class MessageRecord:
     approval: str | None
     parent_id: int | None
     inject_id: str | None
-    verdict: dict[str, Any] | None
+    verdict: Mapping[str, Any] | None  # a `auditlog.Canonical` for an order just planned
     situation: str
     game_time: float
     decided_at_game: float | None

@@ -7,7 +7,7 @@ service as a `MessageView` for a seat, which carries the one "pending for this s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -56,7 +56,7 @@ class MessageView:
     situation: str
     game_time: float
     decided_at_game: float | None
-    verdict: dict[str, Any] | None
+    verdict: Mapping[str, Any] | None
     pending_for_you: bool
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,6 +18,8 @@ changes to `exercises.store` once.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,6 +30,7 @@ from ...interop import organization_for
 from ...law import check
 from ...model import Architecture, UnknownIdError
 from ..db import projection
+from ..db.auditlog import Canonical
 from ..db.projection import Change
 from ..db.rows import MessageRecord
 from .drafts import Act, act_of, label_of, new_message, require_releasable
@@ -68,6 +71,11 @@ class OrderPlan:
     deliver_to: tuple[str, ...]
     verdict: dict[str, Any] = field(default_factory=dict)
     reasons_ja: tuple[str, ...] = ()
+    recorded: Canonical | None = field(default=None, compare=False)  # `to_dict`, encoded once (the order's verdict)
+
+    def record(self) -> Canonical:
+        """What an order keeps of its plan (`to_dict`), encoded once however often orders repeat it."""
+        return self.recorded if self.recorded is not None else Canonical(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,14 +104,41 @@ def plan_order(
     """The law engine's verdict on an order, turned into routing: pure, nothing is stored.
 
     `standing_orders`: actions the scenario has standing orders for (e.g. `bmd-intercept` under SDF
-    Act Art. 82-3(3)); their pre-delegable approvals are marked `standing`.
+    Act Art. 82-3(3)); their pre-delegable approvals are marked `standing`. The same order in the same
+    arrangement, situation and reforms gets the same plan, kept (`PLAN_CACHE` of them per process) with
+    its verdict encoded once: exercises repeat their orders, and the law and the catalog do not change
+    while a server runs.
     """
+    chosen = tuple(sorted(set(reforms)))
+    standing = frozenset(standing_orders)
+    key = (id(arch), situation, chosen, action, unit, ordered_by, checker, standing)
+    with _PLANS_LOCK:
+        found = _PLANS.get(key)
+        if found is not None and found[0] is arch:
+            _PLANS.move_to_end(key)
+            return found[1]
+    plan = _planned(arch, situation, chosen, action, unit, ordered_by, checker, standing)
+    plan = replace(plan, recorded=Canonical(plan.to_dict()))
+    with _PLANS_LOCK:
+        _PLANS[key] = (arch, plan)
+        while len(_PLANS) > PLAN_CACHE:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+PLAN_CACHE = 1024
+_PLANS: OrderedDict[tuple[Any, ...], tuple[Architecture, OrderPlan]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def _planned(arch: Architecture, situation: str, reforms: tuple[str, ...], action: str, unit: str, ordered_by: str,
+             checker: Checker, standing_orders: frozenset[str]) -> OrderPlan:
     _check_unit(arch, unit)
     try:
-        verdict = checker(arch, situation, action, unit, ordered_by=ordered_by, reforms=tuple(reforms))
+        verdict = checker(arch, situation, action, unit, ordered_by=ordered_by, reforms=reforms)
     except UnknownIdError as exc:
         raise invalid(str(exc)) from None
-    standing = action in set(standing_orders)
+    standing = action in standing_orders
     steps = tuple(
         Step(s.id, tuple(h for h in s.holders if h in arch.organizations), s.phase,
              standing and bool(getattr(s, "pre_delegable", False)))
@@ -183,7 +218,7 @@ def _issued(session: Session, act: Act, action: str, unit: str, subject: str, bo
     status = "refused" if not plan.allowed else "awaiting-approval"
     # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
     order = new_message(session, act, "order", status, act.sender, [], label, subject, body, action=action, unit=unit,
-                        verdict=plan.to_dict(), parent_id=act.parent_id)
+                        verdict=plan.record(), parent_id=act.parent_id)
     changes = [projection.message_created("order.issued", order)]
     if plan.allowed:
         order, routed = advance(session, act, order, [])

@@ -21,6 +21,7 @@ from starlette.datastructures import QueryParams
 
 from ...interop import parse_order, task_verbs
 from ...model.errors import CatalogError
+from ..db.auditlog import json_text
 from ..db.database import Database
 from ..db.rows import ExerciseRecord, SeatRecord
 from ..db.writer import Writer
@@ -103,13 +104,20 @@ async def _act_once(request: Request, eid: int, creds: Credentials, work: Callab
     guards = guards_of(request)
     retry = retry_of(key, route, eid, body, guards)
     if retry is None:
-        return JSONResponse((await _act(request, eid, creds, work)).to_dict(), status_code=201)
+        return RecordJSON((await _act(request, eid, creds, work)).to_dict(), status_code=201)
     job = seated_write_once(eid, creds, work, retry, guards, lambda view: view.id, _message_again)
     writer: Writer = request.app.state.writer
     result = await writer.run(eid, job, hints(creds, retry))
     if isinstance(result, EarlierAnswer):
-        return JSONResponse(result.body, status_code=201, headers={"Idempotent-Replayed": "true"})
-    return JSONResponse(result.to_dict(), status_code=201)
+        return RecordJSON(result.body, status_code=201, headers={"Idempotent-Replayed": "true"})
+    return RecordJSON(result.to_dict(), status_code=201)
+
+
+class RecordJSON(JSONResponse):
+    """JSON whose verdicts were encoded once, when their order was planned (`auditlog.Canonical`)."""
+
+    def render(self, content: Any) -> bytes:
+        return json_text(content).encode("utf-8")
 
 
 def _message_again(session: Session, who: Seated, message_id: int) -> dict[str, Any]:

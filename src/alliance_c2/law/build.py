@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model.cache import cached
 from ..model.errors import CatalogError, Problem
-from ..model.paths import CATALOG_DIR
+from ..model.paths import CATALOG_DIR, actions_file, provisions_file
 from ..model.yamlsource import read_yaml
 from .catalog import (
     KINDS,
@@ -43,9 +43,16 @@ def load_law_catalog(directory: str | Path | None = None) -> LawCatalog:
     return _load(str(Path(directory) if directory is not None else CATALOG_DIR))
 
 
+def law_paths(directory: str | Path) -> dict[str, Path]:
+    """The law catalog's files by kind in a catalog directory."""
+    root = Path(directory)
+    return {kind: actions_file(root) if kind == "actions" else provisions_file(root) if kind == "provisions"
+            else root / f"{kind}.yaml" for kind in KINDS}
+
+
 @lru_cache(maxsize=8)
 def _load(directory: str) -> LawCatalog:
-    paths = [Path(directory) / f"{kind}.yaml" for kind in KINDS]
+    paths = list(law_paths(directory).values())
     contents = []
     for path in paths:
         try:
@@ -60,7 +67,7 @@ def _build(directory: str) -> LawCatalog:
     from . import specs
     from .validation import VALIDATORS
 
-    docs = {kind: read_yaml(Path(directory) / f"{kind}.yaml") for kind in KINDS}
+    docs = {kind: read_yaml(path) for kind, path in law_paths(directory).items()}
     problems: list[Problem] = []
     for kind, doc in docs.items():
         problems.extend(p for p in VALIDATORS[kind](doc, True) if p.severity == "error")

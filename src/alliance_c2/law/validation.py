@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model.errors import CatalogError, Problem
 from ..model.load import parse_spec
-from ..model.paths import CATALOG_DIR
+from ..model.paths import actions_file, catalog_root_of, provisions_file
 from ..model.yamlsource import YamlDocument, read_yaml
 
 Loc = tuple[int | str, ...]
@@ -69,10 +69,11 @@ def _parse(doc: YamlDocument, kind: str) -> list[Problem] | None:
 
 
 def _sibling(doc: YamlDocument, kind: str) -> Any:
-    """The raw data of another law file: next to `doc` if present, else the bundled one."""
-    path = Path(doc.path).parent / f"{kind}.yaml"
-    if not path.exists():
-        path = CATALOG_DIR / f"{kind}.yaml"
+    """The raw data of another law file of the catalog `doc` belongs to (else the bundled catalog's)."""
+    here = Path(doc.path).parent / f"{kind}.yaml"
+    root = catalog_root_of(Path(doc.path))
+    path = here if here.exists() else actions_file(root) if kind == "actions" else provisions_file(root) \
+        if kind == "provisions" else root / f"{kind}.yaml"
     try:
         return read_yaml(path).data
     except CatalogError:

@@ -1,6 +1,6 @@
 """The catalog's vocabulary: situations, actions, approvals, relation kinds and nations, with their names.
 
-Read from `catalog/situations.yaml`, `actions.yaml`, `approvals.yaml`, `relation-kinds.yaml`, `nations.yaml`
+Read from `catalog/situations.yaml`, the statute's `law/<nation>/actions.yaml`, `approvals.yaml`, `relation-kinds.yaml`, `nations.yaml`
 and `guideline-categories.yaml`: code refers to these ids and takes their order and their English and Japanese names from
 here, never from a copy. Only the ids and names are read (no pydantic), and kept as a pickle keyed by the
 files' content, so start-up stays cheap; the law catalog reads and validates the law in the first three.
@@ -21,7 +21,7 @@ from typing import Final
 
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
-from .paths import CATALOG_DIR
+from .paths import CATALOG_DIR, actions_file
 from .yamlsource import YamlDocument, read_yaml
 
 # Relations that carry authority to direct; a cycle among them is an error.
@@ -108,7 +108,7 @@ def vocabulary() -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def _read(directory: str) -> Vocabulary:
-    paths = [Path(directory) / name for name in _FILES.values()]
+    paths = [actions_file(Path(directory)) if kind == "actions" else Path(directory) / name for kind, name in _FILES.items()]
     try:
         contents = [p.read_bytes() for p in paths]
     except OSError as exc:

@@ -141,7 +141,7 @@ def test_missing_source_is_an_error_only_under_strict(tmp_path: Path) -> None:
 
 
 def test_a_broken_catalog_directory_raises_catalog_error(tmp_path: Path) -> None:
-    for kind, path in FILES.items():
+    for _kind, path in FILES.items():
         copy = tmp_path / path.relative_to(CATALOG_DIR)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(path.read_bytes())

@@ -74,6 +74,7 @@ def test_catalog_loads_with_every_kind() -> None:
 
 
 CONTRADICTION = """kind: actions
+jurisdiction: JPN
 source: test
 items:
   - id: use-of-force
@@ -104,7 +105,7 @@ def test_action_both_lawful_and_forbidden_fails_with_its_line(tmp_path: Path) ->
     problems = validate_any(_write(tmp_path, "actions.yaml", CONTRADICTION))
     errors = [p for p in problems if p.severity == "error"]
     assert len(errors) == 1
-    assert errors[0].line == 17
+    assert errors[0].line == 18
     assert "contradicts itself" in errors[0].message
 
 
@@ -112,7 +113,7 @@ def test_force_lawful_where_the_situation_forbids_force_fails_with_its_line(tmp_
     text = CONTRADICTION.replace("      armed-attack:\n        approvals", "      peacetime:\n        approvals")
     text = text.replace("        - peacetime\n        - armed-attack\n", "        - gray-zone\n")
     errors = [p for p in validate_any(_write(tmp_path, "actions.yaml", text)) if p.severity == "error"]
-    assert [(p.line, "does not permit force" in p.message) for p in errors] == [(11, True)]
+    assert [(p.line, "does not permit force" in p.message) for p in errors] == [(12, True)]
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ def test_a_broken_catalog_directory_raises_catalog_error(tmp_path: Path) -> None
     _write(tmp_path / FILES["actions"].parent.relative_to(CATALOG_DIR), "actions.yaml", CONTRADICTION)
     with pytest.raises(CatalogError) as exc:
         load_law_catalog(tmp_path)
-    assert exc.value.problems[0].line == 17
+    assert exc.value.problems[0].line == 18
 
 
 def test_procedure_steps_are_ordered_and_say_where_their_timing_comes_from() -> None:

@@ -136,7 +136,7 @@ class ForeignRuleSpec(_Rule):
 
 class ActionsFileSpec(_Strict):
     kind: Literal["actions"]
-    jurisdiction: str = Field(default="JPN", pattern=r"^[A-Z]{2,3}$")
+    jurisdiction: str = Field(pattern=r"^[A-Z]{2,3}$")  # the nation whose statute `lawful_in` encodes
     scope_en: str | None = None
     source: str | None = None
     foreign_units: dict[str, ForeignRuleSpec] = Field(default_factory=dict)

@@ -176,6 +176,15 @@ CASES = [
          "comparators.md: OPCON to CFC at the outbreak of hostilities only"),
     case("us-rok-cfc", "armed-attack", "use-of-force", "rok-designated-naval-units", "cfc-ncc", True,
          (ROK, WPR), {C6}, "ROK Constitution Art. 74(1); 50 U.S.C. §1547(c) (U.S. commander of CFC)"),
+    case("us-rok-future-cfc", "armed-attack", "use-of-force", "usa-8th-army", "cfc-gcc", True, (OPCON, WPR), {C6},
+         "us-and-treaty-law.md §5: a ROK four-star commands the future CFC, so U.S. units under it are under a "
+         "foreign commander (unconfirmed: kept as today); PDD-25, JP 3-16"),
+    case("us-rok-future-cfc", "armed-attack", "use-of-force", "usa-8th-army", "cfc-gcc", True, (WPR,), {C6},
+         "a standing presidential authorization replaces the case-by-case decision",
+         reforms=("us-standing-opcon-authorization",)),
+    case("us-rok-future-cfc", "armed-attack", "use-of-force", "rok-designated-naval-units", "cfc-ncc", True,
+         (ROK, WPR), {C6}, "ROK Constitution Art. 74(1); a ROK commander: no foreign OPCON over ROK units; "
+         "50 U.S.C. §1547(c) (the U.S. deputy coordinates forces in hostilities)"),
 ]
 
 

@@ -353,6 +353,7 @@ def _known_nations(checker: _Checker, loc: Loc, where: str, org: Any, known: Seq
     """Every nation code the organization names is known, reported at its own line: one of nations.yaml's (or the
     file's `other_nations`), else an ISO 3166-1 alpha-3 code the catalog has no names for (a warning), else an
     error with the closest known code."""
+    # Imported here: only validation of a file (not the cached bundled catalog) reads the ISO list.
     from iso3166 import countries_by_alpha3
 
     named: list[tuple[str | tuple[str, int], str]] = [("nation", org.nation)] if org.nation else []

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model.scenario import Inject
 
@@ -112,6 +113,36 @@ class CompiledModel:
     levels: dict[str, str] = field(default_factory=dict)
     synchronization: dict[str, str] = field(default_factory=dict)  # level -> mechanism (sim-parameters.yaml)
     unsynchronized: str = ""  # the level whose conflict risk applies when nothing synchronizes (the lowest)
+    # Limits in time the law sets on a nation's commitment, met by an executed order (the War Powers Resolution's
+    # 60 days): rule -> {nation, days, extension_days, lifted_by, lifted, starts (minute of the first such order)}
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    duration_days: float | None = None  # the scenario's expected length
+
+    def waits(self) -> dict[str, dict[str, Any]]:
+        """Per approval the executed orders wait for before acting: whose authority gives it, the legal order that
+        asks, and on how many orders (including those that run through their own chain until control passes)."""
+        out: dict[str, dict[str, Any]] = {}
+        for ci in self.injects:
+            for r in ci.responses:
+                for version in (r, r.until_transfer):
+                    if version is None or not version.executed:
+                        continue
+                    for st in version.steps:
+                        found = out.setdefault(st.approval, {"nation": st.nation, "law": st.chain, "orders": 0,
+                                                             "shared": st.shared, "until_transfer": 0})
+                        found["orders" if version is r else "until_transfer"] += 1
+        return out
+
+    def war_powers(self) -> list[dict[str, Any]]:
+        """Each bound met, with the scenario's length set against it: whether the commitment outruns it."""
+        out = []
+        for rule, b in self.bounds.items():
+            days = self.duration_days
+            out.append({"rule": rule, **b, "scenario_days": days,
+                        "exceeds": days is not None and days > b["days"] and not b["lifted"],
+                        "exceeds_extension": days is not None and days > b["days"] + b["extension_days"]
+                        and not b["lifted"]})
+        return out
 
     def order_paths(self) -> dict[str, float]:
         """What an executed order carries on its way, averaged over the scenario's executed orders: approvals,

@@ -255,6 +255,7 @@ class _Compiler:
         # (decision chain, situation, approval) -> (holder index, median, nation) of every decision shared across
         # orders; a chain is the legal order that asks for the decisions (a nation's law, or a treaty)
         self.shared: dict[tuple[str, str, str], tuple[int, float, str]] = {}
+        self.bounds: dict[str, dict[str, Any]] = {}
 
     def variant(self, lost: frozenset[str]) -> Architecture:
         if lost not in self._variants:
@@ -328,7 +329,7 @@ class _Compiler:
         successor = [self.index.get(self.succ.get(o, ""), -1) for o in self.orgs]
         return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
                              self._recognitions(), sorted(fault_rows), successor, p.values(), levels,
-                             dict(p.synchronization), lowest_level())
+                             dict(p.synchronization), lowest_level(), self.bounds, self.scenario.duration_days)
 
     def _fallback(self, inj: Inject, sync: str | None, *, national: bool) -> tuple[str, int]:
         """If the synchronizing body is lost, the arrangement without it synchronizes (its successor's level)."""
@@ -431,6 +432,10 @@ class _Compiler:
         p = self.params
         unit = path[-1] if path else verdict.unit
         nation = arch.organizations[unit].nation
+        for bound in verdict.bounds:
+            self.bounds.setdefault(bound.rule, {
+                "nation": bound.nation, "days": bound.days, "extension_days": bound.extension_days,
+                "lifted_by": list(bound.lifted_by), "lifted": bound.lifted, "starts": inj.time})
         sensors = [s for s in (resolve_force(arch, p, n, c) for n, c in inj.detected_by) if s is not None]
         before = self._waits_for(verdict, resp, inj.situation)
         # Engagement authority delegated to the unit by a standing order: it decides on its own picture.

@@ -86,6 +86,8 @@ class ModelInfo:
     law_as_of: str
     blocked: dict[str, list[str]]
     paths: dict[str, float]
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    war_powers: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, model: CompiledModel) -> ModelInfo:
@@ -95,6 +97,8 @@ class ModelInfo:
             model.law_as_of,
             {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects},
             model.order_paths(),
+            model.waits(),
+            model.war_powers(),
         )
 
 
@@ -160,6 +164,10 @@ class SimulationResult:
     law_as_of: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # arch -> inject -> constraints that blocked
     paths: dict[str, dict[str, float]] = field(default_factory=dict)  # arch -> CompiledModel.order_paths()
+    # arch -> approval -> whose, which law, on how many executed orders (CompiledModel.waits())
+    waits: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # arch -> the law's limits in time on a nation's commitment, against the scenario's length
+    war_powers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
@@ -188,6 +196,8 @@ class SimulationResult:
                     "constraint_blocks": self.blocked.get(a, {}),
                     "executed_by_level": self.executed_by_level(a),
                     "order_paths": self.paths.get(a, {}),
+                    "waits": self.waits.get(a, {}),
+                    "war_powers": self.war_powers.get(a, []),
                     **self.summary()[a],
                 }
                 for a in self.arrangements
@@ -381,6 +391,8 @@ def simulate_many(
     for (req, scen, loaded, _), req_keys in zip(plans, keys, strict=True):
         data: dict[str, np.ndarray] = {}
         levels, findings, law_as_of, blocked, paths = {}, {}, {}, {}, {}
+        waits: dict[str, dict[str, dict[str, Any]]] = {}
+        war_powers: dict[str, list[dict[str, Any]]] = {}
         for arch, key in zip(loaded, req_keys, strict=True):
             group = groups[key].group
             if group not in whole:
@@ -392,10 +404,12 @@ def simulate_many(
             law_as_of[arch.id] = info.law_as_of
             blocked[arch.id] = info.blocked
             paths[arch.id] = info.paths
+            waits[arch.id] = info.waits
+            war_powers[arch.id] = info.war_powers
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
-            blocked, paths=paths,
+            blocked, paths=paths, waits=waits, war_powers=war_powers,
         ))
     return results
 

@@ -313,6 +313,7 @@ def _approval(spec: Any) -> Approval:
         kind=spec.kind,
         unconfirmed=spec.unconfirmed,
         note_en=spec.note_en,
+        deliberation=spec.deliberation,
     )
 
 

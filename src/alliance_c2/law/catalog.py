@@ -210,6 +210,7 @@ class Approval:
     kind: str = "statute"
     unconfirmed: bool = False
     note_en: str | None = None
+    deliberation: bool = False  # its time does not occupy the holder's staff
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" else self.name_en

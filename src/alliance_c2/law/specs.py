@@ -157,6 +157,8 @@ class ApprovalSpec(_Rule):
     rank: int = Field(ge=1)
     may_follow_action_when_urgent: bool = False
     typical_minutes: int | None = None
+    # Its time is deliberation that does not occupy the holder's staff (other decisions of the holder go on).
+    deliberation: bool = False
     description_en: str | None = None
     description_ja: str | None = None
 

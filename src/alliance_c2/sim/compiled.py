@@ -117,6 +117,10 @@ class CompiledModel:
     # 60 days): rule -> {nation, days, extension_days, lifted_by, lifted, starts (minute of the first such order)}
     bounds: dict[str, dict[str, Any]] = field(default_factory=dict)
     duration_days: float | None = None  # the scenario's expected length
+    # Rules of the nations' laws and treaties behind a constraint that executed orders meet: rule -> constraint, orders
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Approvals whose time is deliberation: it passes without occupying the holder's staff.
+    deliberations: frozenset[str] = frozenset()
 
     def waits(self) -> dict[str, dict[str, Any]]:
         """Per approval the executed orders wait for before acting: whose authority gives it, the legal order that

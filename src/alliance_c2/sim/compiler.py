@@ -34,6 +34,7 @@ from .compiled import (
 )
 from .legal import (
     approval,
+    deliberations,
     jurisdiction,
     order_verdict,
     recognition,
@@ -256,6 +257,7 @@ class _Compiler:
         # orders; a chain is the legal order that asks for the decisions (a nation's law, or a treaty)
         self.shared: dict[tuple[str, str, str], tuple[int, float, str]] = {}
         self.bounds: dict[str, dict[str, Any]] = {}
+        self.rules: dict[str, dict[str, Any]] = {}
 
     def variant(self, lost: frozenset[str]) -> Architecture:
         if lost not in self._variants:
@@ -329,7 +331,8 @@ class _Compiler:
         successor = [self.index.get(self.succ.get(o, ""), -1) for o in self.orgs]
         return CompiledModel(self.base.id, self.scenario.id, self.day.isoformat(), self.orgs, kinds, caps, injects,
                              self._recognitions(), sorted(fault_rows), successor, p.values(), levels,
-                             dict(p.synchronization), lowest_level(), self.bounds, self.scenario.duration_days)
+                             dict(p.synchronization), lowest_level(), self.bounds, self.scenario.duration_days,
+                             self.rules, deliberations())
 
     def _fallback(self, inj: Inject, sync: str | None, *, national: bool) -> tuple[str, int]:
         """If the synchronizing body is lost, the arrangement without it synchronizes (its successor's level)."""
@@ -432,6 +435,11 @@ class _Compiler:
         p = self.params
         unit = path[-1] if path else verdict.unit
         nation = arch.organizations[unit].nation
+        for finding in verdict.findings:
+            if finding.rule is not None:
+                met = self.rules.setdefault(finding.rule, {"constraint": finding.constraint, "orders": 0,
+                                                           "lifted_by": list(finding.resolved_by)})
+                met["orders"] += 1
         for bound in verdict.bounds:
             self.bounds.setdefault(bound.rule, {
                 "nation": bound.nation, "days": bound.days, "extension_days": bound.extension_days,

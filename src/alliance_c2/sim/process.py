@@ -157,7 +157,10 @@ class _Run:
             signal.fire(self.k.now)
             self._decide(chain, nation, situation, steps, i + 1, inj)
 
-        (self.staff[holder] or self._staff(holder)).serve(self.ln(median), decided)
+        if approval in self.m.deliberations:
+            self.k.schedule(self.ln(median), decided)
+        else:
+            (self.staff[holder] or self._staff(holder)).serve(self.ln(median), decided)
 
     # -- one inject ------------------------------------------------------------------------------
     def begin(self, j: int) -> None:
@@ -250,7 +253,7 @@ class _Run:
                        approval=step.approval, nation=step.nation, situation=situation,
                        organization=self._org(step.holder))
         nxt = (j, r, i + 1)
-        if step.holder < 0:
+        if step.holder < 0 or step.approval in self.m.deliberations:
             self.k.schedule(self.ln(step.median), self._approvals, *nxt)
         elif not step.route:
             (self.staff[step.holder] or self._staff(step.holder)).serve(self.ln(step.median), self._approvals, *nxt)

@@ -88,6 +88,7 @@ class ModelInfo:
     paths: dict[str, float]
     waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     war_powers: list[dict[str, Any]] = field(default_factory=list)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: CompiledModel) -> ModelInfo:
@@ -99,6 +100,7 @@ class ModelInfo:
             model.order_paths(),
             model.waits(),
             model.war_powers(),
+            dict(model.rules),
         )
 
 
@@ -168,6 +170,8 @@ class SimulationResult:
     waits: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # arch -> the law's limits in time on a nation's commitment, against the scenario's length
     war_powers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # arch -> the rules behind a constraint (C6) its executed orders meet, with what lifts each
+    rules: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
@@ -198,6 +202,7 @@ class SimulationResult:
                     "order_paths": self.paths.get(a, {}),
                     "waits": self.waits.get(a, {}),
                     "war_powers": self.war_powers.get(a, []),
+                    "rules": self.rules.get(a, {}),
                     **self.summary()[a],
                 }
                 for a in self.arrangements
@@ -393,6 +398,7 @@ def simulate_many(
         levels, findings, law_as_of, blocked, paths = {}, {}, {}, {}, {}
         waits: dict[str, dict[str, dict[str, Any]]] = {}
         war_powers: dict[str, list[dict[str, Any]]] = {}
+        rules: dict[str, dict[str, dict[str, Any]]] = {}
         for arch, key in zip(loaded, req_keys, strict=True):
             group = groups[key].group
             if group not in whole:
@@ -406,10 +412,11 @@ def simulate_many(
             paths[arch.id] = info.paths
             waits[arch.id] = info.waits
             war_powers[arch.id] = info.war_powers
+            rules[arch.id] = info.rules
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
-            blocked, paths=paths, waits=waits, war_powers=war_powers,
+            blocked, paths=paths, waits=waits, war_powers=war_powers, rules=rules,
         ))
     return results
 

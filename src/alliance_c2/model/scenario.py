@@ -78,6 +78,8 @@ class Scenario:
     study_focus: bool = False
     short_name_en: str | None = None
     short_name_ja: str | None = None
+    duration_days: float | None = None  # the contingency's expected length (an assumption where given)
+    duration_note_en: str | None = None
 
     def name(self, lang: str = "en") -> str:
         """The scenario's name in `lang`."""
@@ -92,6 +94,7 @@ class Scenario:
         """The scenario's outline as `alliance-c2 scenarios --json` prints it."""
         return {
             "id": self.id, "name_en": self.name_en, "name_ja": self.name_ja, "situation": self.situation,
+            "duration_days": self.duration_days,
             "injects": [
                 {"id": i.id, "time": i.time, "situation": i.situation,
                  "responses": [{"action": r.action, "nation": r.nation, "component": r.component,
@@ -158,6 +161,8 @@ def _scenario_from_spec(spec: ScenarioSpec, path: str) -> Scenario:
         recognitions=tuple(Recognition(r.situation, r.time) for r in spec.recognitions),
         source=spec.source,
         study_focus=spec.study_focus,
+        duration_days=spec.duration.days if spec.duration is not None else None,
+        duration_note_en=spec.duration.note_en if spec.duration is not None else None,
         short_name_en=spec.short_name_en,
         short_name_ja=spec.short_name_ja,
     )

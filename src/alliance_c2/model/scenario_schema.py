@@ -74,6 +74,12 @@ class RecognitionSpec(_Sourced):
     time: float = Field(ge=0)
 
 
+class DurationSpec(_Sourced):
+    """How long the contingency commits the nations' forces (days): what a time limit on a commitment is held to."""
+
+    days: float = Field(gt=0)
+
+
 class ScenarioSpec(_Sourced):
     kind: Literal["scenario"]
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -89,4 +95,7 @@ class ScenarioSpec(_Sourced):
     recognitions: list[RecognitionSpec] = []
     # One of the situations the study itself puts its weight on (IAMD with counterstrike, Taiwan, compound).
     study_focus: bool = False
+    # The contingency's expected length, for the War Powers Resolution's 60-day bound (no scenario gives it: an
+    # assumption everywhere).
+    duration: DurationSpec | None = None
     injects: list[InjectSpec] = Field(min_length=1)

@@ -101,7 +101,7 @@ def _row(scenario: str, arch: str, lawful: bool, reforms: tuple[str, ...], resul
     if isinstance(today, SimulationResult):
         verdict_, diff, share = verdict(result, arch, today, baseline)
     return AnswerRow(scenario, arch, lawful, reforms, metrics, by_level, penalty, lost_hq, diff, share, verdict_,
-                     constraints)
+                     constraints, result.waits.get(arch, {}), result.war_powers.get(arch, []), result.rules.get(arch, {}))
 
 
 # --- the paragraph ---------------------------------------------------------------------------------------
@@ -115,6 +115,10 @@ class Names:
     reforms: Mapping[str, tuple[str, str]]
     constraints: Mapping[str, tuple[str, str]]
     organizations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    approvals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    nations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    rules: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rules of the nations' laws and treaties
+    otherwise: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # what lifts a rule no reform lifts
 
     def of(self, table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
         found = table.get(key)
@@ -150,7 +154,9 @@ def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[st
         for key in ("faster", "slower", "fewer-deadlines", "no-difference"):
             if key not in groups:
                 continue
-            cases = ("、" if ja else ", ").join(_case(r, key, names, lang) for r in groups[key])
+            cases = ("、" if ja else ", ").join(_case(r, key, names, lang) + _because(r, today_rows.get(r.scenario), key,
+                                                                                     names, lang)
+                                               for r in groups[key])
             if ja:
                 label = {"faster": "現行より速い", "slower": "現行より遅い", "fewer-deadlines": "期限内に対処できる割合が現行より低い",
                          "no-difference": "現行と有意な差がない"}[key]
@@ -165,11 +171,40 @@ def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[st
         else:
             lawful = f" (lawful: with the {', '.join(reform_names)})" if reforms else ""
             out.append(f"{name}{lawful} is " + "; ".join(parts) + ".")
+        out.extend(_until_transfer(arch_rows, names, lang))
         out.extend(_costs(arch_rows, today_rows, names, lang))
         out.extend(_law(arch_rows, names, lang))
         blocks.append(("" if ja else " ").join(out))
     blocks.append(_study_sentence(rows, names, study, lang))
+    war = _war_powers(rows, names, lang)
+    if war:
+        blocks.append(war)
     return "\n\n".join(blocks)
+
+
+def _war_powers(rows: list[AnswerRow], names: Names, lang: str) -> str:
+    """Scenarios whose assumed length outlasts a nation's limit in time on its commitment (the War Powers
+    Resolution's 60 days, +30 on the President's certification), for every arrangement whose orders start it."""
+    over: dict[str, tuple[float, int, int, set[str]]] = {}
+    for r in rows:
+        for b in r.war_powers:
+            if b.get("exceeds") and b.get("scenario_days") is not None:
+                days, limit, extra, archs = over.get(r.scenario, (b["scenario_days"], b["days"], b["extension_days"], set()))
+                archs.add(r.arch)
+                over[r.scenario] = (days, limit, extra, archs)
+    if not over:
+        return ""
+    ja = lang == "ja"
+    cases = ("、" if ja else ", ").join(
+        f"{names.of(names.scenarios, s, lang)}（想定{d:g}日）" if ja else f"{names.of(names.scenarios, s, lang)} (assumed {d:g} days)"
+        for s, (d, _, _, _) in over.items())
+    _, limit, extra, _ = next(iter(over.values()))
+    if ja:
+        return (f"戦争権限決議：{cases}では、米軍の関与が{limit}日（大統領の証明により+{extra}日）を超える。議会の授権がなければ米軍は"
+                "それまでに撤収しなければならない。JJOCへの作戦統制の移転はこの期限を始めも止めもしない（すべての体制で同じ）。")
+    return (f"War Powers: in {cases} the U.S. commitment outlasts the War Powers Resolution's {limit} days (+{extra} on "
+            "the President's certification): without congressional authorization U.S. forces must withdraw first. OPCON "
+            "to JJOC neither starts nor stops that clock (the same in every arrangement).")
 
 
 def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:
@@ -182,6 +217,44 @@ def _case(r: AnswerRow, key: str, names: Names, lang: str) -> str:
     if key == "no-difference" or d is None or d.mean is None:
         return scen
     return f"{scen}（{_minutes(d.mean)}分）" if lang == "ja" else f"{scen} ({_minutes(d.mean)} min)"
+
+
+def _because(r: AnswerRow, today: AnswerRow | None, key: str, names: Names, lang: str) -> str:
+    """Which ally's steps make the difference: approvals its executed orders wait for that today's do not (slower),
+    or that today's wait for and its do not (faster), by the nation whose authority gives each; and whether its
+    units answered to their own chain until control passed."""
+    if today is None or key == "no-difference":
+        return ""
+    mine, theirs = r.waits, today.waits
+    slower = key in ("slower", "fewer-deadlines")
+    source, other = (mine, theirs) if slower else (theirs, mine)
+    extra = [(a, w) for a, w in source.items() if w["orders"] and a not in other]
+    ja = lang == "ja"
+    by_nation: dict[str, list[str]] = {}
+    for approval, w in extra:
+        by_nation.setdefault(w["nation"], []).append(names.of(names.approvals, approval, lang))
+    if not by_nation:
+        return ""
+    groups = [(names.of(names.nations, n, lang), items) for n, items in by_nation.items()]
+    if ja:
+        listed = "、".join(f"{n}の{'・'.join(items)}" for n, items in groups)
+        return f"（命令が{listed}を待つため）" if slower else f"（現行の命令が待つ{listed}を待たないため）"
+    listed = "; ".join(f"{n}'s {', '.join(items)}" for n, items in groups)
+    return f" because its orders wait for {listed}" if slower else f" because its orders skip today's {listed}"
+
+
+def _until_transfer(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
+    """Where units answered to their own chain until the other nation's commander received control."""
+    found = [r for r in rows if any(w.get("until_transfer") for w in r.waits.values())]
+    if not found:
+        return []
+    scen = ("、" if lang == "ja" else ", ").join(names.of(names.scenarios, r.scenario, lang) for r in found)
+    if lang == "ja":
+        return [f"{scen}では、米軍部隊は大統領が外国指揮官の作戦統制下に置く決定（米国の政策、PDD-25）をするまで自国の指揮系統で行動し、"
+                "その間は統一指揮ではなく各国の指揮で対処する。"]
+    return [f"In {scen} its U.S. units answer to their own chain until the President decides to place them under a "
+            "foreign commander's OPCON (U.S. policy, PDD-25): until then they act under national command, not the "
+            "combined commander's."]
 
 
 def _minutes(value: float) -> str:
@@ -242,6 +315,12 @@ def _law(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
             out.append(f"In law it needs the {', '.join(needs_names) or 'a reform the catalog does not have'} "
                        f"({', '.join(sorted(measures))}): without it, its orders are refused under "
                        f"{' and '.join(cname(c) for c in sorted(blocking))}.")
+    by_rule: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        for rule, met in r.rules.items():
+            by_rule.setdefault(met["constraint"], {})[rule] = list(met.get("lifted_by") or ())
+    ruled = sorted(cid for cid in open_ if cid in by_rule)
+    open_ -= set(ruled)
     if open_:
         if lang == "ja":
             out.append(f"{'、'.join(cname(c) for c in sorted(open_))}はどの法整備でも残り、検討が具体化していない政治的判断を要する。")
@@ -249,6 +328,21 @@ def _law(rows: list[AnswerRow], names: Names, lang: str) -> list[str]:
             verb, pronoun = ("remain", "they need") if len(open_) > 1 else ("remains", "it needs")
             out.append(f"{' and '.join(cname(c) for c in sorted(open_))} {verb} with every reform: {pronoun} political "
                        "decisions the study does not specify.")
+    for cid in ruled:
+        parts = []
+        for rule, lifted in by_rule[cid].items():
+            fix = "・".join(names.of(names.reforms, x, lang) for x in lifted) if lang == "ja" else \
+                ", ".join(names.of(names.reforms, x, lang) for x in lifted)
+            otherwise = names.of(names.otherwise, rule, lang).rstrip(".") if rule in names.otherwise else ""
+            if lang == "ja":
+                parts.append(f"{names.of(names.rules, rule, lang)}（{f'{fix}で解消' if fix else otherwise or '解消する改革なし'}）")
+            else:
+                parts.append(f"{names.of(names.rules, rule, lang)} ({f'lifted by the {fix}' if fix else otherwise or 'no reform lifts it'})")
+        if lang == "ja":
+            out.append(f"{cname(cid)}は、命令が該当する米国法・条約の規定から生じる：{'、'.join(parts)}。")
+        else:
+            out.append(f"{cname(cid)} comes from the rules of U.S. law and the Security Treaty its orders meet: "
+                       f"{'; '.join(parts)}.")
     return out
 
 

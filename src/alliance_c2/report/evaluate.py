@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..analysis import OverviewRow, overview
-from ..labels import level_name, level_rank
+from ..labels import level_name, level_rank, nation_name
 from ..law import audit, default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture
 from ..model.guidelines import diff_guidelines
@@ -55,7 +55,7 @@ SENSITIVITY_RUNS = 40
 FAULT_MINUTES = 5.0
 BASELINE = "2015-guidelines"
 # Arrangements shown for context, beside the main comparison (today, the Integrated alternative, the proposal).
-CONTEXT = ("1978-guidelines", "1997-guidelines", "us-rok-cfc")
+CONTEXT = ("1978-guidelines", "1997-guidelines", "us-rok-cfc", "us-rok-future-cfc")
 
 class EvaluationInputError(ValueError):
     """Bad input found before any simulation runs (an arrangement, a scenario or the output directory)."""
@@ -222,6 +222,11 @@ def _answer(scen_ids: list[str], baseline: str, main: list[str], cases: dict[tup
         {r.id: (r.name_en, r.name_ja) for r in law.reforms.values()},
         {c.id: (c.name_en, c.name_ja) for c in law.constraints.values()},
         {o.id: (o.name("en"), o.name("ja")) for a in loaded for o in a.organizations.values()},
+        {a.id: (a.name_en, a.name_ja) for a in law.approvals.values()},
+        {n: (nation_name(n, "en"), nation_name(n, "ja")) for a in loaded for n in a.nations},
+        {r.id: (r.name_en, r.name_ja) for r in law.rules.values()},
+        {r.id: (r.lifted_by_note_en, r.lifted_by_note_ja or r.lifted_by_note_en) for r in law.rules.values()
+         if r.lifted_by_note_en},
     )
     return build_answer(rows, not_lawful, baseline, main, names, study)
 
@@ -370,6 +375,8 @@ def _legal(loaded: list[Architecture], presupposed: dict[str, tuple[str, ...]],
         counts = _counts(base.matrix(), constraints)
         audit_.matrix[arch.id] = counts
         audit_.cleared_by[arch.id] = base.reforms_that_clear()
+        lawful = audit(arch, presupposed.get(arch.id, ())) if presupposed.get(arch.id) else base
+        audit_.c6[arch.id] = [c.to_dict() for c in lawful.c6()]
         with_reform = audit_.with_reform.setdefault(arch.id, {})
         # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is.
         for reform in [*reforms, None]:

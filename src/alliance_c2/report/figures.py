@@ -43,6 +43,11 @@ def collect_figures(evaluation: Evaluation) -> dict[str, Any]:
             figures[f"legal/{arch}/{c}/count"] = n
         for c, n in legal.with_reform[arch]["all"].items():
             figures[f"legal/{arch}/{c}/count_with_reforms"] = n
+    rules = {c["rule"] for found in legal.c6.values() for c in found}
+    for arch in legal.matrix:
+        orders = {c["rule"]: c["orders"] for c in legal.c6.get(arch, [])}
+        for rule in rules:
+            figures[f"legal-c6/{arch}/{rule}"] = orders.get(rule, 0)
     for scen, variants in evaluation.simulation.cases.items():
         for variant, archs in variants.items():
             for arch, case in archs.items():

@@ -89,6 +89,7 @@ def render_report(evaluation: Evaluation, loaded: list[Architecture]) -> str:
              "lifts": [f"{c} ({say(how, '解消' if how == 'lifts' else '緩和')})" for c, how in r.lifts.items()]}
             for r in (catalog.reforms[rid] for rid in legal.reforms)
         ],
+        "c6": _c6_view(legal.c6, lang, catalog),
     }
 
     answer_view = _answer_view(evaluation.answer, lang, short, scen_names, catalog)
@@ -167,6 +168,21 @@ def render_report(evaluation: Evaluation, loaded: list[Architecture]) -> str:
 def diagram(arch: Architecture, lang: str) -> str:
     """The arrangement's diagram in the reference situation (drawn once per arrangement and language)."""
     return architecture_svg(arch, lang=lang)
+
+
+def _c6_view(c6: dict[str, list[dict[str, Any]]], lang: str, catalog: Any) -> list[dict[str, Any]]:
+    """C6 computed: one row per rule of U.S. law and the treaty, its orders in each arrangement, what lifts it."""
+    rows: dict[str, dict[str, Any]] = {}
+    for arch, rules in c6.items():
+        for c in rules:
+            row = rows.setdefault(c["rule"], {
+                "rule": c["rule"], "name": c["name_ja"] if lang == "ja" else c["name_en"], "article": c["article"] or "",
+                "law": c["law_name_ja"] if lang == "ja" else c["law_name_en"], "kind": c["kind"], "orders": {},
+                "lifted_by": ", ".join(name_of(catalog.reforms[r], lang) for r in c["lifted_by"])
+                or ((c["lifted_by_note_ja"] if lang == "ja" else c["lifted_by_note_en"]) or ""),
+            })
+            row["orders"][arch] = c["orders"]
+    return list(rows.values())
 
 
 def _answer_view(answer: Answer, lang: str, short: dict[str, str], scen_names: dict[str, str],

@@ -88,6 +88,10 @@ class AnswerRow:
     deadline_difference: Stat | None
     verdict: str | None  # faster | slower | no-difference (None for today itself)
     constraints: tuple[ConstraintOutcome, ...]
+    # approval -> {nation, law, orders, until_transfer}: the steps its executed orders wait for (SimulationResult.waits)
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    war_powers: list[dict[str, Any]] = field(default_factory=list)  # the law's limits in time, against the scenario
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # rules behind C6 its executed orders meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,8 @@ class LegalAudit:
     matrix: dict[str, dict[str, int]]  # arch -> constraint -> findings
     with_reform: dict[str, dict[str, dict[str, int]]]  # arch -> reform (or "all") -> constraint -> findings
     cleared_by: dict[str, dict[str, list[str]]]  # arch -> constraint -> reforms that clear it
+    # arch -> the rules behind C6 its lawful variant meets (AuditReport.c6): rule, law, kind, orders, what lifts it
+    c6: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

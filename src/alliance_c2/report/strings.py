@@ -101,6 +101,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "最終列はそれを解消する法整備。",
     ),
     "constraint": ("Constraint", "制約"),
+    "c6_title": ("C6 computed: the rules of U.S. law and the Security Treaty each arrangement meets",
+                 "C6の算定：各体制が該当する米国法・安保条約の規定"),
+    "c6_note": (
+        "Orders (of the lawful variant) that meet each rule, counted as the legal audit counts them, and what lifts "
+        "it: a reform, or a political decision the study does not specify. A step only one ally needs is that ally's.",
+        "各規定に該当する（適法な形の）命令の数を法的監査と同じ方法で数え、それを解消するもの（改革、又は検討が具体化していない政治的判断）を示す。"
+        "一方の同盟国だけが必要とする手続はその国のものとして示す。",
+    ),
+    "rule": ("Rule", "規定"),
+    "law": ("Law", "法"),
     "cleared_by": ("Cleared by", "解消する改革"),
     "none": ("none", "なし"),
     "simulation": ("Simulation results", "シミュレーション結果"),

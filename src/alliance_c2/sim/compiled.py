@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model.scenario import Inject
 
@@ -27,16 +28,18 @@ class FaultEvent:
 class Step:
     """One approval an order waits for.
 
-    `shared` steps are decided once per (nation, situation) and every order that needs them waits for the
-    same decision (a situation's recognition, the defense operation order); the others are per order.
+    `shared` steps are decided once per (decision chain, situation) and every order that needs them waits for the
+    same decision (a situation's recognition, the defense operation order, the President's OPCON decision); the
+    others are per order. A decision chain is the legal order that asks for the step (a nation's law, a treaty).
     """
 
     approval: str
-    nation: str
+    nation: str  # whose authority gives it
     holder: int  # -1: outside the arrangement (e.g. a governor's request): a pure delay
     median: float
     shared: bool
     route: tuple[Hop, ...]  # from the previous position to the holder
+    chain: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,10 @@ class CompiledResponse:
     findings: frozenset[str]
     standing: bool = False  # the scenario's standing orders cover the action (engagements planned in advance)
     blocked: tuple[str, ...] = ()  # the study's constraints that blocked this order on the way (C4, C2, ...)
+    # The same order through the unit's own chain, given while control has not yet passed (the decision `transfer`,
+    # (chain, approval), not taken when the inject begins).
+    until_transfer: CompiledResponse | None = None
+    transfer: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,8 @@ class CompiledInject:
     targeting: tuple[int, float] | None
     # Who synchronizes if `sync_org` is lost before it does: the level and body of the arrangement without it.
     fallback: tuple[str, int]
+    # The level and body that synchronize when an order ran through its own chain before control passed.
+    national_sync: tuple[str, int] = ("", -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,7 @@ class CompiledRecognition:
     nation: str
     time: float | None  # None: when the first order needing it asks
     steps: tuple[tuple[str, int, float], ...]  # (approval, holder, median)
+    chain: str = ""  # the legal order whose decisions these are (signals are keyed by it)
 
 
 @dataclass
@@ -103,6 +113,40 @@ class CompiledModel:
     levels: dict[str, str] = field(default_factory=dict)
     synchronization: dict[str, str] = field(default_factory=dict)  # level -> mechanism (sim-parameters.yaml)
     unsynchronized: str = ""  # the level whose conflict risk applies when nothing synchronizes (the lowest)
+    # Limits in time the law sets on a nation's commitment, met by an executed order (the War Powers Resolution's
+    # 60 days): rule -> {nation, days, extension_days, lifted_by, lifted, starts (minute of the first such order)}
+    bounds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    duration_days: float | None = None  # the scenario's expected length
+    # Rules of the nations' laws and treaties behind a constraint that executed orders meet: rule -> constraint, orders
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Approvals whose time is deliberation: it passes without occupying the holder's staff.
+    deliberations: frozenset[str] = frozenset()
+
+    def waits(self) -> dict[str, dict[str, Any]]:
+        """Per approval the executed orders wait for before acting: whose authority gives it, the legal order that
+        asks, and on how many orders (including those that run through their own chain until control passes)."""
+        out: dict[str, dict[str, Any]] = {}
+        for ci in self.injects:
+            for r in ci.responses:
+                for version in (r, r.until_transfer):
+                    if version is None or not version.executed:
+                        continue
+                    for st in version.steps:
+                        found = out.setdefault(st.approval, {"nation": st.nation, "law": st.chain, "orders": 0,
+                                                             "shared": st.shared, "until_transfer": 0})
+                        found["orders" if version is r else "until_transfer"] += 1
+        return out
+
+    def war_powers(self) -> list[dict[str, Any]]:
+        """Each bound met, with the scenario's length set against it: whether the commitment outruns it."""
+        out = []
+        for rule, b in self.bounds.items():
+            days = self.duration_days
+            out.append({"rule": rule, **b, "scenario_days": days,
+                        "exceeds": days is not None and days > b["days"] and not b["lifted"],
+                        "exceeds_extension": days is not None and days > b["days"] + b["extension_days"]
+                        and not b["lifted"]})
+        return out
 
     def order_paths(self) -> dict[str, float]:
         """What an executed order carries on its way, averaged over the scenario's executed orders: approvals,

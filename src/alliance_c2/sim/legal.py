@@ -37,6 +37,11 @@ def approval(approval_id: str) -> Approval:
     return default_catalog().approvals[approval_id]
 
 
+def deliberations() -> frozenset[str]:
+    """Approvals whose time is deliberation that leaves the holder's staff free for its other work."""
+    return frozenset(a.id for a in default_catalog().approvals.values() if a.deliberation)
+
+
 def requester_organization(requester_id: str) -> str | None:
     """The organization that makes a request (e.g. the Foreign Minister's ministry), if the catalog names one."""
     found = default_catalog().requesters.get(requester_id)

@@ -86,6 +86,9 @@ class ModelInfo:
     law_as_of: str
     blocked: dict[str, list[str]]
     paths: dict[str, float]
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    war_powers: list[dict[str, Any]] = field(default_factory=list)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: CompiledModel) -> ModelInfo:
@@ -95,6 +98,9 @@ class ModelInfo:
             model.law_as_of,
             {ci.inject.id: [c for r in ci.responses for c in r.blocked] for ci in model.injects},
             model.order_paths(),
+            model.waits(),
+            model.war_powers(),
+            dict(model.rules),
         )
 
 
@@ -160,6 +166,12 @@ class SimulationResult:
     law_as_of: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # arch -> inject -> constraints that blocked
     paths: dict[str, dict[str, float]] = field(default_factory=dict)  # arch -> CompiledModel.order_paths()
+    # arch -> approval -> whose, which law, on how many executed orders (CompiledModel.waits())
+    waits: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # arch -> the law's limits in time on a nation's commitment, against the scenario's length
+    war_powers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # arch -> the rules behind a constraint (C6) its executed orders meet, with what lifts each
+    rules: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
@@ -188,6 +200,9 @@ class SimulationResult:
                     "constraint_blocks": self.blocked.get(a, {}),
                     "executed_by_level": self.executed_by_level(a),
                     "order_paths": self.paths.get(a, {}),
+                    "waits": self.waits.get(a, {}),
+                    "war_powers": self.war_powers.get(a, []),
+                    "rules": self.rules.get(a, {}),
                     **self.summary()[a],
                 }
                 for a in self.arrangements
@@ -381,6 +396,9 @@ def simulate_many(
     for (req, scen, loaded, _), req_keys in zip(plans, keys, strict=True):
         data: dict[str, np.ndarray] = {}
         levels, findings, law_as_of, blocked, paths = {}, {}, {}, {}, {}
+        waits: dict[str, dict[str, dict[str, Any]]] = {}
+        war_powers: dict[str, list[dict[str, Any]]] = {}
+        rules: dict[str, dict[str, dict[str, Any]]] = {}
         for arch, key in zip(loaded, req_keys, strict=True):
             group = groups[key].group
             if group not in whole:
@@ -392,10 +410,13 @@ def simulate_many(
             law_as_of[arch.id] = info.law_as_of
             blocked[arch.id] = info.blocked
             paths[arch.id] = info.paths
+            waits[arch.id] = info.waits
+            war_powers[arch.id] = info.war_powers
+            rules[arch.id] = info.rules
         results.append(SimulationResult(
             scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
-            blocked, paths=paths,
+            blocked, paths=paths, waits=waits, war_powers=war_powers, rules=rules,
         ))
     return results
 
@@ -417,10 +438,15 @@ def effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str
 def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
     law = default_catalog()
     kinds = {rel.kind for rel in relations_without_basis(arch, ())}
+    present = {n for org in arch.organizations.values() for n in org.member_nations()}
+    # Rules of the arrangement's nations and of the treaties between them: a reform lifting one changes verdicts.
+    rules = {r.id for n, found in law.nations.items() if n in present for r in found.rules}
+    rules |= {r.id for t in law.treaties.values() if set(t.parties) <= present for r in t.rules}
     return tuple(sorted(
         r for r in set(reforms)
         if law.reform(r).allows_cross_national & kinds
         or any(c in WARNING_CONSTRAINTS and how == "lifts" for c, how in law.reform(r).lifts.items())
+        or law.reform(r).lifts_rules & rules
     ))
 
 

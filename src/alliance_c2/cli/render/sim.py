@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ...labels import constraint_label, level_name, metric_label, pick
+from ...labels import approval_name, constraint_label, level_name, metric_label, nation_name, pick
 from ...law import default_catalog
 from ...model.scenario import load_scenario
 from ...sim import METRICS, SimulationResult, TraceEvent
@@ -42,6 +42,46 @@ def print_summary(out: Console, result: SimulationResult, lang: str) -> None:
             inject = injects.get(inject_id)
             label = pick(lang, inject.name_en, inject.name_ja) if inject is not None else inject_id
             out.print(f"  {label}: {level_name(level, lang)}{more}")
+        _print_allies_steps(out, result, a, lang)
+        for bound in result.war_powers.get(a, []):
+            _print_bound(out, bound, lang)
+
+
+def _print_allies_steps(out: Console, result: SimulationResult, arch: str, lang: str) -> None:
+    """Which ally's steps its executed orders wait for, by nation."""
+    by_nation: dict[str, list[str]] = {}
+    for approval, w in result.waits.get(arch, {}).items():
+        until = (pick(lang, f", {w['until_transfer']} through their own chain until control passes",
+                      f"、うち{w['until_transfer']}件は統制移転まで自国の系統で")
+                 if w.get("until_transfer") else "")
+        by_nation.setdefault(w["nation"], []).append(f"{approval_name(approval, lang)} ({w['orders']}{until})")
+    for nation, items in by_nation.items():
+        out.print(f"  {pick(lang, 'waits for', '待つ承認')} ({nation_name(nation, lang)}): {'; '.join(items)}")
+
+
+def _print_bound(out: Console, bound: dict[str, Any], lang: str) -> None:
+    """The War Powers Resolution's 60 days (+30) against the scenario's assumed length."""
+    law = default_catalog()
+    rule = law.rules.get(bound["rule"])
+    name = rule.name(lang) if rule is not None else bound["rule"]
+    days = bound.get("scenario_days")
+    if bound["lifted"]:
+        verdict = pick(lang, "lifted by an active reform", "有効な改革により解消")
+    elif days is None:
+        verdict = pick(lang, "the scenario gives no length", "シナリオに期間の想定がない")
+    elif bound["exceeds_extension"]:
+        verdict = pick(lang, f"the scenario's assumed {days:g} days run past {bound['days']} (+{bound['extension_days']}): "
+                             "without congressional authorization U.S. forces must withdraw before it ends",
+                       f"シナリオの想定{days:g}日は{bound['days']}日（+{bound['extension_days']}日）を超える："
+                       "議会の授権がなければ米軍は終了前に撤収しなければならない")
+    elif bound["exceeds"]:
+        verdict = pick(lang, f"the scenario's assumed {days:g} days run past {bound['days']}: only the President's "
+                             f"certified {bound['extension_days']} extra days cover it",
+                       f"シナリオの想定{days:g}日は{bound['days']}日を超え、大統領の証明による{bound['extension_days']}日の延長でのみ足りる")
+    else:
+        verdict = pick(lang, f"within it (assumed {days:g} days)", f"期限内（想定{days:g}日）")
+    start = bound.get("starts") or 0.0
+    out.print(f"  [yellow]{name}[/]: {pick(lang, 'starts at minute', '開始')} {start:g}; {verdict}")
 
 
 def print_sensitivity(out: Console, report: dict[str, Any], lang: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from . import tx
@@ -44,14 +44,29 @@ def serialize_logins(session: Session) -> None:
         session.info[_LOCKED] = True
 
 
-def failures(session: Session, since: float, name: str | None = None, source: str | None = None) -> Count:
-    stmt = select(func.count(), func.min(_FAILURES.c.at)).where(_FAILURES.c.at > since)
-    if name is not None:
-        stmt = stmt.where(_FAILURES.c.name == name)
-    if source is not None:
-        stmt = stmt.where(_FAILURES.c.source == source)
-    n, oldest = session.execute(stmt).one()
-    return Count(int(n), None if oldest is None else float(oldest))
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The failures an attempt is measured against: from its address (any name), for its name from its
+    address (both since `since`), and for its name from anywhere (since `long_since`)."""
+
+    source: Count
+    name_and_source: Count
+    name: Count
+
+
+def failures(session: Session, name: str, source: str, since: float, long_since: float) -> Counts:
+    """The three counts, in one query."""
+    f = _FAILURES.c
+    recent = f.at > since
+    by_source = f.source == source
+    by_both = and_(recent, by_source, f.name == name)
+    by_name = and_(f.name == name, f.at > long_since)
+    row = session.execute(select(
+        func.count().filter(and_(recent, by_source)), func.min(f.at).filter(and_(recent, by_source)),
+        func.count().filter(by_both), func.min(f.at).filter(by_both),
+        func.count().filter(by_name), func.min(f.at).filter(by_name),
+    ).where(or_(by_source, f.name == name), f.at > min(since, long_since))).one()
+    return Counts(*(Count(int(row[i] or 0), None if row[i + 1] is None else float(row[i + 1])) for i in (0, 2, 4)))
 
 
 def add_failure(session: Session, name: str, source: str, at: float) -> int:

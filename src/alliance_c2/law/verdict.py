@@ -82,7 +82,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Advisory:
     """A rule that applies to the order but asks nothing it must wait for (e.g. consultation "in every possible
     instance"), shown with the order."""
@@ -100,7 +100,7 @@ class Advisory:
                 "text_ja": self.text_ja, "source": self.source}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Bound:
     """A limit in time a rule sets on the nation's commitment (the War Powers Resolution's 60 days)."""
 

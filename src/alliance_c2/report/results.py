@@ -88,6 +88,8 @@ class AnswerRow:
     deadline_difference: Stat | None
     verdict: str | None  # faster | slower | no-difference (None for today itself)
     constraints: tuple[ConstraintOutcome, ...]
+    criterion: str | None = None  # what the verdict rests on: time | deadline-share (None for today itself)
+    runs: int = 0  # the runs the case made (a scenario whose verdicts settle early stops early)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +155,28 @@ class Answer:
     paragraph_en: str
     paragraph_ja: str
     rules: list[str] = field(default_factory=list)
+    # The answer in one sentence per main arrangement (the proposal's first) and the rule it follows.
+    bottom_line_en: str = ""
+    bottom_line_ja: str = ""
+    bottom_line_rule_en: str = ""
+    bottom_line_rule_ja: str = ""
+    rules_ja: list[str] = field(default_factory=list)
 
     def paragraph(self, lang: str) -> str:
         """The paragraph in `lang`."""
         return pick(lang, self.paragraph_en, self.paragraph_ja)
+
+    def bottom_line(self, lang: str) -> str:
+        """The one-sentence answer in `lang`."""
+        return pick(lang, self.bottom_line_en, self.bottom_line_ja)
+
+    def bottom_line_rule(self, lang: str) -> str:
+        """The rule the one-sentence answer follows, in `lang`."""
+        return pick(lang, self.bottom_line_rule_en, self.bottom_line_rule_ja)
+
+    def rules_in(self, lang: str) -> list[str]:
+        """The rules of the verdict and the words, in `lang`."""
+        return self.rules_ja if lang == "ja" and self.rules_ja else self.rules
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,9 @@ class Meta:
     sensitivity_runs: int
     law_as_of: dict[str, str | None]  # arrangement -> the date whose law applies
     seconds: float = 0.0
+    looks: list[int] = field(default_factory=list)  # the run counts at which a scenario may stop
+    executor: str = "local"  # where the runs ran
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -271,6 +294,8 @@ class Evaluation:
     assumptions: list[Assumption]
     sources: list[str]
     figures: dict[str, Any] = field(default_factory=dict)
+    write_pdf: bool = True  # print report.pdf beside report.html (headless Chromium)
+    pdf_problem: str | None = None  # why report.pdf was not written, if it was not
 
     @property
     def lang(self) -> str:
@@ -280,6 +305,10 @@ class Evaluation:
     @property
     def report_path(self) -> Path:
         return self.out_dir / "report.html"
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.out_dir / "report.pdf"
 
     def to_dict(self) -> dict[str, Any]:
         """results.json."""
@@ -319,9 +348,14 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "main": answer.main,
         "rows": [row(r) for r in answer.rows],
         "not_lawful_today": [row(r) for r in answer.not_lawful_today],
+        "bottom_line_en": answer.bottom_line_en,
+        "bottom_line_ja": answer.bottom_line_ja,
+        "bottom_line_rule_en": answer.bottom_line_rule_en,
+        "bottom_line_rule_ja": answer.bottom_line_rule_ja,
         "paragraph_en": answer.paragraph_en,
         "paragraph_ja": answer.paragraph_ja,
         "rules": answer.rules,
+        "rules_ja": answer.rules_ja,
     }
 
 

@@ -45,6 +45,7 @@ class Task:
     stop: int
     as_of: date | None = None
     group: int = 0  # which unit of identical work this chunk belongs to (simulate_many)
+    origin: int = 0  # the first run of that unit of work (its chunk starting there reports the compiled model)
 
 
 _COMPILED: dict[tuple[Any, ...], CompiledModel] = {}
@@ -113,7 +114,7 @@ def run_task(task: Task) -> tuple[Task, np.ndarray, ModelInfo | None]:
                 f"(alliance_c2.sim.simulate_one({model.arch_id!r}, {model.scenario_id!r}, seed={task.seed}, "
                 f"run_index={i}))"
             ) from exc
-    return task, out, ModelInfo.of(model) if task.start == 0 else None
+    return task, out, ModelInfo.of(model) if task.start == task.origin else None
 
 
 def simulate_one(arch: str | Architecture, scenario: str | Scenario, *, seed: int, run_index: int,
@@ -274,6 +275,9 @@ class Request:
     reforms: tuple[str, ...] = ()
     params: Parameters | None = None
     as_of: date | None = None
+    # The first run index: runs [start, runs) are made (a later look of a sequential evaluation extends the
+    # runs it already has; run i depends only on (seed, i)).
+    start: int = 0
 
 
 def simulate(
@@ -342,8 +346,8 @@ def simulate_many(
     reqs = list(requests)
     plans: list[tuple[Request, Scenario, list[Architecture], Parameters]] = []
     for req in reqs:
-        if req.runs < 1:
-            raise ValueError(f"runs must be at least 1, got {req.runs}")
+        if req.runs < 1 or not 0 <= req.start < req.runs:
+            raise ValueError(f"runs must be at least 1 and after the first run index, got {req.start}..{req.runs}")
         if not req.archs:
             raise ValueError("no arrangement given")
         scen = load_scenario(req.scenario)
@@ -364,10 +368,11 @@ def simulate_many(
         for ref, arch, key in zip(req.archs, loaded, req_keys, strict=True):
             if key not in groups:
                 groups[key] = Task(ref, _scenario_ref(req.scenario), prm, req.faults,
-                                   effective_reforms(arch, req.reforms), req.seed, 0, longest[key], req.as_of,
-                                   len(groups))
-    size = _batch_chunk(sum(t.stop for t in groups.values()), workers or os.cpu_count() or 1)
-    tasks = [replace(t, start=a, stop=min(t.stop, a + size)) for t in groups.values() for a in range(0, t.stop, size)]
+                                   effective_reforms(arch, req.reforms), req.seed, req.start, longest[key], req.as_of,
+                                   len(groups), req.start)
+    size = _batch_chunk(sum(t.stop - t.start for t in groups.values()), workers or os.cpu_count() or 1)
+    tasks = [replace(t, start=a, stop=min(t.stop, a + size))
+             for t in groups.values() for a in range(t.start, t.stop, size)]
     done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
                    total=sum(t.stop - t.start for t in tasks))
     parts: dict[int, list[tuple[int, np.ndarray]]] = {}
@@ -385,7 +390,7 @@ def simulate_many(
             group = groups[key].group
             if group not in whole:
                 whole[group] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])
-            data[arch.id] = whole[group][: req.runs]
+            data[arch.id] = whole[group][: req.runs - req.start]
             info = infos[group]
             levels[arch.id] = info.levels
             findings[arch.id] = info.findings
@@ -393,7 +398,7 @@ def simulate_many(
             blocked[arch.id] = info.blocked
             paths[arch.id] = info.paths
         results.append(SimulationResult(
-            scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
+            scen.id, scen.name_en, scen.name_ja, req.runs - req.start, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
             blocked, paths=paths,
         ))
@@ -427,7 +432,7 @@ def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[st
 def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Parameters) -> tuple[Any, ...]:
     scen = req.scenario if isinstance(req.scenario, str) else id(req.scenario)
     return (ref if isinstance(ref, str) else id(ref), scen, prm.key, req.faults,
-            effective_reforms(arch, req.reforms), req.as_of, req.seed)
+            effective_reforms(arch, req.reforms), req.as_of, req.seed, req.start)
 
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,

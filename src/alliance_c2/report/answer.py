@@ -159,8 +159,9 @@ def _reason(r: AnswerRow) -> str:
 
 def criterion(verdict_: str | None, difference: Stat | None) -> str | None:
     """The test a verdict rests on: `time` (the response-time interval) or `deadline-share` (the share of
-    responses within their deadline lower at 95% while the time interval overlaps today's); None for today."""
-    if verdict_ is None:
+    responses within their deadline lower at 95% while the time interval overlaps today's); None for today and
+    for no difference (neither test shows one)."""
+    if verdict_ is None or verdict_ == "no-difference":
         return None
     if verdict_ == "slower" and difference is not None and not difference.above_zero():
         return "deadline-share"

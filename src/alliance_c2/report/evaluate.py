@@ -217,12 +217,13 @@ def settled(scenario: str, results: dict[Case, SimulationResult], baseline: str,
         if scen != scenario or arch == baseline or arch not in main or variant == "hq-loss":
             continue
         for metric in ("response_time", "deadline_met"):
-            if not _clear(per_run(res, arch, metric), per_run(today, baseline, metric)):
+            if not clear_of_zero(per_run(res, arch, metric), per_run(today, baseline, metric)):
                 return False
     return True
 
 
-def _clear(a: np.ndarray, b: np.ndarray) -> bool:
+def clear_of_zero(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether mean(a) - mean(b) is settled at 99.9%: clear of zero by SETTLED_Z standard errors, or no spread."""
     fa, fb = a[np.isfinite(a)], b[np.isfinite(b)]
     if fa.size < 2 or fb.size < 2:
         return fa.size == fb.size == 0
@@ -230,7 +231,7 @@ def _clear(a: np.ndarray, b: np.ndarray) -> bool:
     diff = float(fa.mean() - fb.mean())
     if se == 0:
         return True
-    return abs(diff) / se >= SETTLED_Z
+    return bool(abs(diff) / se >= SETTLED_Z)
 
 
 def _cases(loaded: list[Architecture], scen_ids: list[str], main: list[str], reforms: dict[str, tuple[str, ...]],

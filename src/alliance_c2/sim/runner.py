@@ -59,7 +59,7 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
     """Compiled models, kept per worker process (compiling asks the law; runs should not)."""
     components = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in params.components.items()))
     mechanisms = tuple(sorted(params.synchronization.items()))
-    case = (arch if isinstance(arch, str) else id(arch), scenario, faults, reforms, as_of, components, mechanisms)
+    case = (arch_key(arch), scenario, faults, reforms, as_of, components, mechanisms)
     reads = _READS.get(case)
     if reads is not None:
         key = (case, tuple((k, params[k]) for k in sorted(reads) if k in params.items))
@@ -76,6 +76,15 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
     _READS[case] = frozenset(seen)
     _COMPILED[(case, tuple((k, params[k]) for k in sorted(seen) if k in params.items))] = model
     return model
+
+
+def arch_key(arch: str | Architecture) -> Any:
+    """What identifies an arrangement for the compiled-model cache: its id or path, or its content (an object
+    sent to a worker is a new object each time, and an id() can be reused by the next one)."""
+    if isinstance(arch, str):
+        return arch
+    return ("content", arch.id, tuple(arch.organizations.values()), arch.relations, arch.plans, arch.law_as_of,
+            arch.presupposes_reforms)
 
 
 @dataclass(frozen=True)
@@ -336,8 +345,10 @@ def simulate_many(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pool: Any = None,
 ) -> list[SimulationResult]:
-    """Run several simulations as one batch of tasks on one pool of workers.
+    """Run several simulations as one batch of tasks on one pool of workers (`pool`: an open
+    concurrent.futures executor to use instead of starting one, e.g. a server's).
 
     Identical work is done once: two requests that would compile to the same model (the same arrangement,
     scenario, parameters, faults, date, seed and runs, and reforms that change the same verdicts) share
@@ -374,7 +385,7 @@ def simulate_many(
     tasks = [replace(t, start=a, stop=min(t.stop, a + size))
              for t in groups.values() for a in range(t.start, t.stop, size)]
     done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
-                   total=sum(t.stop - t.start for t in tasks))
+                   total=sum(t.stop - t.start for t in tasks), pool=pool)
     parts: dict[int, list[tuple[int, np.ndarray]]] = {}
     infos: dict[int, ModelInfo] = {}
     for task, out, info in done:
@@ -437,8 +448,9 @@ def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Pa
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None,
-            total: int = 0) -> list[tuple[Task, np.ndarray, ModelInfo | None]]:
-    """Run tasks on local processes (`local`), in this process (`inline`) or on Dask (`dask`)."""
+            total: int = 0, pool: Any = None) -> list[tuple[Task, np.ndarray, ModelInfo | None]]:
+    """Run tasks on local processes (`local`), in this process (`inline`) or on Dask (`dask`); `pool` is an open
+    executor to submit the local tasks to."""
     done = 0
     out: list[tuple[Task, np.ndarray, ModelInfo | None]] = []
 
@@ -448,7 +460,7 @@ def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None
         if progress is not None:
             progress(done, total)
 
-    if executor == "inline" or (executor == "local" and (workers == 1 or len(tasks) == 1)):
+    if executor == "inline" or (executor == "local" and pool is None and (workers == 1 or len(tasks) == 1)):
         for task in tasks:
             out.append(run_task(task))
             tick(task)
@@ -456,8 +468,14 @@ def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None
     if executor == "local":
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            futures = [pool.submit(run_task, t) for t in tasks]
+        if pool is not None:
+            for fut in as_completed([pool.submit(run_task, t) for t in tasks]):
+                res = fut.result()
+                out.append(res)
+                tick(res[0])
+            return out
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as own:
+            futures = [own.submit(run_task, t) for t in tasks]
             for fut in as_completed(futures):
                 res = fut.result()
                 out.append(res)

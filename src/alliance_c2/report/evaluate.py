@@ -226,7 +226,7 @@ def clear_of_zero(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether mean(a) - mean(b) is settled at 99.9%: clear of zero by SETTLED_Z standard errors, or no spread."""
     fa, fb = a[np.isfinite(a)], b[np.isfinite(b)]
     if fa.size < 2 or fb.size < 2:
-        return fa.size == fb.size == 0
+        return bool(fa.size == 0 and fb.size == 0)
     se = math.sqrt(float(fa.var(ddof=1)) / fa.size + float(fb.var(ddof=1)) / fb.size)
     diff = float(fa.mean() - fb.mean())
     if se == 0:

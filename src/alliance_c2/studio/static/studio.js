@@ -177,6 +177,8 @@
   // --- rendering ---------------------------------------------------------------------------------
   function render() {
     $("workspace").hidden = false;
+    document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
+    document.body.dataset.position = String(view.position);
     const data = view.data;
     const out = view.outcome;
     $("editing-name").textContent = (ja ? out.short_ja : out.short_en) + " (" + data.id + ")";

@@ -172,6 +172,8 @@ class SimulationResult:
     paths: dict[str, dict[str, float]] = field(default_factory=dict)  # arch -> CompiledModel.order_paths()
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
+    executor: str = "local"  # where the runs ran: local processes, inline, or dask (with the scheduler)
+    workers: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
@@ -189,6 +191,8 @@ class SimulationResult:
             "seed": self.seed,
             "faults": self.faults,
             "reforms": self.reforms,
+            "executor": self.executor,
+            "workers": self.workers,
             "metrics": list(METRICS),
             "arrangements": {
                 a: {
@@ -331,6 +335,8 @@ def simulate(
                       tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults),
                       tuple(reforms), prm, as_of)
     result = simulate_many([request], executor=executor, scheduler=scheduler, workers=workers, progress=progress)[0]
+    result.executor = executor if scheduler is None else f"{executor} ({scheduler})"
+    result.workers = workers or os.cpu_count() or 1
     if trace is not None:
         model = _compiled(arch_list[0], _scenario_ref(scenario), prm, request.faults, request.reforms, as_of)
         result.trace = trace_once(model, seed, trace)[1]

@@ -42,6 +42,15 @@ def print_summary(out: Console, result: SimulationResult, lang: str) -> None:
             inject = injects.get(inject_id)
             label = pick(lang, inject.name_en, inject.name_ja) if inject is not None else inject_id
             out.print(f"  {label}: {level_name(level, lang)}{more}")
+    # Imported when the summary is printed: the notes ask the law and the compiler.
+    from ...report.distributions import what_happened
+
+    notes = what_happened(result, lang)
+    for a in result.arrangements:
+        for line in notes.get(a, []):
+            out.print(f"  [bold]{a}[/bold]: {line}", highlight=False)
+    for line in notes["*"]:
+        out.print(line, highlight=False)
 
 
 def print_sensitivity(out: Console, report: dict[str, Any], lang: str) -> None:

@@ -327,12 +327,34 @@ class Evaluation:
             "figures": self.figures,
         }
 
+    def _repr_html_(self) -> str:
+        """The evaluation as a table in Jupyter: the one-sentence answer, then each verdict with its interval."""
+        from ..model.display import html_table
+
+        rows = []
+        for r in self.answer.rows:
+            if r.verdict is None:
+                continue
+            d = r.difference
+            interval = "—" if d is None or d.mean is None else f"{d.mean:+.1f} [{d.ci95_low:+.1f}, {d.ci95_high:+.1f}]"
+            rows.append((r.scenario, r.arch, r.verdict, r.criterion or "", interval, r.runs))
+        return (f"<p><b>{_esc(self.answer.bottom_line(self.lang))}</b></p>"
+                + html_table(f"Verdicts against {self.answer.baseline}",
+                             ("scenario", "arrangement", "verdict", "criterion", "response time − today, min", "runs"),
+                             rows))
+
     def to_frame(self) -> pd.DataFrame:
         """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
         # Imported on use: pandas takes longer to import than the report takes to write.
         import pandas as pd
 
         return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
+
+
+def _esc(text: str) -> str:
+    from html import escape
+
+    return escape(text)
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:

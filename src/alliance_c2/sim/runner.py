@@ -182,6 +182,23 @@ class SimulationResult:
             self._summary = {a: summarize_block(self.data[a], self.injects) for a in self.arrangements}
         return self._summary
 
+    def _repr_html_(self) -> str:
+        """The result as a table in Jupyter: each metric's mean and 95% interval per arrangement."""
+        from ..model.display import html_table
+
+        summary = self.summary()
+        rows = []
+        for metric in METRICS:
+            cells: list[Any] = [metric]
+            for a in self.arrangements:
+                s = summary[a]["overall"][metric]
+                cells.append("—" if s["mean"] is None else f"{s['mean']:.2f} [{s['ci95_low']:.2f}, {s['ci95_high']:.2f}]")
+            rows.append(cells)
+        caption = f"{self.scenario}: {self.runs} runs, seed {self.seed}" + (
+            f", faults {', '.join(self.faults)}" if self.faults else "") + (
+            f", reforms {', '.join(self.reforms)}" if self.reforms else "")
+        return html_table(caption, ["metric: mean [95% CI]", *self.arrangements], rows)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,

@@ -61,6 +61,7 @@ class Analysis:
 
     def _repr_html_(self) -> str:
         """The analysis as a table in Jupyter: level and why, depth, single points of failure."""
+        # Imported on use: only a notebook displays results as HTML.
         from ..model.display import html_table
 
         rows: list[tuple[str, Any]] = [("level", self.level), ("rule", self.level_rule)]

@@ -104,6 +104,7 @@ def _catalog_file(ref: str) -> Path:
     path = Path(ref)
     if path.exists() or "/" in ref or ref.endswith((".yaml", ".yml")):
         return path
+    # Imported when an id is given: the catalog's paths are needed only then.
     from ..model import ARCHITECTURES_DIR
     from ..model.paths import CATALOG_DIR
 

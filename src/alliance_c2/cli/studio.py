@@ -28,6 +28,7 @@ def studio(
     # Imported when the command runs: FastAPI, uvicorn and the simulation are slow to load.
     import uvicorn
 
+    # Imported when the command runs: FastAPI and the simulation are slow to load.
     from ..studio.app import create_app, is_loopback
     from ..studio.compute import Engine
 

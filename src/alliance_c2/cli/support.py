@@ -27,6 +27,7 @@ ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a pat
 SITUATION_HELP = "Legal situation: an id that `alliance-c2 situations` lists. / 事態（`alliance-c2 situations` の一覧のID）。"
 def _reform_ids() -> list[str]:
     """The law catalog's reform ids, read from the file's text (the help must not wait for the law to load)."""
+    # Imported on use: the help text reads the catalog's reform ids from the file.
     from ..model.paths import CATALOG_DIR
 
     try:

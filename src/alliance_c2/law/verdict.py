@@ -164,6 +164,7 @@ class Verdict:
 
     def _repr_html_(self) -> str:
         """The verdict as a table in Jupyter: the answer, what blocks it, the approvals in order, the findings."""
+        # Imported on use: only a notebook displays results as HTML.
         from ..model.display import html_table
 
         rows: list[tuple[str, str]] = [("allowed", "yes" if self.allowed else "no")]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..labels import pick
+from ..labels import constraint_label, level_name, org_name, pick, situation_name
 from ..sim import METRICS, SimulationResult
 from .charts import GRAYS, HATCHES
 from .fonts import pyplot
@@ -137,11 +137,13 @@ def what_happened(result: SimulationResult, lang: str = "en") -> dict[str, list[
     scenario = load_scenario(result.scenario)
     situations = list(dict.fromkeys(i.situation for i in scenario.injects))
     out: dict[str, list[str]] = {"*": []}
+    first = load_architecture(result.arrangements[0]) if result.arrangements[0] in _bundled() else None
     for fault in result.faults:
         target, _, minute = fault.rpartition("@")
-        out["*"].append(pick(lang, f"fault: {target} lost at minute {minute}; work reaching it passes to its alternate "
+        who = " ~ ".join(org_name(first, t, lang) for t in target.split("~"))
+        out["*"].append(pick(lang, f"fault: {who} lost at minute {minute}; work reaching it passes to its alternate "
                                    "or own-nation superior after detection and succession",
-                             f"障害：{minute}分に{target}を喪失。以後その組織に届く業務は探知と継承の後に代替組織又は自国の上級組織へ移る"))
+                             f"障害：{minute}分に{who}を喪失。以後その組織に届く業務は探知と継承の後に代替組織又は自国の上級組織へ移る"))
     out["*"].append(pick(lang, f"executor: {result.executor}, {result.workers or 1} worker(s); {result.runs} runs, "
                                f"seed {result.seed}",
                          f"実行：{result.executor}、ワーカー{result.workers or 1}、{result.runs}回、シード{result.seed}"))
@@ -153,9 +155,10 @@ def what_happened(result: SimulationResult, lang: str = "en") -> dict[str, list[
             blocked = sorted({c for found in result.blocked.get(arch_id, {}).values() for c in found})
             lifts = sorted({r for c in blocked for r in law.reforms_for(c, "lifts")} - set(result.reforms))
             names = ", ".join(law.reforms[r].name(lang) for r in lifts)
-            head = pick(lang, f"{refused:.1f} orders per run refused by the law ({', '.join(blocked) or '—'}) and "
+            why = ", ".join(constraint_label(law, c, lang) for c in blocked) or "—"
+            head = pick(lang, f"{refused:.1f} orders per run refused by the law ({why}) and "
                               "re-issued through the national chain",
-                        f"1試行あたり{refused:.1f}件の命令が法により認められず（{', '.join(blocked) or '—'}）自国の指揮系統で再発令")
+                        f"1試行あたり{refused:.1f}件の命令が法により認められず（{why}）自国の指揮系統で再発令")
             if lifts:
                 head += pick(lang, f": without the {names} its orders are refused and it runs as today's chains do",
                              f"：{names}がなければ命令は認められず、現行の指揮系統と同じに動く")
@@ -173,15 +176,18 @@ def what_happened(result: SimulationResult, lang: str = "en") -> dict[str, list[
             for situation in situations:
                 level, body = level_and_body(lawful, situation, params)
                 if body is not None:
-                    notes.append(pick(lang, f"in {situation}: {level}, synchronized by {body}"
-                                            + (f" (if lost: {succ[body]})" if body in succ else ""),
-                                      f"{situation}：{level}、同期は{body}"
-                                      + (f"（喪失時：{succ[body]}）" if body in succ else "")))
+                    where, lv = situation_name(situation, lang), level_name(level, lang)
+                    sync = org_name(arch, body, lang)
+                    then = org_name(arch, succ[body], lang) if body in succ else None
+                    notes.append(pick(lang, f"in {where}: {lv}, synchronized by {sync}"
+                                            + (f" (if lost: {then})" if then else ""),
+                                      f"{where}：{lv}、同期は{sync}" + (f"（喪失時：{then}）" if then else "")))
         out[arch_id] = notes
     return out
 
 
 def _bundled() -> set[str]:
+    # Imported on use: the list of bundled ids is read only when notes are written.
     from ..model import bundled_architectures
 
     return set(bundled_architectures())

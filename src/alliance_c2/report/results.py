@@ -329,6 +329,7 @@ class Evaluation:
 
     def _repr_html_(self) -> str:
         """The evaluation as a table in Jupyter: the one-sentence answer, then each verdict with its interval."""
+        # Imported on use: only a notebook displays results as HTML.
         from ..model.display import html_table
 
         rows = []

@@ -184,6 +184,7 @@ class SimulationResult:
 
     def _repr_html_(self) -> str:
         """The result as a table in Jupyter: each metric's mean and 95% interval per arrangement."""
+        # Imported on use: only a notebook displays results as HTML.
         from ..model.display import html_table
 
         summary = self.summary()

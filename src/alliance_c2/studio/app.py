@@ -212,6 +212,7 @@ def router(engine: Engine, accounts: Any = None) -> APIRouter:
     @api.post("/api/drafts/{key}/report")
     def report(key: str, request: Request) -> JSONResponse:
         """The full evaluation report of the draft beside today's, the Integrated alternative and the proposal."""
+        # Imported when a report is asked for: the evaluation loads the report layer.
         from ..report.evaluate import evaluate
 
         data = _draft(key).data

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from ..model import Architecture, CatalogError, Problem
+from ..law import default_catalog
+from ..model import Architecture, CatalogError, Problem, UnknownIdError
 from ..model.load import architecture_from_document
 from ..model.serialize import arrangement_dict
 from ..model.yamlsource import parse_yaml
@@ -224,13 +225,9 @@ def _apply(data: dict[str, Any], edit: dict[str, Any]) -> tuple[tuple[str, int] 
         reforms = edit.get("reforms")
         if not isinstance(reforms, list) or not all(isinstance(r, str) for r in reforms):
             raise _bad("reforms: expected a list of reform ids", "reforms")
-        from ..law import default_catalog
-
         known = default_catalog().reforms
         unknown = [r for r in reforms if r not in known]
         if unknown:
-            from ..model import UnknownIdError
-
             raise _bad(UnknownIdError("reform", unknown[0], list(known)).describe(), "reforms")
         if reforms:
             data["presupposes_reforms"] = sorted(set(reforms))

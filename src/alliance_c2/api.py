@@ -233,6 +233,28 @@ def actions() -> list[dict[str, Any]]:
     return [catalog.describe_action(a) for a in catalog.actions]
 
 
+def approvals() -> list[dict[str, Any]]:
+    """Every approval (procedural step) with whose authority gives it, the law that asks for it, its kind and source,
+    and the rules of each nation's law and treaty that ask for it."""
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import default_catalog
+
+    catalog = default_catalog()
+    asking: dict[str, list[str]] = {}
+    for rule in catalog.rules.values():
+        if rule.approval:
+            asking.setdefault(rule.approval, []).append(rule.id)
+    return [{**a.to_dict(), "rules": asking.get(a.id, [])} for a in catalog.approvals.values()]
+
+
+def law_rules() -> list[dict[str, Any]]:
+    """Every rule of each nation's law and of the treaties: kind, dates, what it does, source."""
+    # Imported on call: the law costs start-up time that `analyze` and the listings do not need.
+    from .law import default_catalog
+
+    return [r.to_dict() for r in default_catalog().rules.values()]
+
+
 def reforms() -> list[Reform]:
     """The reforms (switches) and the constraints each lifts or eases."""
     # Imported on call: the law costs start-up time that `analyze` and the listings do not need.

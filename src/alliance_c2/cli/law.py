@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.command("situations")(situations)
     app.command("actions")(actions)
     app.command("reforms")(reforms)
+    app.command("approvals")(approvals)
 
 
 def check(
@@ -119,6 +120,21 @@ def actions(lang: str | None = lang_option(), json_out: bool = json_option()) ->
     from .render.law import print_actions
 
     print_actions(console(), language)
+
+
+def approvals(lang: str | None = lang_option(), json_out: bool = json_option()) -> None:
+    """List every approval with whose authority gives it, the law that asks for it, its kind and source. / 承認の一覧。"""
+    # Imported when the command runs: start-up time.
+    from .. import api
+
+    language = resolve_lang(lang)
+    if json_out:
+        print_json(api.approvals())
+        return
+    # Imported when the command runs: start-up time.
+    from .render.law import print_approvals
+
+    print_approvals(console(), language)
 
 
 def reforms(lang: str | None = lang_option(), json_out: bool = json_option()) -> None:

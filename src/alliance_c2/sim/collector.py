@@ -44,6 +44,11 @@ class RunMetrics:
         self.messages = [0] * n
         self.conflicts = [0] * n
         self.start: list[list[float]] = [[math.nan] * len(ci.responses) for ci in model.injects]
+        self.levels: dict[tuple[int, int], str] = {}  # orders that ran at another level than compiled
+
+    def ran_at(self, j: int, k: int, level: str) -> None:
+        """Order k of inject j ran at `level` (its own chain's, before control passed)."""
+        self.levels[(j, k)] = level
 
     def message(self, j: int, count: int = 1) -> None:
         self.messages[j] += count
@@ -70,7 +75,7 @@ class RunMetrics:
             done_count = 0
             met = True
             last: dict[str, float] = {}
-            for s, limit, nation, k in zip(starts, limits, nations, levels, strict=True):
+            for i, (s, limit, nation, k) in enumerate(zip(starts, limits, nations, levels, strict=True)):
                 if s != s:  # NaN: the order never started
                     met = False
                     continue
@@ -79,6 +84,9 @@ class RunMetrics:
                     met = False
                 if s > last.get(nation, -math.inf):
                     last[nation] = s
+                if self.levels:
+                    other = self.levels.get((j, i))
+                    k = M[f"executed_{other}"] if other is not None else k
                 row[k] += 1.0
             done = done_count == len(starts)
             row[rt] = max(starts) - detected if done and starts else nan

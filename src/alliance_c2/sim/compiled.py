@@ -27,16 +27,18 @@ class FaultEvent:
 class Step:
     """One approval an order waits for.
 
-    `shared` steps are decided once per (nation, situation) and every order that needs them waits for the
-    same decision (a situation's recognition, the defense operation order); the others are per order.
+    `shared` steps are decided once per (decision chain, situation) and every order that needs them waits for the
+    same decision (a situation's recognition, the defense operation order, the President's OPCON decision); the
+    others are per order. A decision chain is the legal order that asks for the step (a nation's law, a treaty).
     """
 
     approval: str
-    nation: str
+    nation: str  # whose authority gives it
     holder: int  # -1: outside the arrangement (e.g. a governor's request): a pure delay
     median: float
     shared: bool
     route: tuple[Hop, ...]  # from the previous position to the holder
+    chain: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,10 @@ class CompiledResponse:
     findings: frozenset[str]
     standing: bool = False  # the scenario's standing orders cover the action (engagements planned in advance)
     blocked: tuple[str, ...] = ()  # the study's constraints that blocked this order on the way (C4, C2, ...)
+    # The same order through the unit's own chain, given while control has not yet passed (the decision `transfer`,
+    # (chain, approval), not taken when the inject begins).
+    until_transfer: CompiledResponse | None = None
+    transfer: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,8 @@ class CompiledInject:
     targeting: tuple[int, float] | None
     # Who synchronizes if `sync_org` is lost before it does: the level and body of the arrangement without it.
     fallback: tuple[str, int]
+    # The level and body that synchronize when an order ran through its own chain before control passed.
+    national_sync: tuple[str, int] = ("", -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,7 @@ class CompiledRecognition:
     nation: str
     time: float | None  # None: when the first order needing it asks
     steps: tuple[tuple[str, int, float], ...]  # (approval, holder, median)
+    chain: str = ""  # the legal order whose decisions these are (signals are keyed by it)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -161,11 +162,11 @@ def successors(arch: Architecture) -> dict[str, str]:
 
 
 def resolve_force(arch: Architecture, params: Parameters, nation: str, component: str) -> str | None:
-    """The arrangement's organization for a nation's component (JPN stands for the host nation in comparators)."""
+    """The arrangement's organization for a nation's component (another nation's stands in where the parameters say
+    so and the arrangement has no forces of that nation: the comparator's host nation for Japan)."""
     nations = {o.nation for o in arch.military()}
-    if nation not in nations and nation == "JPN":
-        hosts = sorted(n for n in nations if n != "USA")
-        nation = hosts[0] if hosts else nation
+    if nation not in nations:
+        nation = next((n for n in params.stand_ins.get(nation, ()) if n in nations), nation)
     for org_id in params.components.get(nation, {}).get(component, ()):
         if org_id in arch.organizations:
             return org_id
@@ -249,15 +250,16 @@ def _holder(arch: Architecture, step: ApprovalStep, nation: str) -> str | None:
     spec = approval(step.id)
     if spec.holder == "requester":
         for req in step.holders:
-            org = requester_organization(req) or (req if req.startswith("jpn-") else None)
+            org = requester_organization(req) or (req if req in orgs else None)
             if org and org in orgs:
                 return org
         return None
     named = next((h for h in step.holders if h in orgs), None)
     if named is not None:
         return named
+    # The holder is not in the arrangement: the head of government of the nation whose authority gives it.
     heads = arch.heads_of_government()
-    return heads.get("USA" if spec.holder.startswith("usa-") else nation) or heads.get(nation)
+    return heads.get(spec.nation or nation) or heads.get(nation)
 
 
 def _min_level(levels: list[str]) -> str:
@@ -279,8 +281,9 @@ class _Compiler:
         self._variants: dict[frozenset[str], Architecture] = {}
         self._levels: dict[frozenset[str], _Levels] = {}
         self._routing: dict[str, Routing] = {}
-        # (nation, situation, approval) -> (holder index, median) of every decision shared across orders
-        self.shared: dict[tuple[str, str, str], tuple[int, float]] = {}
+        # (decision chain, situation, approval) -> (holder index, median, nation) of every decision shared across
+        # orders; a chain is the legal order that asks for the decisions (a nation's law, or a treaty)
+        self.shared: dict[tuple[str, str, str], tuple[int, float, str]] = {}
 
     def variant(self, lost: frozenset[str]) -> Architecture:
         if lost not in self._variants:
@@ -324,8 +327,16 @@ class _Compiler:
             sync = body if inj.synchronize and body in self.index else None
             findings = frozenset().union(*(r.findings for r in responses))
             targeting = self._targeting(inj, arch, body)
+            # Where an order may run through its national chain until control passes, the nations synchronize as
+            # they do nationally whenever it did.
+            until = [r.until_transfer.level for r in responses if r.until_transfer is not None]
+            nlevel = _min_level([*(r.level for r in responses if r.executed and r.until_transfer is None), *until]) \
+                if until else level
+            nbody = (lawful[1] if nlevel == lawful[0] else national[1]) if until else sync
+            national_sync = (nlevel, self.index[nbody] if inj.synchronize and nbody in self.index else -1)
             injects.append(CompiledInject(inj, inj.situation, level, self.index[sync] if sync else -1, responses, findings,
-                                          targeting, self._fallback(inj, sync, national=level != lawful[0])))
+                                          targeting, self._fallback(inj, sync, national=level != lawful[0]),
+                                          national_sync))
         fault_rows = []
         for f in self.faults:
             if f.effect == "link":
@@ -375,21 +386,23 @@ class _Compiler:
             if inj.situation not in entered:
                 entered[inj.situation] = inj.time if inj.situation != previous else None
             previous = inj.situation
-        nation = jurisdiction()
+        home = jurisdiction()
+        chains = dict.fromkeys(chain for chain, _, _ in self.shared)
         for situation, start in entered.items():
-            steps = []
             procedure = [st.approval for st in recognition(situation, self.day) if st.phase == "before"]
-            for approval_id in procedure:
-                key = (nation, situation, approval_id)
-                if key in self.shared:
-                    steps.append((approval_id, *self.shared[key]))
-            # Then the situation's other shared decisions its orders need (the defense operation order): taken
-            # as soon as the situation is recognized, not when the first order happens to ask.
-            for (who, where, approval_id), (holder, median) in self.shared.items():
-                if who == nation and where == situation and approval_id not in procedure:
-                    steps.append((approval_id, holder, median))
-            if steps:
-                out.append(CompiledRecognition(situation, nation, explicit.get(situation, start), tuple(steps)))
+            for chain in chains:
+                # The jurisdiction recognizes the situation by its procedure; then come the situation's other shared
+                # decisions its orders need (the defense operation order, the President's OPCON decision, prior
+                # consultation): each legal order's decisions in a chain of their own, all taken as soon as the
+                # situation is recognized, not when the first order happens to ask.
+                first = procedure if chain == home else []
+                steps = [(a, *self.shared[(chain, situation, a)][:2]) for a in first if (chain, situation, a) in self.shared]
+                steps += [(a, holder, median) for (c, where, a), (holder, median, _) in self.shared.items()
+                          if c == chain and where == situation and a not in first]
+                if steps:
+                    nation = self.shared[(chain, situation, steps[0][0])][2]
+                    out.append(CompiledRecognition(situation, nation, explicit.get(situation, start), tuple(steps),
+                                                   chain))
         return out
 
     def _response(self, k: int, inj: Inject, resp: Response, arch: Architecture, routing: Routing,
@@ -400,8 +413,6 @@ class _Compiler:
         if unit is None:
             return CompiledResponse(k, order_id, resp.action, resp.nation, -1, -1, 0.0, (), (), (), 0, (), False,
                                     "", frozenset())
-        nation = arch.organizations[unit].nation
-        sensors = [s for s in (resolve_force(arch, p, n, c) for n, c in inj.detected_by) if s is not None]
         path, hq = _chain_and_hq(arch, inj.situation, unit, operational=True)
         verdict = order_verdict(arch, inj.situation, resp.action, unit, hq, self.reforms, self.day)
         refusals: list[str] = []
@@ -421,10 +432,35 @@ class _Compiler:
                     refusals.append(_reason(hq, verdict))
                     blocked.extend(b.constraint for b in verdict.blocked_by if b.constraint)
         level = levels.of(inj.situation, national=national)[0]
+        nation = arch.organizations[unit].nation
         if not verdict.allowed:
             return CompiledResponse(k, order_id, resp.action, nation, self.index[unit], self.index[hq], 0.0, (), (),
                                     (), len(refusals), tuple(refusals), False, level, frozenset(findings),
                                     self._standing(resp), tuple(blocked))
+        out = self._order(k, order_id, inj, resp, arch, routing, verdict, path, hq, level, refusals, findings, blocked)
+        transfer = next((st for st in self._waits_for(verdict, resp, inj.situation)
+                         if st.transfers_control and st.per_situation), None)
+        if transfer is None or national:
+            return out
+        # Control passes to the other nation's commander only when this decision is taken: until then the unit
+        # answers to its own chain, which gives the order if that is lawful.
+        npath, nhq = _chain_and_hq(arch, inj.situation, unit, operational=False)
+        nverdict = order_verdict(arch, inj.situation, resp.action, unit, nhq, self.reforms, self.day)
+        if (npath, nhq) == (path, hq) or not nverdict.allowed:
+            return out
+        until = self._order(k, order_id, inj, resp, arch, routing, nverdict, npath, nhq,
+                            levels.of(inj.situation, national=True)[0], refusals, findings | set(nverdict.constraints),
+                            blocked)
+        return replace(out, until_transfer=until, transfer=(transfer.law or transfer.nation, transfer.id))
+
+    def _order(self, k: int, order_id: str, inj: Inject, resp: Response, arch: Architecture, routing: Routing,
+               verdict: Verdict, path: tuple[str, ...], hq: str, level: str, refusals: list[str],
+               findings: set[str], blocked: list[str]) -> CompiledResponse:
+        """An allowed order through `path` from `hq`: its report, approvals and the order's way down to the unit."""
+        p = self.params
+        unit = path[-1] if path else verdict.unit
+        nation = arch.organizations[unit].nation
+        sensors = [s for s in (resolve_force(arch, p, n, c) for n, c in inj.detected_by) if s is not None]
         before = self._waits_for(verdict, resp, inj.situation)
         # Engagement authority delegated to the unit by a standing order: it decides on its own picture.
         decider = unit if not before else hq
@@ -438,21 +474,23 @@ class _Compiler:
         steps: list[Step] = []
         position = decider
         for st in before:
-            authority = st.nations[0] if st.nations else nation
+            authority = st.nation or nation
             holder = _holder(arch, st, authority)
             median = self.approval_median(st.id, inj.situation)
+            chain = st.law or authority
             if st.per_situation and holder is not None:
                 # A decision for the whole situation reaches every headquarters once, when it is taken: the
                 # order waits for it where it is (no per-order trip to the holder and back).
-                key = (authority, inj.situation, st.id)
-                self.shared.setdefault(key, (self.index[holder], median))
-                steps.append(Step(st.id, authority, self.shared[key][0], median, True, ()))
+                key = (chain, inj.situation, st.id)
+                self.shared.setdefault(key, (self.index[holder], median, authority))
+                steps.append(Step(st.id, authority, self.shared[key][0], median, True, (), chain))
                 continue
             if holder is None:
-                steps.append(Step(st.id, authority, -1, median, False, ()))
+                steps.append(Step(st.id, authority, -1, median, False, (), chain))
                 continue
             route = routing.route(position, holder, last_process=median)
-            steps.append(Step(st.id, authority, self.index[holder], median, False, route if route is not None else ()))
+            steps.append(Step(st.id, authority, self.index[holder], median, False, route if route is not None else (),
+                              chain))
             position = holder
         # The order goes back to the ordering headquarters and down the chain to the unit.
         order: list[Hop] = []

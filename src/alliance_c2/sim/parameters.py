@@ -51,11 +51,18 @@ class SynchronizationSpec(_Sourced):
     levels: dict[str, Mechanism]
 
 
+class StandInSpec(_Sourced):
+    """Which nation's forces answer for a nation a scenario names, in an arrangement without that nation's forces."""
+
+    nations: dict[str, list[str]]
+
+
 class ParametersSpec(_Sourced):
     kind: Literal["sim-parameters"]
     parameters: list[ParameterSpec] = []
     synchronization: SynchronizationSpec | None = None
     components: dict[str, dict[str, list[str]]] = {}
+    stand_ins: StandInSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +89,15 @@ class Parameters:
     items: dict[str, Parameter]
     components: dict[str, dict[str, tuple[str, ...]]]
     synchronization: dict[str, str] = field(default_factory=dict)  # level -> mechanism (MECHANISMS)
+    # nation a scenario names -> nations whose forces answer for it where the arrangement has none of its own
+    stand_ins: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[object, ...]:
         """A hashable fingerprint of the values (for caches shared across pickled copies)."""
         comps = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in self.components.items()))
-        return (tuple(sorted(self.values().items())), comps, tuple(sorted(self.synchronization.items())))
+        return (tuple(sorted(self.values().items())), comps, tuple(sorted(self.synchronization.items())),
+                tuple(sorted(self.stand_ins.items())))
 
     def mechanism(self, level: str) -> str:
         """How the nations synchronize at `level`."""
@@ -108,7 +118,7 @@ class Parameters:
             old = items[key]
             items[key] = Parameter(key, float(value), old.low, old.high, old.unit, old.source, old.assumption,
                                    old.name_en, old.name_ja, old.note_en)
-        return Parameters(items, self.components, self.synchronization)
+        return Parameters(items, self.components, self.synchronization, self.stand_ins)
 
     def values(self) -> dict[str, float]:
         return {k: p.value for k, p in self.items.items()}
@@ -122,7 +132,7 @@ class _RecordingParameters(Parameters):
     """Parameters that remember which were read (to know what a compiled model depends on)."""
 
     def __init__(self, base: Parameters, seen: set[str]) -> None:
-        super().__init__(base.items, base.components, base.synchronization)
+        super().__init__(base.items, base.components, base.synchronization, base.stand_ins)
         object.__setattr__(self, "_seen", seen)
 
     def __getitem__(self, key: str) -> float:
@@ -152,9 +162,13 @@ def load_parameters(override: str | Path | None = None) -> Parameters:
         merged = dict(params.components)
         for nation, comps in spec.components.items():
             merged[nation] = {**merged.get(nation, {}), **{c: tuple(ids) for c, ids in comps.items()}}
-        params = Parameters(params.items, merged, params.synchronization)
+        params = Parameters(params.items, merged, params.synchronization, params.stand_ins)
     if spec.synchronization is not None:
-        params = Parameters(params.items, params.components, {**params.synchronization, **spec.synchronization.levels})
+        params = Parameters(params.items, params.components, {**params.synchronization, **spec.synchronization.levels},
+                            params.stand_ins)
+    if spec.stand_ins is not None:
+        params = Parameters(params.items, params.components, params.synchronization,
+                            {**params.stand_ins, **{n: tuple(v) for n, v in spec.stand_ins.nations.items()}})
     return params
 
 
@@ -183,7 +197,8 @@ def _bundled_parameters() -> Parameters:
     components = {n: {c: tuple(ids) for c, ids in comps.items()} for n, comps in spec.components.items()}
     if spec.synchronization is None:
         raise CatalogError([doc.problem((), "synchronization: missing (the mechanism of each interoperability level)")])
-    return Parameters(items, components, dict(spec.synchronization.levels))
+    stand_ins = {n: tuple(v) for n, v in spec.stand_ins.nations.items()} if spec.stand_ins else {}
+    return Parameters(items, components, dict(spec.synchronization.levels), stand_ins)
 
 
 def validate_parameters_document(doc: YamlDocument, strict: bool) -> list[Problem]:

@@ -3,7 +3,8 @@
 `run_once` plays one replication with one random stream. The model asks no legal question at run time:
 `compiler.compile_model` has already decided which orders run, through which chain, at which level and
 after which approvals. Decisions shared by every order of a situation (recognition, the defense operation
-order) are one `Signal` per (nation, situation, approval) that every waiting order listens to.
+order, the President's OPCON decision) are one `Signal` per (decision chain, situation, approval) that every
+waiting order listens to; a chain is the legal order that asks for them (a nation's law, or a treaty).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class _Run:
         self.metrics = RunMetrics(model)
         self.messages = self.metrics.messages  # the hot path counts into the collector's list directly
         self.ready: list[list[float]] = [[math.nan] * len(ci.responses) for ci in model.injects]
+        self.national = [False] * len(model.injects)  # an order ran through its own chain before control passed
+        self.running: dict[int, list[CompiledResponse]] = {}  # inject -> the orders as run, where one ran nationally
         self.pending = [len(ci.responses) for ci in model.injects]
         self.phase = self.uniform() * self.p["sync.coordination-cadence"]
 
@@ -126,21 +129,21 @@ class _Run:
     # -- recognition and other decisions shared by every order of a situation ----------------------
     def _recognize(self, rec: CompiledRecognition) -> None:
         for approval, _, _ in rec.steps:
-            self.shared.setdefault((rec.nation, rec.situation, approval), Signal())
-        self._decide(rec.nation, rec.situation, rec.steps, 0, None)
+            self.shared.setdefault((rec.chain, rec.situation, approval), Signal())
+        self._decide(rec.chain, rec.nation, rec.situation, rec.steps, 0, None)
 
-    def _decide(self, nation: str, situation: str, steps: tuple[tuple[str, int, float], ...], i: int,
+    def _decide(self, chain: str, nation: str, situation: str, steps: tuple[tuple[str, int, float], ...], i: int,
                 inj: int | None) -> None:
         """Take the shared decisions in order, each once: later askers wait for the same signal."""
         if i >= len(steps):
             return
         approval, holder, median = steps[i]
-        signal = self.shared.setdefault((nation, situation, approval), Signal())
+        signal = self.shared.setdefault((chain, situation, approval), Signal())
         if signal.fired or signal.started:
             if signal.fired:
-                self._decide(nation, situation, steps, i + 1, inj)
+                self._decide(chain, nation, situation, steps, i + 1, inj)
             else:
-                signal.wait(self._decide, nation, situation, steps, i + 1, inj)
+                signal.wait(self._decide, chain, nation, situation, steps, i + 1, inj)
             return
         signal.started = True
         if inj is not None:
@@ -152,7 +155,7 @@ class _Run:
             self._emit("approval-given", approval=approval, nation=nation, situation=situation,
                        organization=self._org(holder))
             signal.fire(self.k.now)
-            self._decide(nation, situation, steps, i + 1, inj)
+            self._decide(chain, nation, situation, steps, i + 1, inj)
 
         (self.staff[holder] or self._staff(holder)).serve(self.ln(median), decided)
 
@@ -162,6 +165,17 @@ class _Run:
         if self.trace is not None:
             self._emit("inject", situation=ci.situation, level=ci.level, reason=ci.inject.name_en)
         for r in ci.responses:
+            if r.until_transfer is not None and r.transfer is not None:
+                signal = self.shared.get((r.transfer[0], ci.situation, r.transfer[1]))
+                if signal is None or not signal.fired:
+                    # Control has not passed yet: the unit's own chain gives the order.
+                    self._emit("national-until-transfer", order=r.order_id, unit=self._org(r.unit), action=r.action,
+                               approval=r.transfer[1], nation=r.nation, situation=ci.situation,
+                               level=r.until_transfer.level)
+                    r = r.until_transfer
+                    self.national[j] = True
+                    self.metrics.ran_at(j, r.index, r.level)
+                    self.running.setdefault(j, list(ci.responses))[r.index] = r
             if r.refused and self.trace is not None:
                 for reason in r.refusals:
                     self._emit("refused", order=r.order_id, unit=self._org(r.unit), action=r.action,
@@ -216,10 +230,10 @@ class _Run:
         step = r.steps[i]
         situation = self.m.injects[j].situation
         if step.shared:
-            key = (step.nation, situation, step.approval)
+            key = (step.chain, situation, step.approval)
             signal = self.shared.get(key)
             if signal is None or not (signal.fired or signal.started):
-                self._decide(step.nation, situation, ((step.approval, step.holder, step.median),), 0, j)
+                self._decide(step.chain, step.nation, situation, ((step.approval, step.holder, step.median),), 0, j)
                 signal = self.shared[key]
             if self.trace is not None:
                 self._emit("approval-awaited", order=r.order_id, unit=self._org(r.unit), action=r.action,
@@ -270,15 +284,16 @@ class _Run:
 
     def _synchronize(self, j: int) -> None:
         ci = self.m.injects[j]
-        ran = [r for r in ci.responses if r.executed]
+        ran = [r for r in self.running.get(j, ci.responses) if r.executed]
         if ran and all(r.standing for r in ran) and self.p["sync.preplanned-standing-orders"] >= 0.5:
             # Synchronized in advance with the standing order: each force engages when ready.
             for r in ran:
                 self._started(j, r, self.ready[j][r.index])
-            if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{ci.level}", 0.0):
+            planned = ci.national_sync[0] if self.national[j] else ci.level
+            if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{planned}", 0.0):
                 self.metrics.conflict(j)
             return
-        level, body = ci.level, ci.sync_org
+        level, body = ci.national_sync if self.national[j] else (ci.level, ci.sync_org)
         if body >= 0 and self.k.now >= self.lost_at[body]:
             # The body that would synchronize is gone: the arrangement without it does (its successor's level).
             level, body = ci.fallback
@@ -303,7 +318,7 @@ class _Run:
 
     def _start_together(self, j: int, level: str, body: int) -> None:
         ci = self.m.injects[j]
-        ran = [r for r in ci.responses if r.executed]
+        ran = [r for r in self.running.get(j, ci.responses) if r.executed]
         self._emit("synchronized", situation=ci.situation, level=level, organization=self._org(body))
         jitter = self.p.get(f"sync.jitter.{level}", 0.0)
         if len({r.nation for r in ran}) > 1 and self.uniform() < self.p.get(f"conflict.{level}", 0.0):

@@ -457,10 +457,15 @@ def effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str
 def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[str, ...]:
     law = default_catalog()
     kinds = {rel.kind for rel in relations_without_basis(arch, ())}
+    present = {n for org in arch.organizations.values() for n in org.member_nations()}
+    # Rules of the arrangement's nations and of the treaties between them: a reform lifting one changes verdicts.
+    rules = {r.id for n, found in law.nations.items() if n in present for r in found.rules}
+    rules |= {r.id for t in law.treaties.values() if set(t.parties) <= present for r in t.rules}
     return tuple(sorted(
         r for r in set(reforms)
         if law.reform(r).allows_cross_national & kinds
         or any(c in WARNING_CONSTRAINTS and how == "lifts" for c, how in law.reform(r).lifts.items())
+        or law.reform(r).lifts_rules & rules
     ))
 
 

@@ -15,6 +15,7 @@ from ...labels import (
     approval_name,
     catalog_names,
     constraint_label,
+    nation_name,
     org_name,
     org_names,
     pick,
@@ -57,6 +58,22 @@ def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Archit
     if verdict.approvals:
         steps = " → ".join(_approval_label(s, catalog, lang) for s in verdict.approval_steps)
         console.print(f"  {pick(lang, 'Approvals', '必要な承認')}: {steps}")
+        _print_by_nation(console, verdict, catalog, lang)
+    for note in verdict.advisories:
+        console.print(f"  [dim]{pick(lang, 'Also', 'また')} ({nation_name(note.nation, lang)}, "
+                      f"{_kind(note.kind, lang)}): {pick(lang, note.text_en, note.text_ja)} "
+                      f"{pick(lang, '(not a condition of the order)', '（命令の条件ではない）')}[/]")
+    for bound in verdict.bounds:
+        rule = catalog.rules.get(bound.rule)
+        lifted = pick(lang, " (lifted: an active reform authorizes it)", "（有効な改革により解消）") if bound.lifted else ""
+        console.print(
+            f"  [yellow]{pick(lang, 'Bound', '期限')}[/] ({nation_name(bound.nation, lang)}): "
+            + pick(lang, f"{rule.name_en if rule else bound.rule}: the commitment ends after {bound.days} days "
+                         f"(+{bound.extension_days}) unless {_reforms(catalog, bound.lifted_by, lang) or 'authorized'}",
+                   f"{rule.name_ja if rule else bound.rule}：{bound.days}日（+{bound.extension_days}日）で終了する"
+                   f"（{_reforms(catalog, bound.lifted_by, lang) or '授権'}がない限り）")
+            + lifted
+        )
     if verdict.chain:
         console.print(f"  {pick(lang, 'Chain', '指揮系統')}: {org_names(arch, verdict.chain, lang, ' → ')}")
     for finding in verdict.findings:
@@ -65,6 +82,8 @@ def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Archit
         if finding.resolved_by:
             names = _reforms(catalog, finding.resolved_by, lang)
             fix = pick(lang, f" (lifted by {names})", f"（{names}で解消）")
+        elif finding.otherwise_en:
+            fix = pick(lang, f" ({finding.otherwise_en})", f"（{finding.otherwise_ja or finding.otherwise_en}）")
         console.print(f"  [{style}]{constraint_label(catalog, finding.constraint, lang)}[/] {finding.message(lang)}{fix}")
     for pre in verdict.preconditions:
         text = pre.text_ja if lang == "ja" and pre.text_ja else pre.text_en
@@ -88,11 +107,39 @@ def _is_article(article: str, catalog: LawCatalog) -> bool:
     return not article.startswith(("jpn-", "usa-", "rok-", "cfc")) and head not in catalog.constraints and head not in catalog.actions
 
 
+_KIND_JA = {"statute": "法律", "treaty": "条約", "policy": "政策", "practice": "慣行"}
+
+
+def _kind(kind: str, lang: str) -> str:
+    return _KIND_JA.get(kind, kind) if lang == "ja" else kind
+
+
+def _print_by_nation(console: Any, verdict: Verdict, catalog: LawCatalog, lang: str) -> None:
+    """Each ally's steps apart: whose authority gives each, under which law, of what kind, from what source (steps
+    resting on the same rule and source on one line)."""
+    groups: dict[str, list[list[ApprovalStep]]] = {}
+    for step in verdict.approval_steps:
+        runs = groups.setdefault(step.nation, [])
+        if runs and (runs[-1][0].law, runs[-1][0].kind, runs[-1][0].source) == (step.law, step.kind, step.source):
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    for nation, runs in groups.items():
+        console.print(f"  [bold]{nation_name(nation, lang)}[/]:")
+        for steps in runs:
+            first = steps[0]
+            law = catalog.law_name(first.law, lang) if first.law else ""
+            names = " → ".join(_approval_label(st, catalog, lang) for st in steps)
+            console.print(f"    {names} [dim]({law}, {_kind(first.kind, lang)}; "
+                          f"{first.source or pick(lang, 'no source', '出典なし')})[/]")
+
+
 def _approval_label(step: ApprovalStep, catalog: LawCatalog, lang: str) -> str:
     name = approval_name(step.id, lang)
     after = pick(lang, " (after)", "（事後）") if step.phase == "after" else ""
     standing = pick(lang, " (standing order)", "（事前の命令可）") if step.pre_delegable else ""
-    return f"{name}{after}{standing}"
+    once = pick(lang, " (once for the situation)", "（事態ごとに一度）") if step.per_situation else ""
+    return f"{name}{after}{standing}{once}"
 
 
 def print_audit(console: Any, report: AuditReport, lang: str = "en", arch: Architecture | None = None) -> None:
@@ -117,6 +164,7 @@ def print_audit(console: Any, report: AuditReport, lang: str = "en", arch: Archi
         fix = _reforms(catalog, clear.get(c, []), lang) or pick(lang, "no reform in the catalog", "該当する改革なし")
         label = f"{c} ({name})" if lang != "ja" else constraint_label(catalog, c, lang)
         console.print(f"  {label}: {pick(lang, 'lifted by', '解消する改革')}: {fix}")
+    _print_c6(console, report, catalog, lang)
     for rel in report.relations:
         raised = ", ".join(constraint_label(catalog, f["constraint"], lang) for f in rel["findings"])
         where = _situations(catalog, rel["active_in"], lang)
@@ -131,6 +179,27 @@ def print_audit(console: Any, report: AuditReport, lang: str = "en", arch: Archi
             f"{report.orders_checked}件の命令を検査、{report.orders_blocked}件が不可。",
         )
     )
+
+
+def _print_c6(console: Any, report: AuditReport, catalog: LawCatalog, lang: str) -> None:
+    """C6 computed: each U.S. and treaty rule the arrangement meets, on how many orders, and what lifts it."""
+    rows = report.c6()
+    if not rows:
+        return
+    table = Table(title=pick(lang, "C6: the rules of U.S. law and the Security Treaty the arrangement meets",
+                             "C6：体制が抵触する米国法・安保条約の規定"))
+    for col in (pick(lang, "rule", "規定"), pick(lang, "law", "法"), pick(lang, "kind", "種別"),
+                pick(lang, "orders (refused)", "命令数（不可）"), pick(lang, "orders by situation", "事態別の命令数"),
+                pick(lang, "lifted by", "解消するもの")):
+        table.add_column(col)
+    for c in rows:
+        lift = _reforms(catalog, c.lifted_by, lang) or pick(lang, c.lifted_by_note_en or "—", c.lifted_by_note_ja or "—")
+        where = ", ".join(f"{catalog.situations[sid].name(lang) if sid in catalog.situations else sid}: {n}"
+                          for sid, n in c.situations.items()) or "—"
+        table.add_row(f"{pick(lang, c.name_en, c.name_ja)} ({c.rule}; {c.article or ''})",
+                      pick(lang, c.law_name_en, c.law_name_ja), _kind(c.kind, lang), f"{c.orders} ({c.blocked})",
+                      where, lift)
+    console.print(table)
 
 
 def print_situations(console: Any, lang: str = "en") -> None:
@@ -169,11 +238,31 @@ def print_reforms(console: Any, reforms: Sequence[Reform], lang: str = "en") -> 
     """The reforms and what each does to the study's constraints."""
     catalog = default_catalog()
     table = Table(title=pick(lang, "Reforms", "改革"))
-    for col in ("id", pick(lang, "name", "名称"), pick(lang, "measure", "方策"), pick(lang, "effect", "効果")):
+    for col in ("id", pick(lang, "name", "名称"), pick(lang, "nation", "国"), pick(lang, "kind", "種別"),
+                pick(lang, "measure", "方策"), pick(lang, "effect", "効果")):
         table.add_column(col)
     for r in reforms:
-        effect = ", ".join(_effect(catalog, c, e, lang) for c, e in r.lifts.items())
-        table.add_row(r.id, r.name(lang), r.measure or "—", effect)
+        effect = ", ".join([*(_effect(catalog, c, e, lang) for c, e in r.lifts.items()),
+                            *(pick(lang, f"lifts rule {x}", f"規定{x}を解消") for x in sorted(r.lifts_rules))])
+        table.add_row(r.id, r.name(lang), ", ".join(nation_name(n, lang) for n in r.nations) or "—", _kind(r.kind, lang),
+                      r.measure or "—", effect)
+    console.print(table)
+
+
+def print_approvals(console: Any, lang: str = "en") -> None:
+    """Every approval: whose authority gives it, under which law, its kind, holder, phase and source."""
+    catalog = default_catalog()
+    table = Table(title=pick(lang, "Approvals (every procedural step, by the ally whose law asks for it)",
+                             "承認（手続の各段階、求める側の国の法ごと）"))
+    for col in ("id", pick(lang, "name", "名称"), pick(lang, "nation", "国"), pick(lang, "law", "法"),
+                pick(lang, "kind", "種別"), pick(lang, "holder", "権限者"), pick(lang, "phase", "時期"),
+                pick(lang, "source", "出典")):
+        table.add_column(col)
+    for a in catalog.approvals.values():
+        phase = pick(lang, "after", "事後") if a.phase == "after" else pick(lang, "before", "事前")
+        table.add_row(a.id, a.name(lang), nation_name(a.nation, lang) if a.nation else pick(lang, "the unit's", "部隊の国"),
+                      catalog.law_name(a.law, lang) if a.law else "—", _kind(a.kind, lang), a.holder, phase,
+                      a.source or pick(lang, "assumption", "仮定"))
     console.print(table)
 
 

@@ -379,25 +379,14 @@ def _sentence(arch: str, rows: list[AnswerRow], tallies: dict[str, dict[str, lis
     def scen(items: list[AnswerRow]) -> str:
         return ("、" if ja else ", ").join(names.of(names.scenarios, r.scenario, lang) for r in items)
 
-    parts = []
-    if ja:
-        if fast:
-            parts.append(f"{n}つのシナリオのうち{len(fast)}つ（{scen(fast)}）で速い")
-        if slow:
-            parts.append(f"{scen(slow)}で遅い")
-        if short:
-            parts.append(f"{scen(short)}で期限内対処率が低い")
-        if not parts:
-            parts.append(f"{n}つのシナリオのいずれでも現行と有意な差がない")
-    else:
-        if fast:
-            parts.append(f"faster in {len(fast)} of {n} scenarios ({scen(fast)})")
-        if slow:
-            parts.append(f"slower in {scen(slow)}")
-        if short:
-            parts.append(f"meets fewer deadlines in {scen(short)}")
-        if not parts:
-            parts.append(f"no different from today at 95% in any of {n} scenarios")
+    # (kind, the scenarios, English, Japanese): each kind of verdict that occurs, in this order.
+    kinds = [(fast, f"faster in {len(fast)} of {n} scenarios ({scen(fast)})", f"{n}つのシナリオのうち{len(fast)}つ（{scen(fast)}）で速い"),
+             (slow, f"slower in {scen(slow)}", f"{scen(slow)}で遅い"),
+             (short, f"meets fewer deadlines in {scen(short)}", f"{scen(short)}で期限内対処率が低い")]
+    parts = [ja_text if ja else en_text for found, en_text, ja_text in kinds if found]
+    if not parts:
+        parts.append(f"{n}つのシナリオのいずれでも現行と有意な差がない" if ja
+                     else f"no different from today at 95% in any of {n} scenarios")
     reforms = sorted({x for r in rows for x in r.reforms})
     law = ("・".join(names.of(names.reforms, x, lang) for x in reforms) + "を要する") if ja and reforms else \
         "新たな法律を要しない" if ja else \

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -181,20 +181,6 @@ def router(engine: Engine, accounts: Any = None) -> APIRouter:
             return JSONResponse({"problems": exc.problems}, status_code=422)
         return JSONResponse(_view(engine, drafts, key, draft, arch))
 
-    @api.post("/api/drafts/{key}/undo")
-    def undo(key: str) -> JSONResponse:
-        draft = _draft(key)
-        draft.undo()
-        draft.label = "undo"
-        return JSONResponse(_view(engine, drafts, key, draft))
-
-    @api.post("/api/drafts/{key}/redo")
-    def redo(key: str) -> JSONResponse:
-        draft = _draft(key)
-        draft.redo()
-        draft.label = "redo"
-        return JSONResponse(_view(engine, drafts, key, draft))
-
     @api.get("/api/drafts/{key}/arrangement.yaml")
     def download(key: str) -> Response:
         data = _draft(key).data
@@ -233,6 +219,18 @@ def router(engine: Engine, accounts: Any = None) -> APIRouter:
         if found is None or not found.exists():
             return Response("no such report", status_code=404)
         return FileResponse(found, media_type="text/html")
+
+    # Last: its path would take /edit and /report for steps.
+    @api.post("/api/drafts/{key}/{step}")
+    def history(key: str, step: Literal["undo", "redo"]) -> JSONResponse:
+        """Back or forward one state in the draft's own history."""
+        draft = _draft(key)
+        if step == "undo":
+            draft.undo()
+        else:
+            draft.redo()
+        draft.label = step
+        return JSONResponse(_view(engine, drafts, key, draft))
 
     return api
 

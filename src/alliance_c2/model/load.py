@@ -182,7 +182,8 @@ def architecture_from_document(
         _known_nations(checker, ("organizations", i), f"organizations[{i}]", o, nation_codes)
     for i, o in enumerate(spec.organizations):
         if o.alternate is not None and o.alternate not in orgs:
-            checker.error(("organizations", i, "alternate"), f"organization {o.id!r}: alternate {o.alternate!r} is not defined")
+            checker.error(("organizations", i, "alternate"),
+                          f"organization {o.id!r}: alternate {o.alternate!r} is not defined{_did_you_mean(o.alternate, orgs)}")
 
     relations: list[Relation] = []
     rel_index: dict[Relation, int] = {}
@@ -194,7 +195,8 @@ def architecture_from_document(
             continue
         missing = next(((key, ref) for key, ref in (("from", r.from_), ("to", r.to)) if ref not in orgs), None)
         if missing is not None:
-            checker.error((*loc, missing[0]), f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}")
+            checker.error((*loc, missing[0]),
+                          f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}{_did_you_mean(missing[1], orgs)}")
             continue
         if r.from_ == r.to:
             checker.error(loc, f"relations[{i}]: {r.from_!r} relates to itself")
@@ -229,7 +231,7 @@ def architecture_from_document(
     for i, p in enumerate(spec.plans):
         for key, ref in (("owner", p.owner), ("directed_by", p.directed_by)):
             if ref is not None and ref not in orgs:
-                checker.error(("plans", i, key), f"plans[{i}].{key}: unknown organization {ref!r}")
+                checker.error(("plans", i, key), f"plans[{i}].{key}: unknown organization {ref!r}{_did_you_mean(ref, orgs)}")
         checker.names_and_source(("plans", i), f"plan {p.id!r}", p)
         plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption, p.directed_by))
 
@@ -281,6 +283,14 @@ def architecture_from_document(
                             for n in spec.other_nations),
     )
     return arch, checker.problems
+
+
+def _did_you_mean(value: str, known: Mapping[str, object]) -> str:
+    """" (did you mean 'x'?)" for the closest known id, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class _Checker:

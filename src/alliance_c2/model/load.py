@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Organization, Plan, Relation, Role, Side, carries_authority
+from .architecture import Architecture, Home, Organization, Plan, Relation, Role, Side, carries_authority
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .paths import ARCHITECTURES_DIR
@@ -172,6 +172,7 @@ def architecture_from_document(
             note_en=o.note_en,
             note_ja=o.note_ja,
             c2sim_uuid=o.c2sim_uuid.lower() if o.c2sim_uuid else None,
+            home=_home(o.home),
         )
         checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
     for i, o in enumerate(spec.organizations):
@@ -292,6 +293,12 @@ class _Checker:
             self.soft(loc, f"{what}: missing Japanese name (name_ja)")
         if not spec.source and not spec.assumption:
             self.soft(loc, f"{what}: no source (add source: or assumption: true)")
+
+
+def _home(spec: Any) -> Home | None:
+    if spec is None:
+        return None
+    return Home(spec.name_en, spec.name_ja, spec.lat, spec.lon, spec.source, spec.assumption)
 
 
 def _sides(spec: Any, checker: _Checker) -> tuple[Side, ...]:

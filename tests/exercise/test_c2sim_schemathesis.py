@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -55,7 +55,7 @@ def test_every_operation_conforms_to_the_c2sim_spec(sqlite_url):
     assert any(200 in found for found in statuses.values())
 
 
-START = (f'<Message xmlns="http://www.sisostds.org/schemas/C2SIM/2.0.0-cwix2026"><C2SIMHeader><ConversationID>'
+START = ('<Message xmlns="http://www.sisostds.org/schemas/C2SIM/2.0.0-cwix2026"><C2SIMHeader><ConversationID>'
          "b0c5ecc1-c589-4e53-8ae0-6e46eadf338e</ConversationID><FromSendingSystem>EXCON</FromSendingSystem>"
          "<MessageID>14ab2767-df03-4de0-994c-85593c9a4813</MessageID><Protocol>SISO-STD-C2SIM</Protocol>"
          "<ProtocolVersion>1.0.2</ProtocolVersion></C2SIMHeader><MessageBody><SystemMessageBody><SubmitInitialization/>"

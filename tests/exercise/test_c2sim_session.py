@@ -25,10 +25,10 @@ from typing import Any
 
 import httpx
 import pytest
+from test_exercise_crash import _free_port
 from websockets.sync.client import connect
 
 from conftest import PASSWORD, wait_until_serving
-from test_exercise_crash import _free_port
 
 CLI = str(Path(sys.executable).with_name("alliance-c2"))
 DATA = Path(__file__).resolve().parents[1] / "interop" / "data"

@@ -6,7 +6,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from alliance_c2.model.vocabulary import ECHELONS, ORGANIZATION_KINDS, relation_kind_ids, situation_ids
+from alliance_c2.model.vocabulary import (
+    ECHELONS,
+    ORGANIZATION_KINDS,
+    relation_kind_ids,
+    situation_ids,
+    vocabulary,
+)
 
 NATIONS = ("JPN", "USA", "UN")
 SIDCS = ("SFGPUCI----E---", "SFAPMF-----NJA-", "SFSPCLDD---H---", "SFGPUH-----N---")
@@ -27,7 +33,7 @@ def arrangements(draw: st.DrawFn, *, rich: bool = False) -> dict[str, Any]:
         kind = draw(st.sampled_from(relation_kind_ids()))
         if kind not in COMMAND_TYPES and draw(st.booleans()):
             a, b = b, a
-        if (a, b, kind) in seen:
+        if (a, b, kind) in seen or _kept(orgs[a], orgs[b], kind):
             continue
         seen.add((a, b, kind))
         rel: dict[str, Any] = {"from": orgs[a]["id"], "to": orgs[b]["id"], "kind": kind, "source": "test"}
@@ -54,6 +60,13 @@ def arrangements(draw: st.DrawFn, *, rich: bool = False) -> dict[str, Any]:
             }
         ]
     return data
+
+
+def _kept(sup: dict[str, Any], sub: dict[str, Any], kind: str) -> bool:
+    """A relation the subordinate's nation's law never allows another nation's HQ (validate refuses it: COCOM)."""
+    kept = vocabulary().kept_by_law.get(sub["nation"])
+    military = sub["kind"] in ("headquarters", "component-command", "unit")
+    return kept is not None and military and kind in kept.kinds and sup["nation"] != sub["nation"]
 
 
 def _organization(draw: st.DrawFn, index: int, rich: bool) -> dict[str, Any]:

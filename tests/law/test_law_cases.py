@@ -10,6 +10,7 @@ NSC, CAB, DIET, DIET_PRIOR, DIET_AFTER, REPORT = (
     "nsc-deliberation", "cabinet-decision", "diet-approval", "diet-prior-approval", "diet-approval-after", "diet-report"
 )
 PM_APP, PM_ORDER, DM, REQ, USA = "pm-approval", "pm-order", "defense-minister-order", "request", "us-national-authority"
+OPCON, WPR, CONSULT, ROK = "us-president-opcon", "wpr-report", "japan-prior-consultation", "national-authority"
 DEFENSE_OP_AA = (NSC, CAB, DIET, PM_ORDER)
 DEFENSE_OP_STS = (NSC, CAB, DIET_PRIOR, PM_ORDER)
 SHIP = "jpn-msdf-escort-flotilla-1"
@@ -112,47 +113,69 @@ CASES = [
     case("2015-guidelines", "peacetime", "cyber-defense", "jpn-cyber-defense-command", None, True, (DM,), set(),
          "2015 Guidelines VI.B (assumption: standing Defense Minister order)"),
     # --- cross-national command in every bundled arrangement ---
-    case("2024-proposal", "peacetime", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (USA,), {C2},
-         "BRIEF.md example; seed-summary.md §4 C2"),
-    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (*DEFENSE_OP_AA, USA),
+    case("2024-proposal", "peacetime", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (CONSULT, WPR), {C2, C6},
+         "BRIEF.md example; seed-summary.md §4 C2; us-and-treaty-law.md §3 (force from Japan outside Art. V: prior "
+         "consultation), §2 (WPR report); no OPCON in peacetime, so no order and no U.S. OPCON decision"),
+    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (*DEFENSE_OP_AA, OPCON, WPR),
          {C4, C5, C6}, "seed-summary.md §4 C4, C6; §6 (JJOC holds OPCON over U.S. units)"),
-    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", True, (*DEFENSE_OP_AA, USA),
-         {C5, C6}, "seed-summary.md §4 M2 (OPCON transfer law) lifts C4", reforms=(OPCON_ACT,)),
-    case("2024-proposal", "survival-threatening", "bmd-intercept", "usa-5th-af", "jpn-adc", True, (*DEFENSE_OP_STS, USA),
-         {C5, C6}, "SDF Act Arts. 76(1)(ii), 88: interception is use of force in a defense operation; seed-summary.md "
+    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", True, (*DEFENSE_OP_AA, OPCON, WPR),
+         {C5, C6}, "seed-summary.md §4 M2 (OPCON transfer law) lifts C4; PDD-25, JP 3-16 (the President's OPCON "
+         "decision); 50 U.S.C. §1543(a)(1)", reforms=(OPCON_ACT,)),
+    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", True, (*DEFENSE_OP_AA, WPR),
+         {C5, C6}, "us-and-treaty-law.md §1: a standing authorization replaces the case-by-case decision",
+         reforms=(OPCON_ACT, "us-standing-opcon-authorization")),
+    case("2024-proposal", "survival-threatening", "bmd-intercept", "usa-5th-af", "jpn-adc", True,
+         (*DEFENSE_OP_STS, OPCON, WPR), {C5, C6}, "SDF Act Arts. 76(1)(ii), 88: interception is use of force in a defense operation; seed-summary.md "
          "§6 (JFACC = Air Defense Command)", reforms=(OPCON_ACT,)),
     case("2024-proposal", "peacetime", "bmd-intercept", "usa-7th-fleet", "usa-indopacom", True, (USA,), set(),
          "U.S. unit on its own chain: Japanese law does not apply (actions.yaml foreign_units.USA)"),
-    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", None, True, (USA,), set(),
-         "actions.yaml foreign_units.USA (U.S. law not encoded; own U.S. chain)"),
-    case("2024-proposal", "gray-zone", "isr", "usa-7th-fleet", "jpn-jjoc", False, (DM, USA), set(),
-         "DESIGN.md: OPCON of U.S. units active in armed-attack and survival-threatening only"),
-    case("2024-proposal", "armed-attack", "use-of-force", SHIP, "jpn-jjoc", True, DEFENSE_OP_AA, {C5},
-         "SDF Act Art. 8 (orders through the chain); Arts. 76, 88"),
-    case("2024-proposal", "peacetime", "use-of-force", SHIP, "jpn-jjoc", False, (), {C1},
-         "legal-digest use_of_force_three_new_conditions (S17)"),
-    case("2024-integrated", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (*DEFENSE_OP_AA, USA), {C5},
+    case("2024-proposal", "armed-attack", "use-of-force", "usa-7th-fleet", None, True, (USA, WPR), {C6},
+         "10 U.S.C. §162(b) (own U.S. chain); 50 U.S.C. §§1543(a)(1), 1544(b) (report; the 60-day bound raises C6)"),
+    case("2024-proposal", "gray-zone", "isr", "usa-7th-fleet", "jpn-jjoc", False, (), set(),
+         "DESIGN.md: OPCON of U.S. units active in armed-attack and survival-threatening only; the routine ISR "
+         "route is the SDF's own (empowers: own-forces)"),
+    case("2024-proposal", "armed-attack", "use-of-force", SHIP, "jpn-jjoc", True, (*DEFENSE_OP_AA, WPR), {C5, C6},
+         "SDF Act Art. 8 (orders through the chain); Arts. 76, 88; 50 U.S.C. §1547(c): the U.S. deputy at the "
+         "combined HQ coordinates SDF units in hostilities"),
+    case("2024-proposal", "peacetime", "use-of-force", SHIP, "jpn-jjoc", False, (WPR,), {C1, C6},
+         "legal-digest use_of_force_three_new_conditions (S17); 50 U.S.C. §1547(c) (U.S. deputy at JJOC)"),
+    case("2024-integrated", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False,
+         (*DEFENSE_OP_AA, WPR), {C5, C6},
          "seed-ja.txt §4(2) ③ (Integrated: each nation keeps OPCON; shape inferred, 2024-integrated.yaml)"),
-    case("2024-integrated", "peacetime", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (USA,), {C2},
+    case("2024-integrated", "peacetime", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (CONSULT, WPR),
+         {C2, C6},
          "seed-summary.md §4 C2 (Japanese officers on the standing combined staff)"),
-    case("2024-integrated", "armed-attack", "use-of-force", SHIP, "jpn-jjoc", True, DEFENSE_OP_AA, {C5},
-         "SDF Act Art. 8 (orders through the chain); Arts. 76, 88"),
-    case("2015-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False, (*DEFENSE_OP_AA, USA), {C5},
+    case("2024-integrated", "armed-attack", "use-of-force", SHIP, "jpn-jjoc", True, (*DEFENSE_OP_AA, WPR), {C5, C6},
+         "SDF Act Art. 8 (orders through the chain); Arts. 76, 88; 50 U.S.C. §1547(c) (U.S. deputy on the combined "
+         "staff)"),
+    case("2015-guidelines", "armed-attack", "use-of-force", SHIP, "jpn-jjoc", True, DEFENSE_OP_AA, {C5},
+         "A Japanese unit under a Japanese commander needs no U.S. step (JJOC is not combined in 2015)"),
+    case("2015-guidelines", "important-influence", "use-of-force", "usa-5th-af", "usa-indopacom", True,
+         (USA, CONSULT, WPR), {C6}, "Exchange of Notes under Art. VI (1960): combat operations from Japan other "
+         "than under Art. V need prior consultation"),
+    case("2015-guidelines", "armed-attack", "use-of-force", "usa-5th-af", "usa-indopacom", True, (USA, WPR), {C6},
+         "Security Treaty Art. V: none under Art. V"),
+    case("2015-guidelines", "important-influence", "isr", "usa-5th-af", "usa-indopacom", True, (USA,), set(),
+         "prior consultation by practice covers the direct launch of combat operations only, not ISR"),
+    case("2015-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jjoc", False,
+         (*DEFENSE_OP_AA, WPR), {C5, C6},
          "2015 Guidelines III.B: respective chains of command (parallel C2)"),
-    case("2015-guidelines", "armed-attack", "use-of-force", SHIP, "usa-indopacom", False, (*DEFENSE_OP_AA, USA), {C5},
+    case("2015-guidelines", "armed-attack", "use-of-force", SHIP, "usa-indopacom", False, (*DEFENSE_OP_AA, WPR),
+         {C5, C6},
          "legal-digest command.separate_command_statements (S26: SDF will not come under USFJ command)"),
-    case("1997-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jsc", False, (*DEFENSE_OP_AA, USA), {C5},
+    case("1997-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-jsc", False,
+         (*DEFENSE_OP_AA, WPR), {C5, C6},
          "1997 Guidelines IV.2(3)a: respective command-and-control channels"),
     case("1978-guidelines", "armed-attack", "use-of-force", SHIP, None, True, DEFENSE_OP_AA, {C5},
          "SDF Act Arts. 76, 88 (1978 arrangement, era-correct chain)"),
-    case("1978-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-sdf-fleet", False, (*DEFENSE_OP_AA, USA),
-         {C5}, "1978 Guidelines: coordination center only, no combined command"),
-    case("us-rok-cfc", "armed-attack", "use-of-force", "usa-8th-army", "cfc-gcc", True, (USA, "national-authority"), set(),
-         "comparators.md: wartime OPCON of all forces to CFC"),
-    case("us-rok-cfc", "peacetime", "use-of-force", "usa-8th-army", "cfc-gcc", False, (USA, "national-authority"), set(),
+    case("1978-guidelines", "armed-attack", "use-of-force", "usa-7th-fleet", "jpn-sdf-fleet", False,
+         (*DEFENSE_OP_AA, WPR), {C5, C6}, "1978 Guidelines: coordination center only, no combined command"),
+    case("us-rok-cfc", "armed-attack", "use-of-force", "usa-8th-army", "cfc-gcc", True, (USA, WPR), {C6},
+         "comparators.md: wartime OPCON of all forces to CFC, whose commander is a U.S. general: no foreign OPCON"),
+    case("us-rok-cfc", "peacetime", "use-of-force", "usa-8th-army", "cfc-gcc", False, (WPR,), {C6},
          "comparators.md: OPCON to CFC at the outbreak of hostilities only"),
     case("us-rok-cfc", "armed-attack", "use-of-force", "rok-designated-naval-units", "cfc-ncc", True,
-         ("national-authority",), set(), "comparators.md; Korean law out of scope (national-authority)"),
+         (ROK, WPR), {C6}, "ROK Constitution Art. 74(1); 50 U.S.C. §1547(c) (U.S. commander of CFC)"),
 ]
 
 
@@ -238,9 +261,12 @@ def test_era_predecessor_holds_the_defense_ministers_approval_in_1978() -> None:
 
 
 def test_rok_national_authority_is_held_by_the_rok_president() -> None:
-    verdict = check("us-rok-cfc", "armed-attack", "use-of-force", "usa-8th-army", "cfc-gcc")
+    """Constitution of the Republic of Korea Art. 74(1): "The President shall be Commander-in-Chief of the Armed
+    Forces under the conditions as prescribed by the Constitution and Act." """
+    verdict = check("us-rok-cfc", "armed-attack", "use-of-force", "rok-designated-naval-units", "cfc-ncc")
     step = next(s for s in verdict.approval_steps if s.id == "national-authority")
     assert step.holders == ("rok-president",)
+    assert (step.nation, step.law, step.kind, step.rule) == ("ROK", "ROK", "statute", "rok-national-command")
 
 
 def test_verdict_to_dict_has_the_documented_keys() -> None:
@@ -282,5 +308,7 @@ relations:
     arch = load_architecture(path)
     verdict = check(arch, "armed-attack", "use-of-force", "jpn-ship", "usa-indopacom", [OPCON_ACT])
     assert verdict.allowed
-    assert {C3, C5} <= set(verdict.constraints)
-    assert verdict.approvals == (*DEFENSE_OP_AA, USA)
+    assert {C3, C5, C6} <= set(verdict.constraints)
+    # U.S. commanders directing SDF units in hostilities: a War Powers report (50 U.S.C. §1547(c)), no U.S. step
+    # before the order (the unit is Japanese).
+    assert verdict.approvals == (*DEFENSE_OP_AA, WPR)

@@ -9,13 +9,16 @@ import yaml
 
 from alliance_c2.api import validate as validate_any
 from alliance_c2.law import load_law_catalog, procedure
+from alliance_c2.law.build import law_paths
 from alliance_c2.law.catalog import KINDS
 from alliance_c2.model import CATALOG_DIR, CatalogError
+
+FILES = law_paths(CATALOG_DIR)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_bundled_law_file_validates_strictly(kind: str) -> None:
-    assert validate_any(CATALOG_DIR / f"{kind}.yaml", strict=True) == []
+    assert validate_any(FILES[kind], strict=True) == []
 
 
 def _mappings(node, path=""):
@@ -29,7 +32,7 @@ def _mappings(node, path=""):
 
 
 def test_every_rule_has_a_source_or_is_an_assumption() -> None:
-    data = yaml.safe_load((CATALOG_DIR / "actions.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(FILES["actions"].read_text(encoding="utf-8"))
     for item in data["items"]:
         assert item.get("source") or item.get("assumption"), item["id"]
         for situation, entries in item["lawful_in"].items():
@@ -38,24 +41,24 @@ def test_every_rule_has_a_source_or_is_an_assumption() -> None:
                 for alt in entry.get("alternatives", []):
                     assert alt.get("source") or alt.get("assumption"), (item["id"], situation, alt["route"])
     for kind in ("provisions", "situations", "reforms", "constraints"):
-        data = yaml.safe_load((CATALOG_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))
+        data = yaml.safe_load(FILES[kind].read_text(encoding="utf-8"))
         for item in data["items"]:
             assert item.get("source") or item.get("assumption"), (kind, item["id"])
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_unconfirmed_items_say_so_in_a_note(kind: str) -> None:
-    data = yaml.safe_load((CATALOG_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(FILES[kind].read_text(encoding="utf-8"))
     for path, mapping in _mappings(data):
         if mapping.get("unconfirmed") is True:
             assert mapping.get("note_en") or mapping.get("unconfirmed_note_en"), path
 
 
 def test_digest_unconf_items_are_flagged() -> None:
-    situations = {s["id"]: s for s in yaml.safe_load((CATALOG_DIR / "situations.yaml").read_text())["items"]}
+    situations = {s["id"]: s for s in yaml.safe_load(FILES["situations"].read_text())["items"]}
     assert situations["armed-attack"]["diet"]["unconfirmed"] is True
     assert situations["emergency-response"]["use_of_force_unconfirmed"] is True
-    actions = {a["id"]: a for a in yaml.safe_load((CATALOG_DIR / "actions.yaml").read_text())["items"]}
+    actions = {a["id"]: a for a in yaml.safe_load(FILES["actions"].read_text())["items"]}
     assert all(entry.get("unconfirmed") for entry in actions["isr"]["lawful_in"].values())
 
 
@@ -138,9 +141,11 @@ def test_missing_source_is_an_error_only_under_strict(tmp_path: Path) -> None:
 
 
 def test_a_broken_catalog_directory_raises_catalog_error(tmp_path: Path) -> None:
-    for kind in KINDS:
-        (tmp_path / f"{kind}.yaml").write_bytes((CATALOG_DIR / f"{kind}.yaml").read_bytes())
-    _write(tmp_path, "actions.yaml", CONTRADICTION)
+    for _kind, path in FILES.items():
+        copy = tmp_path / path.relative_to(CATALOG_DIR)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+    _write(tmp_path / FILES["actions"].parent.relative_to(CATALOG_DIR), "actions.yaml", CONTRADICTION)
     with pytest.raises(CatalogError) as exc:
         load_law_catalog(tmp_path)
     assert exc.value.problems[0].line == 17

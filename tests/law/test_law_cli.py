@@ -39,8 +39,8 @@ def test_check_json_has_the_documented_keys(run) -> None:
     data = json.loads(out)
     assert code == 1  # not allowed: scripts can tell from the exit code
     assert data["allowed"] is False
-    assert [f["constraint"] for f in data["findings"]] == ["C2-entanglement"]
-    assert {"approvals", "blocked_by", "chain", "citations"} <= set(data)
+    assert next(f["constraint"] for f in data["findings"]) == "C2-entanglement"
+    assert {"approvals", "blocked_by", "chain", "citations", "approvals_by_nation", "advisories", "bounds"} <= set(data)
 
 
 def test_check_explains_in_english_and_japanese(run) -> None:

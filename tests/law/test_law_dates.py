@@ -41,8 +41,7 @@ BOUNDARIES = [
     boundary("us-military-actions-act", "anticipated-armed-attack", "logistics-support", "2004-06-18"),
     boundary("maritime-transportation-restriction-act", "armed-attack", "ship-inspection", "2004-12-17"),
     boundary("sdf-act-79-2-81-2", "peacetime", "guarding-operation", "2001-11-02"),
-    boundary("transport-of-nationals-1999", "peacetime", "transport-of-nationals", "1999-05-28"),
-    boundary("counterstrike-policy", "armed-attack", "counterstrike", "2022-12-16", "jpn-asdf-2nd-air-wing"),
+    boundary("transport-of-nationals", "peacetime", "transport-of-nationals", "1994-11-18", "jpn-asdf-2nd-air-wing"),
     boundary("sdf-act", "armed-attack", "use-of-force", "1954-07-01"),
 ]
 
@@ -65,8 +64,33 @@ def test_each_provision_applies_from_its_day(provision: str, situation: str, act
 
 
 def test_every_provision_has_a_boundary_test() -> None:
+    """Every statute dates the orders resting on it; a policy document (kind: policy) dates none."""
     tested = {p.values[0] for p in BOUNDARIES}  # type: ignore[attr-defined]
-    assert set(default_catalog().provisions) - {"gray-zone-fast-track"} == tested
+    statutes = {p.id for p in default_catalog().provisions.values() if not p.policy}
+    assert statutes - {"gray-zone-fast-track"} == tested
+
+
+def test_counterstrike_rests_on_article_88_not_on_the_2022_documents() -> None:
+    """Striking the bases of an attacker is use of force under SDF Act Art. 88 in a defense operation; the government
+    has held since 1956 that 「誘導弾等による攻撃を防御するのに、他に手段がないと認められる限り、誘導弾等の基地をたたくことは、
+    法理的には自衛の範囲に含まれ、可能である」. The December 2022 documents are policy (capability), not the basis."""
+    catalog = default_catalog()
+    assert catalog.provisions["counterstrike-policy"].kind == "policy"
+    before = check(TODAY, "armed-attack", "counterstrike", "jpn-asdf-2nd-air-wing", as_of=date(2020, 1, 1))
+    assert before.allowed, [b.reason_en for b in before.blocked_by]
+    assert "counterstrike-policy" not in {b.provision for b in before.basis}
+    assert any("1956-02-29" in c.article for c in before.citations)
+
+
+def test_transport_of_nationals_dates_from_the_1994_amendment_as_article_100_8() -> None:
+    """Act 102 of 1994 (in force on promulgation, 1994-11-18): 「第百条の七の次に次の一条を加える。（在外邦人等の輸送）第百条の八
+    長官は、外務大臣から外国における災害、騒乱その他の緊急事態に際して生命又は身体の保護を要する邦人の輸送の依頼があつた場合において」."""
+    wing = "jpn-asdf-2nd-air-wing"
+    in_1995 = check(TODAY, "peacetime", "transport-of-nationals", wing, as_of=date(1995, 1, 1))
+    assert in_1995.allowed
+    assert "SDF Act Art. 100-8" in {b.article_en.split(" (")[0] for b in in_1995.basis}
+    assert check(TODAY, "peacetime", "transport-of-nationals", wing, as_of=date(2020, 1, 1)).basis[-1].article_en \
+        .startswith("SDF Act Art. 84-4")
 
 
 def test_1978_cannot_intercept_missiles_under_a_2005_provision() -> None:

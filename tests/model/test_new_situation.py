@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliance_c2.model.paths import BUNDLED_CATALOG_DIR
+from alliance_c2.model.paths import BUNDLED_CATALOG_DIR, actions_file
+
+ACTIONS = actions_file(BUNDLED_CATALOG_DIR).relative_to(BUNDLED_CATALOG_DIR)
 
 NEW = "blockade"
 NAME_EN = "Blockade situation (test)"
@@ -51,7 +53,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("catalog") / "catalog"
     shutil.copytree(BUNDLED_CATALOG_DIR, root)
     _edit(root / "situations.yaml", lambda d: d["items"].append(SITUATION))
-    _edit(root / "actions.yaml",
+    _edit(root / ACTIONS,
           lambda d: next(a for a in d["items"] if a["id"] == "isr")["lawful_in"].__setitem__(NEW, ISR_ENTRY))
     return root
 
@@ -62,7 +64,7 @@ def _cli(catalog: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, env=env)
 
 
-@pytest.mark.parametrize("name", ["situations.yaml", "actions.yaml"])
+@pytest.mark.parametrize("name", ["situations.yaml", str(ACTIONS)])
 def test_the_edited_files_validate_strictly(catalog: Path, name: str) -> None:
     proc = _cli(catalog, "validate", "--strict", str(catalog / name))
     assert proc.returncode == 0, proc.stderr

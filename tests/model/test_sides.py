@@ -27,6 +27,8 @@ relations:
 sides:
   - {id: blue, name_en: Blue coalition, name_ja: 青連合, nations: [NLD], hostility: {red: HO}, assumption: true}
   - {id: red, name_en: Red, nations: [XRD], hostility: {blue: HO}, assumption: true}
+other_nations:
+  - {id: XRD, name_en: Red state (exercise), name_ja: 赤国（演習）, assumption: true}
 """
 
 

@@ -22,7 +22,8 @@ from lxml import etree
 from ..model import Architecture, CatalogError, Problem
 from ..model.load import architecture_from_document, gc_paused
 from ..model.schema import ID_PATTERN
-from ..model.vocabulary import ECHELONS, ORGANIZATION_KINDS, relation_kind_ids, situation_ids
+from ..model.vocabulary import ECHELONS, ORGANIZATION_KINDS, relation_kind_ids, situation_ids, vocabulary
+from ..model.vocabulary import ids as ids_of
 from ..model.yamlsource import YamlDocument
 from .c2sim import side_uuid
 from .codes import (
@@ -359,6 +360,14 @@ def _arrangement(
     declared = [side.data | {"source": source} for side in sides.values() if not side.implicit]
     if declared:
         data["sides"] = declared
+    known = set(ids_of(vocabulary().nations))
+    names = {side.nation: side.data.get("name_en") or side.nation for side in sides.values()}
+    others = sorted({o["nation"] for o in orgs} - known)
+    if others:
+        # Codes a C2SIM file gives (or its force sides' names yield) that the catalog does not know: declared here,
+        # so a typed code elsewhere in the file is still caught.
+        data["other_nations"] = [{"id": n, "name_en": names.get(n, n), "name_ja": names.get(n, n), "source": source}
+                                 for n in others]
     return data
 
 

@@ -52,6 +52,10 @@ def _sections() -> dict[str, str]:
 # kind      {' | '.join(ORGANIZATION_KINDS)}
 # head_of_government: true   on each nation's civilian apex (exactly one per nation with forces)
 # combined: true             only on a combined headquarters
+# commander_nation           a combined HQ recorded under one nation but commanded by another's officer
+# based_in                   the nation whose territory it is based in (U.S. forces in Japan: JPN)
+# Law: command of a unit by another nation's HQ is refused where the unit's law keeps it (U.S. forces: COCOM
+#      stays with the U.S. combatant commander; give opcon or tacon).
 # Optional: echelon, sidc (APP-6C letter code), roles, alternate (who takes over if it is lost), notes.
 """,
         "relations": f"""\

@@ -1,4 +1,6 @@
-"""The legal audit of one arrangement: every finding it produces, as constraints × situations.
+"""The legal audit of one arrangement: every finding it produces, as constraints × situations, and the rules of
+the nations' laws and treaties behind C6 (the gap between U.S. military law and the SDF Act), each with the
+orders it applies to and what lifts it.
 
 The audit runs the engine over every situation and action for every military unit on its own
 national chain, and for every unit that some organization of another nation can command
@@ -15,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Architecture, load_architecture
-from .catalog import LawCatalog
+from .catalog import LawCatalog, Rule
 from .engine import check, default_catalog, law_date
+from .national import commander_nation, relation_rules
 from .paths import TRANSFER_KINDS
-from .verdict import EARLIEST_LAW_DATE, SEVERITIES, Finding
+from .verdict import C6, EARLIEST_LAW_DATE, SEVERITIES, Finding
 
 EXAMPLES_PER_CELL = 3
 
@@ -48,6 +51,39 @@ class AuditCell:
 
 
 @dataclass
+class RuleCollision:
+    """One rule of a nation's law or a treaty behind a constraint: the orders it applies to, and what lifts it."""
+
+    rule: str
+    constraint: str
+    law: str
+    law_name_en: str
+    law_name_ja: str
+    kind: str
+    name_en: str
+    name_ja: str
+    article: str | None
+    lifted_by: tuple[str, ...]
+    lifted_by_note_en: str | None
+    lifted_by_note_ja: str | None
+    source: str | None
+    orders: int = 0
+    blocked: int = 0
+    situations: dict[str, int] = field(default_factory=dict)
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "constraint": self.constraint, "law": self.law, "law_name_en": self.law_name_en,
+            "law_name_ja": self.law_name_ja, "kind": self.kind, "name_en": self.name_en, "name_ja": self.name_ja,
+            "article": self.article, "orders": self.orders, "orders_refused": self.blocked,
+            "situations": dict(self.situations), "lifted_by": list(self.lifted_by),
+            "lifted_by_note_en": self.lifted_by_note_en, "lifted_by_note_ja": self.lifted_by_note_ja,
+            "source": self.source, "examples": self.examples,
+        }
+
+
+@dataclass
 class AuditReport:
     """Everything the law says about an arrangement, summarized for a reader and a report."""
 
@@ -60,6 +96,8 @@ class AuditReport:
     orders_checked: int
     orders_blocked: int
     as_of: date = EARLIEST_LAW_DATE
+    # Constraint C6 computed: each rule behind it that can apply to this arrangement, with its orders (0: none here).
+    collisions: dict[str, RuleCollision] = field(default_factory=dict)
 
     def matrix(self) -> dict[str, dict[str, int]]:
         """Constraint -> situation -> number of orders that raise it."""
@@ -82,6 +120,11 @@ class AuditReport:
                 out.setdefault(f["constraint"], set()).update(f["resolved_by"])
         return {c: sorted(v) for c, v in sorted(out.items())}
 
+    def c6(self) -> list[RuleCollision]:
+        """The rules behind C6 (the gap between U.S. military law and the SDF Act), those that apply first."""
+        found = [c for c in self.collisions.values() if c.constraint == C6]
+        return sorted(found, key=lambda c: (c.orders == 0, list(self.collisions).index(c.rule)))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "architecture": self.architecture,
@@ -95,6 +138,8 @@ class AuditReport:
             "reforms_that_clear": self.reforms_that_clear(),
             "orders_checked": self.orders_checked,
             "orders_blocked": self.orders_blocked,
+            "c6": [c.to_dict() for c in self.c6()],
+            "rules_raised": [c.rule for c in self.collisions.values() if c.orders],
         }
 
     def to_frame(self) -> Any:
@@ -134,6 +179,7 @@ def audit(
     for reform in active:
         law.reform(reform)
     cells: dict[tuple[str, str], AuditCell] = {}
+    collisions = _collisions(architecture, law, day)
     checked = blocked = 0
     for unit, ordered_by in _orders(architecture, law):
         for situation in law.situations:
@@ -143,6 +189,8 @@ def audit(
                 blocked += not verdict.allowed
                 for finding in verdict.findings:
                     _record(cells, finding, situation, action, unit, ordered_by)
+                    if finding.rule in collisions:
+                        _collide(collisions[finding.rule], verdict.allowed, situation, action, unit, ordered_by)
     return AuditReport(
         architecture=architecture.id,
         reforms=active,
@@ -150,10 +198,40 @@ def audit(
         situations=tuple(law.situations),
         constraints=tuple(law.constraints),
         cells=dict(sorted(cells.items(), key=lambda kv: (_index(law.constraints, kv[0][0]), _index(law.situations, kv[0][1])))),
-        relations=_cross_relations(architecture, law, active),
+        relations=_cross_relations(architecture, law, active, day),
         orders_checked=checked,
         orders_blocked=blocked,
+        collisions=collisions,
     )
+
+
+def _collisions(arch: Architecture, law: LawCatalog, day: date) -> dict[str, RuleCollision]:
+    """Every rule in force that raises a constraint, of the nations in the arrangement and of the treaties between
+    them, each with no orders yet."""
+    present = {n for org in arch.organizations.values() for n in org.member_nations()}
+    sources: list[tuple[str, tuple[Rule, ...]]] = [
+        (nation, found.rules) for nation, found in law.nations.items() if nation in present
+    ]
+    sources += [(t.id, t.rules) for t in law.treaties.values() if set(t.parties) <= present and t.in_force_on(day)]
+    out: dict[str, RuleCollision] = {}
+    for law_id, rules in sources:
+        for rule in rules:
+            if rule.constraint is None or not rule.in_force_on(day) or rule.transfer_needs_law \
+                    or rule.own_forces_under_foreign:
+                continue
+            out[rule.id] = RuleCollision(
+                rule.id, rule.constraint, law_id, law.law_name(law_id, "en"), law.law_name(law_id, "ja"), rule.kind,
+                rule.name_en, rule.name_ja, rule.article_on(day), rule.lifted_by, rule.lifted_by_note_en,
+                rule.lifted_by_note_ja, rule.source)
+    return out
+
+
+def _collide(c: RuleCollision, allowed: bool, situation: str, action: str, unit: str, ordered_by: str | None) -> None:
+    c.orders += 1
+    c.blocked += not allowed
+    c.situations[situation] = c.situations.get(situation, 0) + 1
+    if len(c.examples) < EXAMPLES_PER_CELL:
+        c.examples.append({"situation": situation, "action": action, "unit": unit, "ordered_by": ordered_by})
 
 
 def _index(table: Any, key: str) -> int:
@@ -165,7 +243,8 @@ def _orders(arch: Architecture, law: LawCatalog) -> list[tuple[str, str | None]]
     orders: list[tuple[str, str | None]] = [(o.id, None) for o in arch.military()]
     orgs = arch.organizations
     for rel in arch.relations:
-        if rel.kind not in TRANSFER_KINDS or orgs[rel.from_id].nation == orgs[rel.to_id].nation:
+        if rel.kind not in TRANSFER_KINDS or (orgs[rel.from_id].nation == orgs[rel.to_id].nation
+                                              and commander_nation(arch, rel.from_id) == orgs[rel.to_id].nation):
             continue
         if not orgs[rel.to_id].is_military:
             continue
@@ -211,30 +290,45 @@ def _record(
         )
 
 
-def _cross_relations(arch: Architecture, law: LawCatalog, reforms: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The arrangement's cross-national command-type relations and the constraints each raises."""
-    orgs, home = arch.organizations, law.jurisdiction
+def _cross_relations(arch: Architecture, law: LawCatalog, reforms: tuple[str, ...], day: date) -> list[dict[str, Any]]:
+    """The arrangement's cross-national command-type relations and the constraints each raises under both nations'
+    law: a kind that needs a law to cross (C4), a nation's forces under another's command (C3), a kind a nation
+    keeps (COCOM), and the rules of the subordinate's law for its forces under a foreign commander (C6)."""
+    orgs = arch.organizations
     out: list[dict[str, Any]] = []
     for rel in arch.relations:
         sup, sub = orgs[rel.from_id], orgs[rel.to_id]
-        if rel.kind not in TRANSFER_KINDS or sup.nation == sub.nation:
+        sup_nation = commander_nation(arch, rel.from_id)
+        if rel.kind not in TRANSFER_KINDS or (sup.nation == sub.nation and sup_nation == sub.nation):
             continue
         findings: list[dict[str, Any]] = []
-        if home in (sup.nation, sub.nation):
-            allowed = any(rel.kind in law.reforms[r].allows_cross_national for r in reforms)
-            if not allowed:
-                fixes = sorted(r.id for r in law.reforms.values() if rel.kind in r.allows_cross_national)
-                findings.append({"constraint": "C4-transfer-law", "severity": "error", "resolved_by": fixes})
-            constraint = "C3-sovereignty" if sub.nation == home else "C6-law-gap"
-            findings.append(
-                {"constraint": constraint, "severity": "warning", "resolved_by": list(law.reforms_for(constraint, "lifts"))}
-            )
+        for rule, _nation in relation_rules(law, arch, rel, day):
+            if rel.kind in rule.transfer_needs_law:
+                if not any(rel.kind in law.reforms[r].allows_cross_national for r in reforms):
+                    fixes = sorted(r.id for r in law.reforms.values() if rel.kind in r.allows_cross_national)
+                    findings.append({"constraint": rule.constraint, "severity": "error", "resolved_by": fixes,
+                                     "rule": rule.id})
+            elif rel.kind in rule.keeps:
+                findings.append({"constraint": rule.constraint, "severity": "error", "resolved_by": [],
+                                 "rule": rule.id})
+            elif rule.constraint:
+                findings.append({"constraint": rule.constraint, "severity": "warning",
+                                 "resolved_by": list(law.reforms_for(rule.constraint, "lifts")), "rule": rule.id})
+        home = law.nations.get(sub.nation)
+        for rule in home.rules if home is not None and sup_nation != sub.nation else ():
+            w = rule.when
+            if w is None or w.command != "foreign" or rule.constraint is None or not rule.in_force_on(day):
+                continue
+            if rule.approval is None or any(rule.id in law.reforms[r].lifts_rules for r in reforms):
+                continue
+            findings.append({"constraint": rule.constraint, "severity": "warning", "resolved_by": list(rule.lifted_by),
+                             "rule": rule.id})
         out.append(
             {
                 "from": rel.from_id,
                 "to": rel.to_id,
                 "kind": rel.kind,
-                "from_nation": sup.nation,
+                "from_nation": sup_nation,
                 "to_nation": sub.nation,
                 "active_in": sorted(rel.active_in) if rel.active_in is not None else list(law.situations),
                 "findings": findings,

@@ -1,14 +1,15 @@
 """Who may order the unit: (b) the chain of authority the order travels, and (c) whether each cross-national
-command relation on it has a basis in law (C4), with the sovereignty and law-gap findings it raises (C3, C6).
+command relation on it meets both nations' law (a law to transfer command, C4; sovereignty, C3; command a nation
+never lets go, C6), as each nation's rules say.
 """
 
 from __future__ import annotations
 
 from ..model import Relation
-from .catalog import Citation
+from .catalog import Citation, Rule
+from .national import commander_nation, relation_rules
 from .order import Order, Record
-from .paths import TRANSFER_KINDS, authority_path, national_chain
-from .verdict import C3, C4, C6
+from .paths import authority_path, national_chain
 
 
 def authority(o: Order, rec: Record) -> tuple[tuple[str, ...], tuple[Relation, ...]]:
@@ -59,54 +60,62 @@ def _no_authority(o: Order, rec: Record) -> None:
 
 
 def directing_nations(o: Order, chain: tuple[str, ...]) -> set[str]:
-    """Nations of the organizations that give or relay the order (whose law binds them)."""
+    """Nations of the commanders who give or relay the order (whose law binds them)."""
     orgs = o.arch.organizations
-    directing = {orgs[o].nation for o in chain[:-1] if orgs[o].is_military}
+    directing = {commander_nation(o.arch, org) for org in chain[:-1] if orgs[org].is_military}
     if o.ordered_by is not None:
-        directing.add(orgs[o.ordered_by].nation)
+        directing.add(commander_nation(o.arch, o.ordered_by))
     return directing
 
 
 def check_relations(o: Order, rec: Record, path: tuple[Relation, ...]) -> None:
-    """(c) Each cross-national command relation on the path needs its own basis in law (C4) and raises C3 or C6."""
-    orgs, home = o.arch.organizations, o.law.jurisdiction
+    """(c) Each cross-national command relation on the path meets the law of both nations: a kind that needs a law
+    to cross (C4), a finding over a nation's own forces (C3), a kind a nation never lets go (COCOM, C6)."""
+    orgs = o.arch.organizations
     for rel in path:
-        sup, sub = orgs[rel.from_id], orgs[rel.to_id]
-        if sup.nation == sub.nation or rel.kind not in TRANSFER_KINDS or home not in (sup.nation, sub.nation):
-            continue
-        allowing = [r for r in o.reforms if rel.kind in o.law.reforms[r].allows_cross_national]
-        if not allowing:
-            _transfer_law_missing(o, rec, rel)
-        if sub.nation == home:
-            rec.finding(
-                C3,
-                "warning",
-                f"{sub.id} ({home}) is under {rel.kind.upper()} of {sup.id} ({sup.nation}): seen as contrary "
-                "to sovereignty and independence.",
-                f"{rec.ja(sub.id)}（自衛隊）が{rec.ja(sup.id)}（{rec.nation_ja(sup.nation)}）の{rel.kind.upper()}下にある。主権と独立に反するとみられる。",
-            )
-        else:
-            rec.finding(
-                C6,
-                "warning",
-                f"{sub.id} ({sub.nation}) is under {rel.kind.upper()} of {sup.id} ({home}): the gap between "
-                f"{sub.nation} military law and the SDF Act applies.",
-                f"{rec.ja(sub.id)}（{rec.nation_ja(sub.nation)}）が{rec.ja(sup.id)}（日本）の{rel.kind.upper()}下にある。米国の軍法と自衛隊法のギャップが制約となる。",
-            )
+        for rule, nation in relation_rules(o.law, o.arch, rel, o.day):
+            sub = orgs[rel.to_id]
+            sup_nation = commander_nation(o.arch, rel.from_id)
+            if rel.kind in rule.transfer_needs_law:
+                if not any(rel.kind in o.law.reforms[r].allows_cross_national for r in o.reforms):
+                    _transfer_law_missing(o, rec, rel, rule, nation)
+            elif rel.kind in rule.keeps:
+                _kept(o, rec, rel, rule, sup_nation)
+            elif rel.kind in rule.own_forces_under_foreign and rule.constraint:
+                rec.finding(
+                    rule.constraint,
+                    "warning",
+                    f"{sub.id} ({sub.nation}) is under {rel.kind.upper()} of {rel.from_id} ({sup_nation}): seen as "
+                    "contrary to sovereignty and independence.",
+                    f"{rec.ja(sub.id)}が{rec.ja(rel.from_id)}（{rec.nation_ja(sup_nation)}）の{rel.kind.upper()}下にある。"
+                    "主権と独立に反するとみられる。",
+                )
 
 
-def _transfer_law_missing(o: Order, rec: Record, rel: Relation) -> None:
+def _kept(o: Order, rec: Record, rel: Relation, rule: Rule, sup_nation: str) -> None:
+    sub = o.arch.organizations[rel.to_id]
+    article = rule.article_on(o.day)
+    en = (f"{rel.from_id} ({sup_nation}) cannot hold {rel.kind} of {sub.id} ({sub.nation}): its nation's law keeps "
+          f"that authority with its own commander ({article})")
+    ja = f"{rec.ja(rel.from_id)}は{rec.ja(sub.id)}の{rel.kind.upper()}を持てない（{article}）"
+    rec.block(rule.id, en, ja, rule.source, rule.constraint)
+    if rule.constraint:
+        rec.rule_finding(rule, "error", en, ja)
+
+
+def _transfer_law_missing(o: Order, rec: Record, rel: Relation, rule: Rule, nation: str) -> None:
     fixes = tuple(r.id for r in o.law.reforms.values() if rel.kind in r.allows_cross_national)
+    constraint = rule.constraint or ""
     rec.block(
         "no-transfer-law",
         f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} crosses the two nations' forces, and no "
-        f"{o.law.jurisdiction} law yet allows command authority to pass between them.",
+        f"{nation} law yet allows command authority to pass between them.",
         f"{rec.ja(rel.from_id)}→{rec.ja(rel.to_id)}の{rel.kind.upper()}は両国部隊にまたがるが、指揮統制権の移管を認める法律がまだない。",
-        rec.constraint_source(C4),
-        C4,
+        rec.constraint_source(constraint),
+        constraint,
     )
     rec.finding(
-        C4,
+        constraint,
         "error",
         f"{rel.kind.upper()} {rel.from_id} → {rel.to_id} rests on no law: transferring command authority "
         f"needs a new law ({', '.join(fixes) or 'none in the catalog'}).",

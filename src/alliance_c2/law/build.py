@@ -14,10 +14,11 @@ from typing import Any
 
 from ..model.cache import cached
 from ..model.errors import CatalogError, Problem
-from ..model.paths import CATALOG_DIR
+from ..model.paths import CATALOG_DIR, actions_file, national_law_files, provisions_file, treaty_files
 from ..model.yamlsource import read_yaml
 from .catalog import (
     KINDS,
+    OWN_FORCES,
     Action,
     Approval,
     ApprovalDetail,
@@ -26,6 +27,7 @@ from .catalog import (
     Constraint,
     ForeignRule,
     LawCatalog,
+    NationalLaw,
     Numbering,
     Precondition,
     ProcedureStep,
@@ -33,8 +35,11 @@ from .catalog import (
     Reform,
     Requester,
     Route,
+    Rule,
     Situation,
     SituationEra,
+    Treaty,
+    When,
 )
 
 
@@ -43,9 +48,22 @@ def load_law_catalog(directory: str | Path | None = None) -> LawCatalog:
     return _load(str(Path(directory) if directory is not None else CATALOG_DIR))
 
 
+def law_paths(directory: str | Path) -> dict[str, Path]:
+    """The law catalog's files by kind in a catalog directory."""
+    root = Path(directory)
+    return {kind: actions_file(root) if kind == "actions" else provisions_file(root) if kind == "provisions"
+            else root / f"{kind}.yaml" for kind in KINDS}
+
+
+def all_law_paths(directory: str | Path) -> list[Path]:
+    """Every file the law catalog is built from: the six kinds, each nation's law and the treaties."""
+    root = Path(directory)
+    return [*law_paths(root).values(), *national_law_files(root), *treaty_files(root)]
+
+
 @lru_cache(maxsize=8)
 def _load(directory: str) -> LawCatalog:
-    paths = [Path(directory) / f"{kind}.yaml" for kind in KINDS]
+    paths = all_law_paths(directory)
     contents = []
     for path in paths:
         try:
@@ -60,10 +78,15 @@ def _build(directory: str) -> LawCatalog:
     from . import specs
     from .validation import VALIDATORS
 
-    docs = {kind: read_yaml(Path(directory) / f"{kind}.yaml") for kind in KINDS}
+    docs = {kind: read_yaml(path) for kind, path in law_paths(directory).items()}
+    laws = [read_yaml(p) for p in national_law_files(Path(directory))]
+    treaties = [read_yaml(p) for p in treaty_files(Path(directory))]
     problems: list[Problem] = []
     for kind, doc in docs.items():
         problems.extend(p for p in VALIDATORS[kind](doc, True) if p.severity == "error")
+    for kind, group in (("national-law", laws), ("treaty", treaties)):
+        for doc in group:
+            problems.extend(p for p in VALIDATORS[kind](doc, True) if p.severity == "error")
     if problems:
         raise CatalogError(problems)
     pro = specs.ProvisionsFileSpec.model_validate(docs["provisions"].data)
@@ -73,6 +96,8 @@ def _build(directory: str) -> LawCatalog:
     con = specs.ConstraintsFileSpec.model_validate(docs["constraints"].data)
     ref = specs.ReformsFileSpec.model_validate(docs["reforms"].data)
     provisions = {p.id: _provision(p) for p in pro.items}
+    national = [specs.NationalLawFileSpec.model_validate(d.data) for d in laws]
+    between = [specs.TreatyFileSpec.model_validate(d.data) for d in treaties]
     return LawCatalog(
         jurisdiction=act.jurisdiction,
         situations={s.id: _situation(s) for s in sit.items},
@@ -86,6 +111,93 @@ def _build(directory: str) -> LawCatalog:
         },
         requesters={r.id: Requester(r.id, r.name_en, r.name_ja, r.organization, r.source) for r in apr.requesters},
         provisions=provisions,
+        nations={n.nation: _national_law(n) for n in national},
+        treaties={t.id: _treaty(t) for t in between},
+    )
+
+
+def _when(spec: Any) -> When | None:
+    if spec is None:
+        return None
+    return When(
+        forces=frozenset(spec.forces),
+        unit_nations=frozenset(spec.unit_nations),
+        based_in=frozenset(spec.based_in),
+        command=spec.command,
+        own_chain_lost=spec.own_chain_lost,
+        hostilities=spec.hostilities,
+        actions=frozenset(spec.actions),
+        not_actions=frozenset(spec.not_actions),
+        situations=frozenset(spec.situations),
+        not_situations=frozenset(spec.not_situations),
+        outside_article_v=spec.outside_article_v,
+    )
+
+
+def _rule(spec: Any, law: str) -> Rule:
+    return Rule(
+        id=spec.id,
+        law=law,
+        name_en=spec.name_en,
+        name_ja=spec.name_ja,
+        kind=spec.kind,
+        text_en=spec.text_en,
+        text_ja=spec.text_ja,
+        in_force=spec.in_force,
+        until=spec.until,
+        article=spec.article,
+        numbering=tuple(Numbering(n.article, n.from_, n.until) for n in spec.numbering),
+        when=_when(spec.when),
+        approval=spec.approval,
+        block_en=spec.block.reason_en if spec.block else None,
+        block_ja=spec.block.reason_ja if spec.block else None,
+        bound_days=spec.bound.days if spec.bound else None,
+        bound_extension_days=spec.bound.extension_days if spec.bound else 0,
+        advisory=spec.advisory,
+        per_situation=spec.per_situation,
+        pre_delegable=spec.pre_delegable,
+        transfers_control=spec.transfers_control,
+        constraint=spec.constraint,
+        lifted_by=tuple(spec.lifted_by),
+        lifted_by_note_en=spec.lifted_by_note_en,
+        lifted_by_note_ja=spec.lifted_by_note_ja,
+        keeps=frozenset(spec.keeps),
+        transfer_needs_law=frozenset(spec.transfer_needs_law),
+        own_forces_under_foreign=frozenset(spec.own_forces_under_foreign),
+        source=spec.source,
+        assumption=spec.assumption,
+        unconfirmed=spec.unconfirmed,
+        note_en=spec.note_en,
+    )
+
+
+def _national_law(spec: Any) -> NationalLaw:
+    hostilities = spec.hostilities
+    return NationalLaw(
+        nation=spec.nation,
+        name_en=spec.name_en,
+        name_ja=spec.name_ja,
+        forces_en=spec.forces_en,
+        forces_ja=spec.forces_ja,
+        rules=tuple(_rule(r, spec.nation) for r in spec.rules),
+        hostility_actions=frozenset(hostilities.actions) if hostilities else frozenset(),
+        hostility_situations=frozenset(hostilities.situations) if hostilities else frozenset(),
+        source=spec.source,
+    )
+
+
+def _treaty(spec: Any) -> Treaty:
+    return Treaty(
+        id=spec.id,
+        name_en=spec.name_en,
+        name_ja=spec.name_ja,
+        parties=tuple(spec.parties),
+        signed=spec.signed,
+        in_force=spec.in_force,
+        until=spec.until,
+        rules=tuple(_rule(r, spec.id) for r in spec.rules),
+        article_v_situations=frozenset(spec.article_v_situations),
+        source=spec.source,
     )
 
 
@@ -99,7 +211,7 @@ def _provision(spec: Any) -> Provision:
         until=spec.until,
         replaced_by=spec.replaced_by,
         numbering=tuple(Numbering(n.article, n.from_, n.until) for n in spec.numbering),
-        policy=spec.policy,
+        kind=spec.kind,
         source=spec.source,
         unconfirmed=spec.unconfirmed,
         assumption=spec.assumption,
@@ -120,7 +232,6 @@ def _route(name: str, spec: Any, action: Any, provisions: Mapping[str, Provision
     base_order = inherited.ordered_by if inherited is not None else action.ordered_by
     base_basis = inherited.legal_basis if inherited is not None else _citations(action.legal_basis)
     requires = tuple(spec.requires) if spec.requires is not None else (inherited.requires if inherited else ())
-    sdf_only = spec.sdf_units_only if spec.sdf_units_only is not None else bool(inherited and inherited.sdf_units_only)
     details = getattr(spec, "approval_details", {}) or {}
     starts = [provisions[r].in_force for r in requires]
     ends = [u for u in (provisions[r].until for r in requires) if u is not None]
@@ -147,7 +258,8 @@ def _route(name: str, spec: Any, action: Any, provisions: Mapping[str, Provision
         unconfirmed=spec.unconfirmed,
         note_en=spec.note_en,
         requires=requires,
-        sdf_units_only=sdf_only,
+        # Not inherited: an alternative rests on its own article (e.g. mine removal under Art. 84-2, SDF only).
+        empowers=spec.empowers or OWN_FORCES,
         in_force=max(starts) if starts else None,
         until=min(ends) if ends else None,
     )
@@ -196,6 +308,11 @@ def _approval(spec: Any) -> Approval:
         typical_minutes=spec.typical_minutes,
         source=spec.source,
         assumption=spec.assumption,
+        nation=spec.nation,
+        law=spec.law,
+        kind=spec.kind,
+        unconfirmed=spec.unconfirmed,
+        note_en=spec.note_en,
     )
 
 
@@ -211,6 +328,10 @@ def _reform(spec: Any) -> Reform:
         description_en=spec.description_en,
         description_ja=spec.description_ja,
         source=spec.source,
+        nations=tuple(spec.nations or ([spec.nation] if spec.nation else [])),
+        kind=spec.kind,
+        lifts_rules=frozenset(lift.rule for lift in spec.lifts_rules),
+        assumption=spec.assumption,
     )
 
 

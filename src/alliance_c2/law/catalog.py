@@ -1,4 +1,5 @@
-"""The law catalog's types: provisions, situations, actions, approvals, constraints and reforms as frozen dataclasses.
+"""The law catalog's types: provisions, situations, actions, approvals, constraints, reforms, each nation's law
+and the treaties between the nations, as frozen dataclasses.
 
 `build.py` makes a `LawCatalog` from the YAML files (kept as a pickle keyed by their content);
 `validation.py` checks each file for `alliance-c2 validate`.
@@ -9,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from ..model.errors import UnknownIdError
 
 KINDS = ("provisions", "situations", "actions", "approvals", "constraints", "reforms")
+# The kinds of a rule: law (statute, treaty) and what is not law (policy and doctrine, practice).
+RULE_KINDS = ("statute", "treaty", "policy", "practice")
+OWN_FORCES, FORCES_UNDER_COMMAND = "own-forces", "forces-under-command"
 Loc = tuple[int | str, ...]
 _V = TypeVar("_V")
 
@@ -39,11 +44,16 @@ class Provision:
     until: date | None = None
     replaced_by: str | None = None
     numbering: tuple[Numbering, ...] = ()
-    policy: bool = False
+    kind: str = "statute"
     source: str | None = None
     unconfirmed: bool = False
     assumption: bool = False
     note_en: str | None = None
+
+    @property
+    def policy(self) -> bool:
+        """A policy document: it dates a capability or a position, never a legal basis."""
+        return self.kind in ("policy", "practice")
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force <= day and (self.until is None or day < self.until)
@@ -123,7 +133,9 @@ class Route:
     unconfirmed: bool = False
     note_en: str | None = None
     requires: tuple[str, ...] = ()
-    sdf_units_only: bool = False
+    # Whose units the power may be given to: the jurisdiction's own forces, or any unit its commanders lawfully
+    # command (which acts on its own nation's authority).
+    empowers: str = OWN_FORCES
     in_force: date | None = None  # the latest in-force date among `requires` (None: no dated provision)
     until: date | None = None  # the earliest day one of `requires` left force
 
@@ -193,9 +205,23 @@ class Approval:
     typical_minutes: int | None = None
     source: str | None = None
     assumption: bool = False
+    nation: str | None = None  # whose authority gives it (None: the unit's own nation)
+    law: str | None = None  # the legal order that asks for it: a nation's code or a treaty id
+    kind: str = "statute"
+    unconfirmed: bool = False
+    note_en: str | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" else self.name_en
+
+    def to_dict(self) -> dict[str, Any]:
+        """The approval as `alliance-c2 approvals --json` prints it."""
+        return {
+            "id": self.id, "name_en": self.name_en, "name_ja": self.name_ja, "nation": self.nation, "law": self.law,
+            "kind": self.kind, "holder": self.holder, "holder_alternatives": list(self.holder_alternatives),
+            "phase": self.phase, "rank": self.rank, "typical_minutes": self.typical_minutes, "source": self.source,
+            "assumption": self.assumption, "unconfirmed": self.unconfirmed, "note_en": self.note_en,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +343,10 @@ class Reform:
     description_en: str | None = None
     description_ja: str | None = None
     source: str | None = None
+    nations: tuple[str, ...] = ()  # whose law it changes
+    kind: str = "statute"
+    lifts_rules: frozenset[str] = frozenset()  # rule ids of a nation's law or a treaty it lifts
+    assumption: bool = False
 
     def name(self, lang: str = "en") -> str:
         return self.name_ja if lang == "ja" else self.name_en
@@ -324,9 +354,132 @@ class Reform:
     def to_dict(self) -> dict[str, Any]:
         """The reform as `alliance-c2 reforms --json` prints it."""
         return {
-            "id": self.id, "name_en": self.name_en, "name_ja": self.name_ja, "measure": self.measure,
-            "lifts": dict(self.lifts), "allows_cross_national": sorted(self.allows_cross_national), "source": self.source,
+            "id": self.id, "name_en": self.name_en, "name_ja": self.name_ja, "nations": list(self.nations),
+            "nation": self.nations[0] if len(self.nations) == 1 else None, "kind": self.kind, "measure": self.measure,
+            "lifts": dict(self.lifts), "lifts_rules": sorted(self.lifts_rules),
+            "allows_cross_national": sorted(self.allows_cross_national), "source": self.source,
+            "assumption": self.assumption,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """The orders a rule applies to; every condition given must hold (docs/catalog-format.md, kind: national-law)."""
+
+    forces: frozenset[str] = frozenset({"unit"})  # "unit": the nation's unit acts; "staff": its members direct it
+    unit_nations: frozenset[str] = frozenset()
+    based_in: frozenset[str] = frozenset()
+    command: str | None = None  # "national" | "foreign": through whose commanders the order reaches the unit
+    own_chain_lost: bool = False
+    hostilities: bool | None = None
+    actions: frozenset[str] = frozenset()
+    not_actions: frozenset[str] = frozenset()
+    situations: frozenset[str] = frozenset()
+    not_situations: frozenset[str] = frozenset()
+    outside_article_v: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule of a nation's law or of a treaty: what it says, what kind of rule it is, when it was in force, the
+    orders it applies to and what it does to them (an approval, a refusal, a bound, or a note that binds nothing)."""
+
+    id: str
+    law: str  # the nation's code, or the treaty's id
+    name_en: str
+    name_ja: str
+    kind: str
+    text_en: str
+    text_ja: str
+    in_force: date
+    until: date | None = None
+    article: str | None = None
+    numbering: tuple[Numbering, ...] = ()
+    when: When | None = None
+    approval: str | None = None
+    block_en: str | None = None
+    block_ja: str | None = None
+    bound_days: int | None = None
+    bound_extension_days: int = 0
+    advisory: bool = False
+    per_situation: bool = False
+    pre_delegable: bool = False
+    transfers_control: bool = False
+    constraint: str | None = None
+    lifted_by: tuple[str, ...] = ()
+    lifted_by_note_en: str | None = None
+    lifted_by_note_ja: str | None = None
+    keeps: frozenset[str] = frozenset()
+    transfer_needs_law: frozenset[str] = frozenset()
+    own_forces_under_foreign: frozenset[str] = frozenset()
+    source: str | None = None
+    assumption: bool = False
+    unconfirmed: bool = False
+    note_en: str | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force <= day and (self.until is None or day < self.until)
+
+    def article_on(self, day: date) -> str:
+        """The article as numbered on `day` (its `article:` when it was never renumbered)."""
+        for n in self.numbering:
+            if (n.start is None or n.start <= day) and (n.end is None or day < n.end):
+                return n.article
+        return self.article or self.name_en
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" else self.name_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "law": self.law, "name_en": self.name_en, "name_ja": self.name_ja, "kind": self.kind,
+            "article": self.article, "text_en": self.text_en, "text_ja": self.text_ja,
+            "in_force": self.in_force.isoformat(), "until": self.until.isoformat() if self.until else None,
+            "approval": self.approval, "refuses": self.block_en is not None, "advisory": self.advisory,
+            "bound_days": self.bound_days, "constraint": self.constraint, "lifted_by": list(self.lifted_by),
+            "lifted_by_note_en": self.lifted_by_note_en, "source": self.source, "assumption": self.assumption,
+            "unconfirmed": self.unconfirmed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NationalLaw:
+    """One nation's law: its rules, what it counts as hostilities, and how its forces are named."""
+
+    nation: str
+    name_en: str
+    name_ja: str
+    forces_en: str
+    forces_ja: str
+    rules: tuple[Rule, ...]
+    hostility_actions: frozenset[str] = frozenset()
+    hostility_situations: frozenset[str] = frozenset()
+    source: str | None = None
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Treaty:
+    """A treaty between nations: its parties, its dates, and its rules."""
+
+    id: str
+    name_en: str
+    name_ja: str
+    parties: tuple[str, ...]
+    signed: date
+    in_force: date
+    rules: tuple[Rule, ...]
+    until: date | None = None
+    article_v_situations: frozenset[str] = frozenset()
+    source: str | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force <= day and (self.until is None or day < self.until)
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ja if lang == "ja" else self.name_en
 
 
 @dataclass(frozen=True, eq=False)
@@ -342,6 +495,23 @@ class LawCatalog:
     foreign_units: Mapping[str, ForeignRule]
     requesters: Mapping[str, Requester]
     provisions: Mapping[str, Provision] = field(default_factory=dict)
+    nations: Mapping[str, NationalLaw] = field(default_factory=dict)  # each nation's law, by nation code
+    treaties: Mapping[str, Treaty] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> Mapping[str, Rule]:
+        """Every rule of every nation's law and treaty, by id."""
+        return self._rules
+
+    @cached_property
+    def _rules(self) -> Mapping[str, Rule]:
+        rules = [*(r for n in self.nations.values() for r in n.rules), *(r for t in self.treaties.values() for r in t.rules)]
+        return {r.id: r for r in rules}
+
+    def law_name(self, law_id: str, lang: str = "en") -> str:
+        """A nation's law or a treaty, named (the id when the catalog has neither)."""
+        found = self.nations.get(law_id) or self.treaties.get(law_id)
+        return found.name(lang) if found is not None else law_id
 
     def situation(self, situation_id: str) -> Situation:
         """The situation with this id; UnknownIdError with the valid ids otherwise."""
@@ -429,7 +599,7 @@ class LawCatalog:
                      "in_force": r.in_force.isoformat() if r.in_force else None,
                      "until": r.until.isoformat() if r.until else None,
                      "basis": [self.describe_provision(p) for p in r.requires],
-                     "sdf_units_only": r.sdf_units_only}
+                     "empowers": r.empowers}
                     for r in routes
                 ]
                 for s, routes in act.history.items()
@@ -446,6 +616,7 @@ class LawCatalog:
             "name_ja": p.name_ja,
             "article": p.article_on(None),
             "act_year": p.act_year,
+            "kind": p.kind,
             "in_force": p.in_force.isoformat(),
             "until": p.until.isoformat() if p.until else None,
             "source": p.source,

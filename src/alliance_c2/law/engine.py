@@ -25,9 +25,9 @@ from ..model import Architecture, Relation, UnknownIdError, load_architecture
 from .authority import authority, check_relations, directing_nations
 from .build import load_law_catalog
 from .catalog import LawCatalog, ProcedureStep
-from .jurisdiction import basis, national_law, political_decision
+from .jurisdiction import basis, national_law, political_decision, with_rules
+from .national import apply_laws, facts, relation_rules
 from .order import Order, Record
-from .paths import TRANSFER_KINDS
 from .paths import clear_cache as clear_path_cache
 from .steps import approval_step
 from .verdict import EARLIEST_LAW_DATE, Verdict
@@ -107,24 +107,25 @@ def procedure(
 
 
 def relations_without_basis(
-    arch: Architecture, reforms: Iterable[str] = (), *, catalog: LawCatalog | None = None
+    arch: Architecture, reforms: Iterable[str] = (), *, catalog: LawCatalog | None = None,
+    as_of: date | None = None,
 ) -> tuple[Relation, ...]:
-    """Cross-national command, OPCON or TACON relations of `arch` that no law allows (constraint C4).
+    """Cross-national command, OPCON or TACON relations of `arch` that no law allows.
 
-    A relation between the jurisdiction's forces and another nation's needs a law letting command
-    authority pass between them; only the active reforms can supply one.
+    A relation between two nations' forces needs a law letting command authority pass between them wherever either
+    nation's law says so (Japan's: constraint C4), and only the active reforms can supply one; a kind a nation's law
+    never lets another nation's commander hold (COCOM of U.S. forces) is never allowed.
     """
     law = catalog or default_catalog()
     allowed = {kind for r in reforms for kind in law.reform(r).allows_cross_national}
-    orgs = arch.organizations
-    return tuple(
-        rel
-        for rel in arch.relations
-        if rel.kind in TRANSFER_KINDS
-        and rel.kind not in allowed
-        and orgs[rel.from_id].nation != orgs[rel.to_id].nation
-        and law.jurisdiction in (orgs[rel.from_id].nation, orgs[rel.to_id].nation)
-    )
+    day = law_date(arch, as_of)
+    out = []
+    for rel in arch.relations:
+        for rule, _ in relation_rules(law, arch, rel, day):
+            if (rel.kind in rule.transfer_needs_law and rel.kind not in allowed) or rel.kind in rule.keeps:
+                out.append(rel)
+                break
+    return tuple(out)
 
 
 def clear_cache() -> None:
@@ -156,13 +157,20 @@ def _verdict(
     o = Order.of(arch, law, situation, action, unit, ordered_by, reforms, day)
     rec = Record(o)
     chain, path = authority(o, rec)
-    bound = (o.unit.nation, *sorted(directing_nations(o, chain) - {o.unit.nation}))
+    f = facts(o, chain, path)
+    directing = directing_nations(o, chain)
+    if law.jurisdiction in f.directing:
+        directing.add(law.jurisdiction)  # its officers on a combined staff are bound by its law too (C2)
+    bound = (o.unit.nation, *sorted(directing - {o.unit.nation}))
     approvals = national_law(o, rec, bound)
+    applied = apply_laws(o, rec, f)
+    approvals = with_rules(o, approvals, applied)
     check_relations(o, rec, path)
     political_decision(o, rec, bound)
     findings = rec.findings_after_reforms()
     steps = tuple(approval_step(o, approvals, a) for a in approvals.ids)
     route = o.route if law.jurisdiction in bound and not rec.blocks else None
+    laws = tuple(dict.fromkeys((*bound, *applied.laws)))
     return Verdict(
         architecture=arch.id,
         situation=o.situation.id,
@@ -185,4 +193,7 @@ def _verdict(
         as_of=day,
         route=route.name if route is not None else None,
         basis=basis(o, route is not None),
+        advisories=tuple(applied.advisories),
+        bounds=tuple(applied.bounds),
+        laws=laws,
     )

@@ -7,43 +7,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Citation, Provision, Route
+from .catalog import OWN_FORCES, Citation, Provision, Route
+from .national import Applied, Asked
 from .order import Order, Record
 from .verdict import C1, C2, C5, BasisUsed
 
 
 @dataclass(slots=True)
 class Approvals:
-    """The approvals an order needs (in rank order), whose authority gives each, and those the unit's own
-    nation lets a standing order give in advance."""
+    """The approvals an order needs (in rank order), whose authority gives each, and the rule of a nation's law or a
+    treaty that asks for it (none for the jurisdiction's statute per action)."""
 
     ids: tuple[str, ...]
     nations: dict[str, list[str]]
-    foreign_pre_delegable: frozenset[str]
+    asked: dict[str, Asked]
 
 
 def national_law(o: Order, rec: Record, bound: tuple[str, ...]) -> Approvals:
-    """(a) + (d) The approvals the law of every nation bound by the order requires, in rank order."""
+    """(a) + (d) The approvals the law of every nation bound by the order requires: the jurisdiction's statute for the
+    action (for its own units, or for the commanders and staff directing another nation's unit), and a generic
+    national authority for a bound nation whose law the catalog does not hold. Each nation's rules and the treaties
+    add theirs (`with_rules`)."""
     approvals: list[str] = []
     nations: dict[str, list[str]] = {}
-    pre_delegable: set[str] = set()
+    asked: dict[str, Asked] = {}
     for nation in sorted(bound, key=lambda n: n != o.law.jurisdiction):
         start = len(approvals)
         if nation == o.law.jurisdiction:
             approvals.extend(_jurisdiction_law(o, rec, nation == o.unit.nation))
-        else:
+        elif nation not in o.law.nations:
             rule = o.law.foreign_rule(nation)
             approvals.extend(rule.approvals)
-            if nation == o.unit.nation:
-                pre_delegable.update(rule.pre_delegable)
+            for approval in rule.approvals:
+                asked.setdefault(approval, Asked(approval, nation, nation, "statute", None, rule.source,
+                                                 None, nation == o.unit.nation and approval in rule.pre_delegable))
             label = f"{nation} national authority (law not encoded)"
             rec.citations.append(Citation(label, rule.source, rule.assumption, False, rule.note_en))
         for approval in approvals[start:]:
             nations.setdefault(approval, []).append(nation)
+    return Approvals(tuple(approvals), nations, asked)
+
+
+def with_rules(o: Order, approvals: Approvals, applied: Applied) -> Approvals:
+    """The approvals with those each nation's rules and the treaties ask for, all in rank order."""
+    ids = list(approvals.ids)
+    nations = {k: list(v) for k, v in approvals.nations.items()}
+    asked = dict(approvals.asked)
+    for a in applied.asked:
+        ids.append(a.approval)
+        asked.setdefault(a.approval, a)
+        givers = nations.setdefault(a.approval, [])
+        if a.nation not in givers:
+            givers.append(a.nation)
     ranks = o.law.approvals
-    unique = list(dict.fromkeys(approvals))
-    return Approvals(tuple(sorted(unique, key=lambda a: ranks[a].rank if a in ranks else 99)), nations,
-                     frozenset(pre_delegable))
+    unique = list(dict.fromkeys(ids))
+    return Approvals(tuple(sorted(unique, key=lambda a: ranks[a].rank if a in ranks else 99)), nations, asked)
 
 
 def _jurisdiction_law(o: Order, rec: Record, own_unit: bool) -> tuple[str, ...]:
@@ -56,8 +74,8 @@ def _jurisdiction_law(o: Order, rec: Record, own_unit: bool) -> tuple[str, ...]:
         rec.citations.extend(_dated(o, c) for c in o.route.legal_basis)
         if o.route.source:
             rec.citations.append(Citation(f"{act.id} in {sit.id}", o.route.source, o.route.assumption))
-        if o.route.sdf_units_only and not own_unit:
-            _sdf_units_only(o, rec)
+        if o.route.empowers == OWN_FORCES and not own_unit:
+            _own_forces_only(o, rec)
             return ()
         return o.route.approvals
     later = o.action.later_routes(sit.id, o.day)
@@ -151,18 +169,22 @@ def _situation_not_in_law(o: Order, rec: Record) -> None:
     )
 
 
-def _sdf_units_only(o: Order, rec: Record) -> None:
+def _own_forces_only(o: Order, rec: Record) -> None:
+    """The route's power belongs to the jurisdiction's own forces: its commanders cannot give it to another nation's
+    unit, which stays that nation's unit under their OPCON and acts on its own nation's authority."""
     assert o.route is not None
     article = " / ".join(c.article for c in o.route.legal_basis[:1]) or o.action.name_en
-    orgs = o.arch.organizations
-    by = orgs[o.ordered_by] if o.ordered_by else None
+    home = o.law.nations.get(o.law.jurisdiction)
+    forces_en = home.forces_en if home is not None else f"{o.law.jurisdiction} forces"
+    forces_ja = home.forces_ja if home is not None else o.law.jurisdiction
+    by = o.arch.organizations[o.ordered_by] if o.ordered_by else None
     rec.block(
         "sdf-units-only",
-        f"An order under {article} is given to SDF units only: no {o.law.jurisdiction} authority can "
-        f"order {o.unit.id} ({o.unit.nation}) under it"
-        f"{f' ({by.id} gave it)' if by else ''}.",
-        f"{article}の命令は自衛隊の部隊に対してのみ発することができ、日本のいかなる機関も"
-        f"{o.unit.name('ja')}にこれを命ずることはできない。",
+        f"{article} empowers {forces_en} only: no {o.law.jurisdiction} authority can order {o.unit.id} "
+        f"({o.unit.nation}) under it{f' ({by.id} gave it)' if by else ''}; a foreign unit under {o.law.jurisdiction} "
+        "OPCON stays its own nation's unit and acts on its own nation's authority.",
+        f"{article}の権限は{forces_ja}に対してのみ与えられており、日本のいかなる機関も{o.unit.name('ja')}にこれを命ずることはできない"
+        "（作戦統制下の他国部隊は当該国の部隊として自国の権限で行動する）。",
         o.route.source,
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..model import Architecture, Organization
 from ..model.vocabulary import term_name, vocabulary
-from .catalog import Action, Citation, LawCatalog, Route, Situation
+from .catalog import Action, Citation, LawCatalog, Route, Rule, Situation
 from .verdict import Block, Finding
 
 
@@ -66,6 +66,22 @@ class Record:
             name = law.constraints[constraint].name_en if constraint in law.constraints else constraint
             self.citations.append(Citation(f"{constraint}: {name}", found.source))
 
+    def rule_finding(self, rule: Rule, severity: str, en: str, ja: str) -> None:
+        """A constraint raised by a rule of a nation's law or a treaty, with the reforms that lift that rule."""
+        law = self.order.law
+        found = Finding(rule.constraint or "", severity, en, ja, rule.lifted_by, (), rule.source, rule.id,
+                        rule.lifted_by_note_en, rule.lifted_by_note_ja)
+        if found not in self.findings:
+            self.findings.append(found)
+        if rule.constraint is not None and rule.constraint in law.constraints:
+            self.citations.append(Citation(f"{rule.constraint}: {law.constraints[rule.constraint].name_en}",
+                                           self.constraint_source(rule.constraint)))
+
+    def cite(self, article: str, source: str | None, assumption: bool = False, unconfirmed: bool = False,
+             note_en: str | None = None) -> None:
+        """An article or document the verdict rests on."""
+        self.citations.append(Citation(article, source, assumption, unconfirmed, note_en))
+
     def constraint_source(self, constraint: str) -> str | None:
         """Where the study states the constraint."""
         found = self.order.law.constraints.get(constraint)
@@ -76,6 +92,9 @@ class Record:
         out: list[Finding] = []
         law, reforms = self.order.law, self.order.reforms
         for f in self.findings:
+            if f.rule is not None:  # a rule's finding is dropped where it applies: when its reform lifts the rule
+                out.append(f)
+                continue
             effects = {law.reforms[r].lifts.get(f.constraint) for r in reforms}
             if "lifts" in effects and not f.blocking:
                 continue

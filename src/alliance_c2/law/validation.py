@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model.errors import CatalogError, Problem
 from ..model.load import parse_spec
-from ..model.paths import CATALOG_DIR
+from ..model.paths import actions_file, catalog_root_of, national_law_files, provisions_file, treaty_files
 from ..model.yamlsource import YamlDocument, read_yaml
 
 Loc = tuple[int | str, ...]
@@ -41,10 +41,13 @@ class _Check:
             self.soft(loc, f"{what}: unconfirmed: true needs a note_en saying what was not confirmed")
 
     def unique_ids(self, items: list[Any], what: str) -> list[str]:
+        return self.unique_ids_of(items, "items", what)
+
+    def unique_ids_of(self, items: list[Any], key: str, what: str) -> list[str]:
         seen: list[str] = []
         for i, item in enumerate(items):
             if item["id"] in seen:
-                self.error(("items", i, "id"), f"items[{i}].id: duplicate {what} id {item['id']!r}")
+                self.error((key, i, "id"), f"{key}[{i}].id: duplicate {what} id {item['id']!r}")
             seen.append(item["id"])
         return seen
 
@@ -55,6 +58,8 @@ def _parse(doc: YamlDocument, kind: str) -> list[Problem] | None:
 
     model: Any = {
         "provisions": specs.ProvisionsFileSpec,
+        "national-law": specs.NationalLawFileSpec,
+        "treaty": specs.TreatyFileSpec,
         "situations": specs.SituationsFileSpec,
         "actions": specs.ActionsFileSpec,
         "approvals": specs.ApprovalsFileSpec,
@@ -69,10 +74,11 @@ def _parse(doc: YamlDocument, kind: str) -> list[Problem] | None:
 
 
 def _sibling(doc: YamlDocument, kind: str) -> Any:
-    """The raw data of another law file: next to `doc` if present, else the bundled one."""
-    path = Path(doc.path).parent / f"{kind}.yaml"
-    if not path.exists():
-        path = CATALOG_DIR / f"{kind}.yaml"
+    """The raw data of another law file of the catalog `doc` belongs to (else the bundled catalog's)."""
+    here = Path(doc.path).parent / f"{kind}.yaml"
+    root = catalog_root_of(Path(doc.path))
+    path = here if here.exists() else actions_file(root) if kind == "actions" else provisions_file(root) \
+        if kind == "provisions" else root / f"{kind}.yaml"
     try:
         return read_yaml(path).data
     except CatalogError:
@@ -331,7 +337,124 @@ def validate_reforms(doc: YamlDocument, strict: bool) -> list[Problem]:
                 check.error(("items", i, "lifts", j), f"reform {item['id']!r}: unknown constraint {lift['constraint']!r}")
         for j, effect in enumerate(item.get("effects") or ()):
             check.sourced(("items", i, "effects", j), f"reform {item['id']!r} effect", effect)
+        rules = _rule_ids(doc)
+        for j, lift in enumerate(item.get("lifts_rules") or ()):
+            check.sourced(("items", i, "lifts_rules", j), f"reform {item['id']!r} lifts_rules", lift)
+            if rules and lift["rule"] not in rules:
+                check.error(("items", i, "lifts_rules", j, "rule"),
+                            f"reform {item['id']!r}: unknown rule {lift['rule']!r}; choose from: {', '.join(sorted(rules))}")
     return check.problems
+
+
+def _rule_ids(doc: YamlDocument) -> set[str]:
+    """The rule ids of every nation's law and treaty in the catalog `doc` belongs to."""
+    root = catalog_root_of(Path(doc.path))
+    found: set[str] = set()
+    for path in (*national_law_files(root), *treaty_files(root)):
+        try:
+            found |= _ids(read_yaml(path).data, "rules")
+        except CatalogError:
+            continue
+    return found
+
+
+def validate_national_law(doc: YamlDocument, strict: bool) -> list[Problem]:
+    """A nation's law: unique rule ids, sources, dates that run forward, known ids, one effect per rule."""
+    parsed = _parse(doc, "national-law")
+    if parsed is not None:
+        return parsed
+    check = _Check(doc, strict)
+    check.sourced((), "national-law file", doc.data)
+    if doc.data.get("hostilities"):
+        check.sourced(("hostilities",), "hostilities", doc.data["hostilities"])
+        _known(check, ("hostilities",), "hostilities", doc.data["hostilities"], _Known.of(doc))
+    _check_rules(check, doc, doc.data["rules"])
+    return check.problems
+
+
+def validate_treaty(doc: YamlDocument, strict: bool) -> list[Problem]:
+    """A treaty: its dates, parties and rules, as for a nation's law."""
+    parsed = _parse(doc, "treaty")
+    if parsed is not None:
+        return parsed
+    check = _Check(doc, strict)
+    data = doc.data
+    check.sourced((), f"treaty {data['id']!r}", data)
+    if _day(data["in_force"]) < _day(data["signed"]):  # type: ignore[operator]
+        check.error(("in_force",), f"treaty {data['id']!r}: in_force {data['in_force']} is before signed {data['signed']}")
+    known = _Known.of(doc)
+    for j, situation in enumerate(data.get("article_v_situations") or ()):
+        if known.situations and situation not in known.situations:
+            check.error(("article_v_situations", j), f"treaty {data['id']!r}: unknown situation {situation!r}")
+    _check_rules(check, doc, data["rules"])
+    return check.problems
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The ids a nation's law or a treaty may refer to, read from its catalog."""
+
+    situations: set[str]
+    actions: set[str]
+    approvals: set[str]
+    constraints: set[str]
+    reforms: set[str]
+
+    @classmethod
+    def of(cls, doc: YamlDocument) -> _Known:
+        return cls(_ids(_sibling(doc, "situations")), _ids(_sibling(doc, "actions")), _ids(_sibling(doc, "approvals")),
+                   _ids(_sibling(doc, "constraints")), _ids(_sibling(doc, "reforms")))
+
+
+def _known(check: _Check, loc: Loc, what: str, data: dict[str, Any], known: _Known) -> None:
+    for key, ids, noun in (("actions", known.actions, "action"), ("not_actions", known.actions, "action"),
+                           ("situations", known.situations, "situation"),
+                           ("not_situations", known.situations, "situation")):
+        for j, value in enumerate(data.get(key) or ()):
+            if ids and value not in ids:
+                check.error((*loc, key, j), f"{what}: unknown {noun} {value!r}; choose from: {', '.join(sorted(ids))}")
+
+
+_EFFECTS = ("approval", "block", "bound", "advisory")
+
+
+def _check_rules(check: _Check, doc: YamlDocument, rules: list[dict[str, Any]]) -> None:
+    known = _Known.of(doc)
+    check.unique_ids_of(rules, "rules", "rule")
+    for i, rule in enumerate(rules):
+        loc: Loc = ("rules", i)
+        what = f"rule {rule['id']!r}"
+        check.sourced(loc, what, rule)
+        start, end = _day(rule["in_force"]), _day(rule.get("until"))
+        if start is not None and end is not None and end <= start:
+            check.error((*loc, "until"), f"{what}: until {end} is not after in_force {start}")
+        for j, n in enumerate(rule.get("numbering") or ()):
+            check.sourced((*loc, "numbering", j), f"{what} numbering {n['article']!r}", n)
+        effects = [e for e in _EFFECTS if rule.get(e)]
+        if len(effects) > 1:
+            check.error(loc, f"{what}: give one of {', '.join(_EFFECTS)}, not {' and '.join(effects)}")
+        if effects and rule.get("when") is None:
+            check.error(loc, f"{what}: {effects[0]} needs when: (the orders it applies to)")
+        if rule.get("when"):
+            _known(check, (*loc, "when"), what, rule["when"], known)
+        if rule.get("approval") and known.approvals and rule["approval"] not in known.approvals:
+            check.error((*loc, "approval"), f"{what}: unknown approval {rule['approval']!r}; choose from: "
+                        f"{', '.join(sorted(known.approvals))}")
+        for key in ("per_situation", "pre_delegable", "transfers_control"):
+            if rule.get(key) and not rule.get("approval"):
+                check.error((*loc, key), f"{what}: {key} needs an approval")
+        if rule.get("constraint") and known.constraints and rule["constraint"] not in known.constraints:
+            check.error((*loc, "constraint"), f"{what}: unknown constraint {rule['constraint']!r}")
+        for j, reform in enumerate(rule.get("lifted_by") or ()):
+            if known.reforms and reform not in known.reforms:
+                check.error((*loc, "lifted_by", j), f"{what}: unknown reform {reform!r}; choose from: "
+                            f"{', '.join(sorted(known.reforms))}")
+        if rule.get("constraint") and not rule.get("lifted_by") and not rule.get("lifted_by_note_en") \
+                and (rule.get("approval") or rule.get("block") or rule.get("bound")):
+            check.soft(loc, f"{what}: raises {rule['constraint']} but names no lifted_by: (a reform) or "
+                       "lifted_by_note_en (what else would lift it)")
+        if rule.get("unconfirmed") and not rule.get("note_en"):
+            check.soft(loc, f"{what}: unconfirmed: true needs a note_en saying what was not confirmed")
 
 
 def validate_provisions(doc: YamlDocument, strict: bool) -> list[Problem]:
@@ -362,6 +485,8 @@ def _day(value: Any) -> date | None:
 
 VALIDATORS: dict[str, Callable[[YamlDocument, bool], list[Problem]]] = {
     "provisions": validate_provisions,
+    "national-law": validate_national_law,
+    "treaty": validate_treaty,
     "situations": validate_situations,
     "actions": validate_actions,
     "approvals": validate_approvals,

@@ -55,6 +55,10 @@ class Finding:
     resolved_by: tuple[str, ...] = ()
     eased_by: tuple[str, ...] = ()
     source: str | None = None
+    rule: str | None = None  # the rule of a nation's law or a treaty that raises it (C6's rules)
+    # What lifts it when no reform does (e.g. "a political decision the study does not specify").
+    otherwise_en: str | None = None
+    otherwise_ja: str | None = None
 
     @property
     def blocking(self) -> bool:
@@ -72,7 +76,47 @@ class Finding:
             "resolved_by": list(self.resolved_by),
             "eased_by": list(self.eased_by),
             "source": self.source,
+            "rule": self.rule,
+            "otherwise_en": self.otherwise_en,
+            "otherwise_ja": self.otherwise_ja,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    """A rule that applies to the order but asks nothing it must wait for (e.g. consultation "in every possible
+    instance"), shown with the order."""
+
+    rule: str
+    law: str
+    nation: str
+    kind: str
+    text_en: str
+    text_ja: str
+    source: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "law": self.law, "nation": self.nation, "kind": self.kind, "text_en": self.text_en,
+                "text_ja": self.text_ja, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A limit in time a rule sets on the nation's commitment (the War Powers Resolution's 60 days)."""
+
+    rule: str
+    law: str
+    nation: str
+    days: int
+    extension_days: int
+    lifted_by: tuple[str, ...]
+    lifted: bool  # an active reform lifts it
+    source: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "law": self.law, "nation": self.nation, "days": self.days,
+                "extension_days": self.extension_days, "lifted_by": list(self.lifted_by), "lifted": self.lifted,
+                "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +134,28 @@ class ApprovalStep:
     typical_minutes: int | None = None
     nations: tuple[str, ...] = ()  # whose authority gives it
     per_situation: bool = False  # given once for the situation and shared by every order that needs it
+    law: str | None = None  # the legal order that asks for it: a nation's code or a treaty id
+    kind: str = "statute"  # statute, treaty, policy or practice
+    rule: str | None = None  # the rule that asks for it (None: the jurisdiction's statute per action)
+    source: str | None = None
+    # Until it is given the unit stays under its own nation's chain (the President's OPCON decision).
+    transfers_control: bool = False
+
+    @property
+    def nation(self) -> str:
+        """Whose authority gives it (the first of `nations`)."""
+        return self.nations[0] if self.nations else ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "nation": self.nation,
             "nations": list(self.nations),
+            "law": self.law,
+            "kind": self.kind,
+            "rule": self.rule,
+            "source": self.source,
+            "transfers_control": self.transfers_control,
             "per_situation": self.per_situation,
             "holders": list(self.holders),
             "phase": self.phase,
@@ -156,11 +217,30 @@ class Verdict:
     as_of: date = EARLIEST_LAW_DATE
     route: str | None = None
     basis: tuple[BasisUsed, ...] = ()
+    advisories: tuple[Advisory, ...] = ()  # rules that apply but bind nothing (consult "in every possible instance")
+    bounds: tuple[Bound, ...] = ()  # limits in time on a nation's commitment (the War Powers Resolution's 60 days)
+    laws: tuple[str, ...] = ()  # every nation's law and treaty that said something about the order
 
     @property
     def constraints(self) -> tuple[str, ...]:
         """Ids of the constraints raised, in order of first appearance."""
         return tuple(dict.fromkeys(f.constraint for f in self.findings))
+
+    @property
+    def approvals_by_nation(self) -> dict[str, list[str]]:
+        """The approvals grouped by whose authority gives each (lower-case nation codes), each group in order."""
+        out: dict[str, list[str]] = {}
+        for step in self.approval_steps:
+            out.setdefault(step.nation.lower(), []).append(step.id)
+        return out
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rules of the nations' laws and treaties the order meets (approvals, refusals, bounds, notes)."""
+        found = [s.rule for s in self.approval_steps if s.rule]
+        found += [f.rule for f in self.findings if f.rule]
+        found += [b.rule for b in self.bounds] + [a.rule for a in self.advisories]
+        return tuple(dict.fromkeys(r for r in found if r))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +268,11 @@ class Verdict:
             ],
             "use_of_force": self.use_of_force,
             "laws_applied": list(self.laws_applied),
+            "laws": list(self.laws),
+            "approvals_by_nation": self.approvals_by_nation,
+            "advisories": [a.to_dict() for a in self.advisories],
+            "bounds": [b.to_dict() for b in self.bounds],
+            "rules": list(self.rules),
             "as_of": self.as_of.isoformat(),
             "route": self.route,
             "legal_basis": [b.to_dict() for b in self.basis],

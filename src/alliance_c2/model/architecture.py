@@ -54,6 +54,11 @@ class Organization:
     home: Home | None = None
     # Every nation a bilateral body belongs to, its host (`nation`) first; empty for a national body.
     nations: tuple[str, ...] = ()
+    # The nation whose officer commands it, where that is not its own (a combined headquarters recorded under its
+    # host nation, e.g. the CFC under a U.S. general); None: its own nation's.
+    commander_nation: str | None = None
+    # The nation whose territory it is based in (None: not given); e.g. U.S. forces in Japan.
+    based_in: str | None = None
 
     @property
     def is_military(self) -> bool:
@@ -137,6 +142,17 @@ class Side:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en or self.id
 
 
+@dataclass(frozen=True, slots=True)
+class Nation:
+    """A nation an arrangement declares beyond the catalog's nations.yaml (e.g. a C2SIM file's force side)."""
+
+    id: str
+    name_en: str
+    name_ja: str
+    source: str | None = None
+    assumption: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Architecture:
     """One command-and-control arrangement. Identity-hashed, so it can key caches."""
@@ -159,6 +175,7 @@ class Architecture:
     short_name_en: str | None = None
     short_name_ja: str | None = None
     sides: tuple[Side, ...] = ()
+    other_nations: tuple[Nation, ...] = ()
     _out: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
     _in: dict[str, tuple[Relation, ...]] = field(default_factory=dict, repr=False)
 

@@ -9,7 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Home, Organization, Plan, Relation, Role, Side, carries_authority
+from .architecture import (
+    Architecture,
+    Home,
+    Nation,
+    Organization,
+    Plan,
+    Relation,
+    Role,
+    Side,
+    carries_authority,
+)
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .paths import ARCHITECTURES_DIR
@@ -18,8 +28,10 @@ from .vocabulary import (
     COMMAND_KINDS,
     MEMBERSHIP_KINDS,
     MILITARY_KINDS,
+    ids,
     relation_kind_ids,
     situation_ids,
+    vocabulary,
 )
 from .yamlsource import YamlDocument, read_yaml
 
@@ -145,6 +157,7 @@ def architecture_from_document(
 
     spec = parse_spec(ArchitectureSpec, doc, "architecture")
     checker = _Checker(doc, "error" if strict else "warning")
+    nation_codes = (*ids(vocabulary().nations), *(n.id for n in spec.other_nations))
     orgs: dict[str, Organization] = {}
     org_index: dict[str, int] = {}
     for i, o in enumerate(spec.organizations):
@@ -172,9 +185,12 @@ def architecture_from_document(
             note_en=o.note_en,
             note_ja=o.note_ja,
             c2sim_uuid=o.c2sim_uuid.lower() if o.c2sim_uuid else None,
+            commander_nation=o.commander_nation,
+            based_in=o.based_in,
             home=_home(o.home),
         )
         checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
+        _known_nations(checker, ("organizations", i), f"organizations[{i}]", o, nation_codes)
     for i, o in enumerate(spec.organizations):
         if o.alternate is not None and o.alternate not in orgs:
             checker.error(("organizations", i, "alternate"), f"organization {o.id!r}: alternate {o.alternate!r} is not defined")
@@ -196,6 +212,10 @@ def architecture_from_document(
             continue
         if (r.from_, r.to, r.kind) in seen:
             checker.error(loc, f"relations[{i}]: duplicate {r.kind} {r.from_} -> {r.to}")
+            continue
+        kept = _kept_by_law(orgs, r.from_, r.to, r.kind)
+        if kept is not None:
+            checker.error((*loc, "kind"), f"relations[{i}]: {kept}")
             continue
         seen.add((r.from_, r.to, r.kind))
         if not r.source and not r.assumption:
@@ -268,6 +288,8 @@ def architecture_from_document(
         short_name_en=spec.short_name_en,
         short_name_ja=spec.short_name_ja,
         sides=sides,
+        other_nations=tuple(Nation(n.id, n.name_en or n.id, n.name_ja or "", n.source, n.assumption)
+                            for n in spec.other_nations),
     )
     return arch, checker.problems
 
@@ -344,6 +366,48 @@ def _unique_c2sim_uuids(spec: Any, checker: _Checker) -> None:
                 checker.error((key, i, "c2sim_uuid"), f"{key}[{i}].c2sim_uuid: {uuid} is already used by {seen[uuid]!r}")
             elif uuid:
                 seen[uuid] = item.id
+def _known_nations(checker: _Checker, loc: Loc, where: str, org: Any, known: Sequence[str]) -> None:
+    """Every nation code the organization names is known, reported at its own line: one of nations.yaml's (or the
+    file's `other_nations`), else an ISO 3166-1 alpha-3 code the catalog has no names for (a warning), else an
+    error with the closest known code."""
+    from iso3166 import countries_by_alpha3
+
+    named: list[tuple[str | tuple[str, int], str]] = [("nation", org.nation)] if org.nation else []
+    named += [(("nations", j), code) for j, code in enumerate(org.nations or ())]
+    named += [(key, getattr(org, key)) for key in ("commander_nation", "based_in") if getattr(org, key)]
+    for key, code in named:
+        if code in known:
+            continue
+        field = f"{key[0]}[{key[1]}]" if isinstance(key, tuple) else key
+        path = (*loc, *key) if isinstance(key, tuple) else (*loc, key)
+        if code in countries_by_alpha3:
+            checker.soft(path, f"{where}.{field} ({org.id!r}): nation {code} ({countries_by_alpha3[code].name}) is not "
+                         "in the catalog's nations: declare it under other_nations with its Japanese name")
+            continue
+        message = UnknownIdError(f"nation in {where}.{field} ({org.id!r})", code, list(known)).describe()
+        checker.error(path, message)
+
+
+def _commander(orgs: Mapping[str, Organization], org_id: str) -> str:
+    """The nation of the organization's commander (see `law.national.commander_nation`; here without the chain)."""
+    org = orgs[org_id]
+    return org.commander_nation or org.nation
+
+
+def _kept_by_law(orgs: Mapping[str, Organization], sup_id: str, sub_id: str, kind: str) -> str | None:
+    """Why the relation is invalid, if the subordinate's nation's law keeps this kind of authority from any other
+    nation's commander (10 U.S.C. §164 keeps combatant command of U.S. forces with the U.S. commander)."""
+    sup, sub = orgs[sup_id], orgs[sub_id]
+    if not sub.is_military or sub.bilateral or sup.bilateral:
+        return None
+    kept = vocabulary().kept_by_law.get(sub.nation)
+    commander = _commander(orgs, sup_id)
+    if kept is None or kind not in kept.kinds or commander == sub.nation:
+        return None
+    return (f"{sup_id} ({commander}) cannot hold {kind} of {sub_id} ({sub.nation}): {kept.reason_en} "
+            f"({kept.rule}: {kept.article}); give it opcon or tacon")
+
+
 def _known_terms(
     checker: _Checker, loc: Loc, index: int, rel: Any, kinds: Sequence[str], situations: Sequence[str]
 ) -> bool:

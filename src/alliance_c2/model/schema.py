@@ -94,6 +94,10 @@ class OrganizationSpec(_Sourced):
     echelon: Echelon | None = None
     sidc: str | None = None
     combined: bool = False
+    # The nation whose officer commands a combined headquarters recorded under another nation (e.g. CFC: USA).
+    commander_nation: NationCode | None = None
+    # The nation whose territory the organization is based in (U.S. forces in Japan: JPN).
+    based_in: NationCode | None = None
     head_of_government: bool = False
     roles: list[RoleSpec] = Field(default_factory=list)
     alternate: str | None = None
@@ -164,6 +168,14 @@ class SideSpec(_Sourced):
         return value
 
 
+class OtherNationSpec(_Sourced):
+    """A nation the catalog's nations.yaml does not list, declared by the arrangement (e.g. from a C2SIM file)."""
+
+    id: NationCode
+    name_en: str | None = None
+    name_ja: str | None = None
+
+
 class ArchitectureSpec(_Sourced):
     kind: Literal["architecture"]
     id: str = Field(pattern=ID_PATTERN)
@@ -186,6 +198,8 @@ class ArchitectureSpec(_Sourced):
     presupposes_reforms: list[str] = Field(default_factory=list)
     presupposes_reforms_source: str | None = None
     sides: list[SideSpec] = Field(default_factory=list)
+    # Nations beyond the catalog's nations.yaml that this arrangement's organizations may name.
+    other_nations: list[OtherNationSpec] = Field(default_factory=list)
 
 
 class LevelRuleSpec(_Sourced):

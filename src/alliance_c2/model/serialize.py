@@ -26,6 +26,8 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "echelon": o.echelon,
                 "sidc": o.sidc,
                 "combined": o.combined,
+                "commander_nation": o.commander_nation,
+                "based_in": o.based_in,
                 "head_of_government": o.head_of_government,
                 "roles": [{"id": r.id, "name_en": r.name_en, "name_ja": r.name_ja} for r in o.roles],
                 "alternate": o.alternate,
@@ -93,6 +95,8 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
             "relations": rels,
             "plans": plans,
             "sides": [_side_dict(side) for side in arch.sides],
+            "other_nations": [clean({"id": n.id, "name_en": n.name_en, "name_ja": n.name_ja, "source": n.source,
+                                     "assumption": n.assumption}) for n in arch.other_nations],
         }
     )
 

@@ -1,6 +1,6 @@
 """The catalog's vocabulary: situations, actions, approvals, relation kinds and nations, with their names.
 
-Read from `catalog/situations.yaml`, `actions.yaml`, `approvals.yaml`, `relation-kinds.yaml`, `nations.yaml`
+Read from `catalog/situations.yaml`, the statute's `law/<nation>/actions.yaml`, `approvals.yaml`, `relation-kinds.yaml`, `nations.yaml`
 and `guideline-categories.yaml`: code refers to these ids and takes their order and their English and Japanese names from
 here, never from a copy. Only the ids and names are read (no pydantic), and kept as a pickle keyed by the
 files' content, so start-up stays cheap; the law catalog reads and validates the law in the first three.
@@ -13,15 +13,15 @@ operational control); the kinds of organization and the echelons are the catalog
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
-from .paths import CATALOG_DIR
+from .paths import CATALOG_DIR, actions_file, national_law_files
 from .yamlsource import YamlDocument, read_yaml
 
 # Relations that carry authority to direct; a cycle among them is an error.
@@ -87,6 +87,17 @@ class Term:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en
 
 
+@dataclass(frozen=True, slots=True)
+class KeptAuthority:
+    """Relation kinds a nation's law never lets another nation's commander hold over its forces, and why."""
+
+    kinds: frozenset[str]
+    rule: str
+    article: str
+    reason_en: str
+    reason_ja: str
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The catalog's terms, each tuple in the catalog's order."""
@@ -99,6 +110,8 @@ class Vocabulary:
     guideline_categories: tuple[Term, ...]
     ordinary_situation: str  # in force while none has been recognized
     reference_situation: str  # arrangements are analyzed, compared and drawn in it unless one is named
+    # Nation -> the authority its law keeps from other nations' commanders (law/<nation>/rules.yaml `keeps:`).
+    kept_by_law: Mapping[str, KeptAuthority] = field(default_factory=dict)
 
 
 def vocabulary() -> Vocabulary:
@@ -108,15 +121,16 @@ def vocabulary() -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def _read(directory: str) -> Vocabulary:
-    paths = [Path(directory) / name for name in _FILES.values()]
+    paths = [actions_file(Path(directory)) if kind == "actions" else Path(directory) / name for kind, name in _FILES.items()]
+    laws = national_law_files(Path(directory))
     try:
-        contents = [p.read_bytes() for p in paths]
+        contents = [p.read_bytes() for p in (*paths, *laws)]
     except OSError as exc:
         raise CatalogError([Problem(str(exc.filename or directory), 1, f"cannot read: {exc.strerror}")]) from None
-    return cached("vocabulary", contents, Vocabulary, lambda: _build(paths))
+    return cached("vocabulary", contents, Vocabulary, lambda: _build(paths, laws))
 
 
-def _build(paths: Sequence[Path]) -> Vocabulary:
+def _build(paths: Sequence[Path], laws: Sequence[Path]) -> Vocabulary:
     docs = {kind: read_yaml(path) for kind, path in zip(_FILES, paths, strict=True)}
     terms = {kind: _terms(doc, kind) for kind, doc in docs.items()}
     situations = docs["situations"]
@@ -130,7 +144,24 @@ def _build(paths: Sequence[Path]) -> Vocabulary:
         terms["guideline-categories"],
         _situation_key(situations, "ordinary", ids),
         _situation_key(situations, "reference", ids),
+        _kept(laws),
     )
+
+
+def _kept(laws: Sequence[Path]) -> dict[str, KeptAuthority]:
+    """Only the `keeps:` of each nation's law (the law catalog validates the rest)."""
+    out: dict[str, KeptAuthority] = {}
+    for path in laws:
+        data = read_yaml(path).data
+        if not isinstance(data, dict) or not isinstance(data.get("nation"), str):
+            continue
+        for rule in data.get("rules") or ():
+            if isinstance(rule, dict) and rule.get("keeps"):
+                out[data["nation"]] = KeptAuthority(
+                    frozenset(rule["keeps"]), str(rule["id"]), str(rule.get("article") or rule["id"]),
+                    str(rule.get("keeps_reason_en") or rule.get("name_en") or ""),
+                    str(rule.get("keeps_reason_ja") or rule.get("name_ja") or ""))
+    return out
 
 
 def _terms(doc: YamlDocument, kind: str) -> tuple[Term, ...]:

@@ -9,7 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Nation, Organization, Plan, Relation, Role, Side, carries_authority
+from .architecture import (
+    Architecture,
+    Home,
+    Nation,
+    Organization,
+    Plan,
+    Relation,
+    Role,
+    Side,
+    carries_authority,
+)
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .paths import ARCHITECTURES_DIR
@@ -177,6 +187,7 @@ def architecture_from_document(
             c2sim_uuid=o.c2sim_uuid.lower() if o.c2sim_uuid else None,
             commander_nation=o.commander_nation,
             based_in=o.based_in,
+            home=_home(o.home),
         )
         checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
         _known_nations(checker, ("organizations", i), f"organizations[{i}]", o, nation_codes)
@@ -314,6 +325,12 @@ class _Checker:
             self.soft(loc, f"{what}: missing Japanese name (name_ja)")
         if not spec.source and not spec.assumption:
             self.soft(loc, f"{what}: no source (add source: or assumption: true)")
+
+
+def _home(spec: Any) -> Home | None:
+    if spec is None:
+        return None
+    return Home(spec.name_en, spec.name_ja, spec.lat, spec.lon, spec.source, spec.assumption)
 
 
 def _sides(spec: Any, checker: _Checker) -> tuple[Side, ...]:

@@ -165,8 +165,8 @@ def _replay_one(state: Replayed, data: dict[str, Any]) -> None:
             row["recipients"] = sorted({*row["recipients"], *changed.get("recipients_added", [])})
     elif "seat" in data and "new" in data:
         state.seats[int(data["seat"])] = {f: data["new"][f] for f in SEAT_FIELDS}
-    elif "new" in data:
-        state.exercise = {f: data["new"][f] for f in EXERCISE_FIELDS}
+    elif "new" in data:  # fields added later (the C2SIM session's) are absent from older logs
+        state.exercise = {f: data["new"][f] for f in EXERCISE_FIELDS if f in data["new"]}
     elif "set" in data:
         state.exercise.update({k: v for k, v in data["set"].items() if k in EXERCISE_FIELDS})
 

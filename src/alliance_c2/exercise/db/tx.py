@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .rows import ExerciseRecord, SeatRecord, UserRecord
 from .tables import (
+    C2simClient,
     Exercise,
     IdempotentAnswer,
     LogEntry,
@@ -30,7 +31,7 @@ from .tables import (
 )
 
 # Foreign keys point up this list: a table's rows are written after those of the tables before it.
-_WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, Message, Recipient, Release, LogEntry, IdempotentAnswer))
+_WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, C2simClient, Message, Recipient, Release, LogEntry, IdempotentAnswer))
 _INSERTS = {t: insert(t) for t in _WRITE_ORDER}
 _STATE = "ac2_tx"
 _IDS_PER_WRITE = 3  # messages a write makes, about (an order and its approval tasks)

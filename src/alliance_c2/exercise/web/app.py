@@ -28,7 +28,8 @@ from ..service.clockwork import Clockwork
 from ..service.errors import ExerciseError
 from ..service.logins import LoginLimiter
 from ..service.orders import Checker, default_checker
-from . import api, pages, stream
+from . import api, c2sim_api, pages, stream
+from .c2sim_push import PushHub
 from .deps import LoginGate, TrustedProxies
 from .middleware import BodyLimit, Headers
 
@@ -67,6 +68,7 @@ def create_app(
         gc.freeze()
         ticking = asyncio.create_task(Clockwork(db, writer).run())
         yield
+        await app.state.c2sim_hub.close()
         ticking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ticking
@@ -89,9 +91,11 @@ def create_app(
     app.state.login_limiter = LoginLimiter(per_name=login_limit, per_address=address_limit)
     app.state.login_gate = LoginGate(db)
     app.state.streams = stream.StreamGate()
+    app.state.c2sim_hub = PushHub(db)
     app.state.trusted_proxies = TrustedProxies(_proxies(trusted_proxies))
     _handlers(app)
     app.include_router(api.router)
+    app.include_router(c2sim_api.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -103,7 +107,8 @@ def create_app(
             session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES,
+                       wider={c2sim_api.PREFIX + "/": (c2sim_api.MAX_SEND_BYTES, c2sim_api.too_large)})
     app.add_middleware(Headers)
     return app
 
@@ -123,17 +128,29 @@ def _no_telemetry() -> dict[str, Any]:
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ExerciseError)
-    async def _exercise_error(_request: Request, exc: ExerciseError) -> JSONResponse:
+    async def _exercise_error(request: Request, exc: ExerciseError) -> JSONResponse:
+        if _c2sim(request):
+            return c2sim_api.error_response(exc)
         headers = {"Retry-After": "60" if exc.status == 429 else "5"} if exc.status in (429, 503) else None
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _c2sim(request):
+            return c2sim_api.error_response(ExerciseError(422, _explain(exc.errors())))
         return JSONResponse({"detail": _explain(exc.errors())}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if _c2sim(request):  # no such operation: the spec's error form, with the HTTP status
+            body = c2sim_api.error_body("C2SimError_NotFound" if exc.status_code == 404 else "C2SimError_Request",
+                                        str(exc.detail), {"path": request.url.path[:200]})
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _c2sim(request: Request) -> bool:
+    return request.url.path.startswith(c2sim_api.PREFIX + "/")
 
 
 def _explain(errors: Any) -> str:

@@ -558,9 +558,18 @@ class LawCatalog:
 
     def situation_requires(self, situation_id: str, day: date) -> tuple[str, ...]:
         """The provisions that define the situation on `day` (or, if none did yet, today)."""
-        sit = self.situation(situation_id)
-        era = sit.era_on(day)
-        return era.requires if era is not None else sit.requires
+        key = (situation_id, day)
+        found = self._requires.get(key)
+        if found is None:
+            sit = self.situation(situation_id)
+            era = sit.era_on(day)
+            found = self._requires[key] = era.requires if era is not None else sit.requires
+        return found
+
+    @cached_property
+    def _requires(self) -> dict[tuple[str, date], tuple[str, ...]]:
+        """situation_requires, remembered: every verdict asks."""
+        return {}
 
     def describe_situation(self, situation_id: str) -> dict[str, Any]:
         """The situation as data: names, the provisions that define it and since when, earlier definitions."""

@@ -24,7 +24,7 @@ import numpy as np
 from .. import __version__
 from ..analysis import OverviewRow, overview
 from ..labels import level_name, level_rank, nation_name
-from ..law import audit, default_catalog
+from ..law import Reform, audit, default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture
 from ..model.guidelines import diff_guidelines
 from ..model.scenario import load_scenario, scenario_ids
@@ -444,12 +444,21 @@ def _legal(loaded: list[Architecture], presupposed: dict[str, tuple[str, ...]],
         lawful = audit(arch, presupposed.get(arch.id, ())) if presupposed.get(arch.id) else base
         audit_.c6[arch.id] = [c.to_dict() for c in lawful.c6()]
         with_reform = audit_.with_reform.setdefault(arch.id, {})
-        # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is.
+        # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is; one
+        # that only lifts rules of a nation's law changes nothing where no order of the audit meets those rules.
+        met = {rule for rule, c in base.collisions.items() if c.orders}
         for reform in [*reforms, None]:
-            effective = effective_reforms(arch, (reform,) if reform else tuple(reforms))
+            effective = tuple(r for r in effective_reforms(arch, (reform,) if reform else tuple(reforms))
+                              if _changes_audit(catalog.reform(r), met))
             with_reform[reform or "all"] = _counts(audit(arch, effective).matrix(), constraints) if effective else counts
         tick("law", n + 1, len(loaded))
     return audit_
+
+
+def _changes_audit(reform: Reform, met: set[str]) -> bool:
+    """Whether the reform can change an audit whose orders meet the rules `met`: it allows a relation or lifts a
+    constraint, or it lifts one of those rules (a rule no order meets changes nothing when lifted)."""
+    return bool(reform.allows_cross_national or reform.lifts or reform.lifts_rules & met)
 
 
 def _counts(matrix: dict[str, dict[str, int]], constraints: list[str]) -> dict[str, int]:

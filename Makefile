@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-deps
 	$(VENV)/bin/alliance-c2 compare-all
 	$(VENV)/bin/alliance-c2 evaluate --out alliance-c2-report
 

@@ -25,6 +25,7 @@ ALLOWED = {
     "labels": {"model", "labels"},
     "report": {"model", "analysis", "law", "sim", "labels", "report"},
     "api": {"model", "analysis", "law", "api"},
+    "studio": {"model", "analysis", "law", "sim", "labels", "report", "studio"},
     "cli": {"model", "analysis", "law", "interop", "sim", "labels", "report", "api", "cli"},
 }
 

@@ -361,6 +361,7 @@ def evaluate(
     out: str | Path = "alliance-c2-report",
     seed: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    pdf: bool = True,
 ) -> Evaluation:
     """The main job: structure, legal audit, simulation suite and sensitivity, written as a report.
 
@@ -372,6 +373,7 @@ def evaluate(
         out: the directory for report.html, results.json and results.csv.
         seed: a whole number 0 or greater; the same seed gives the same report (default: `DEFAULT_SEED`).
         progress: called with (stage, done, total).
+        pdf: also print report.pdf (headless Chromium); `.pdf_problem` says why when it could not.
 
     Returns:
         An Evaluation: typed results (`.structure`, `.legal`, `.simulation`, `.answer` ...), `.to_dict()`
@@ -382,7 +384,7 @@ def evaluate(
     from .report.evaluate import evaluate as run
 
     return run(runs=DEFAULT_RUNS if runs is None else runs, archs=archs, scenarios=scenarios, lang=lang, out=out,
-               seed=DEFAULT_SEED if seed is None else seed, progress=progress)
+               seed=DEFAULT_SEED if seed is None else seed, progress=progress, pdf=pdf)
 
 
 def _arch_refs(archs: ArchitectureRef | Iterable[ArchitectureRef]) -> list[str | Architecture]:

@@ -1,9 +1,11 @@
-"""Charts find the CJK font by its file, even when matplotlib's font cache predates the font."""
+"""The distribution charts (matplotlib: `simulate --plot`, notebooks) find the CJK font by its file, even when
+matplotlib's font cache predates the font; the report's charts are plain SVG whose text the reader's font draws."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +17,16 @@ from alliance_c2.report.fonts import find_cjk_font_file
 CHART = """
 import warnings
 warnings.simplefilter("always")
-from alliance_c2.report.charts import grouped_bars
-svg = grouped_bars("c", ["弾道ミサイル"], ["統合作戦司令部"], [[1.0]], [[0.5]], [[1.5]], "応答時間", "分")
-print(svg)
+import io
+from alliance_c2.report.fonts import pyplot
+plt = pyplot()
+fig, ax = plt.subplots()
+ax.barh([0], [1.0])
+ax.set_yticks([0], ["統合作戦司令部"])
+ax.set_title("応答時間（分）")
+buf = io.StringIO()
+fig.savefig(buf, format="svg")
+print(buf.getvalue())
 """
 
 
@@ -41,6 +50,17 @@ def test_japanese_chart_has_its_font_with_a_stale_cache(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=True)
     assert "missing from font" not in proc.stderr
     assert "font-family: 'Noto Sans CJK JP'" in proc.stdout or "font-family: 'IPAexGothic'" in proc.stdout
+
+
+def test_report_chart_text_is_text_in_both_languages() -> None:
+    from alliance_c2.report.charts import grouped_bars, tornado
+
+    svg = grouped_bars("c", ["弾道ミサイル"], ["統合作戦司令部"], [[1.0]], [[0.5]], [[1.5]], "応答時間", "分")
+    assert "統合作戦司令部" in svg and "応答時間" in svg and "Noto Sans CJK JP" in svg
+    long_title = "Compound contingency (Korean Peninsula, Taiwan and gray zone at once): The proposal − Today (2015)"
+    chart = tornado("t", ["a"], [-1.0], [2.0], 0.5, long_title, "minutes", "low", "high")
+    shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", chart))
+    assert "Today (2015)" in shown  # the title is wrapped, never cut off
 
 
 def test_font_file_lookup_prefers_noto_and_is_deterministic(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import csv
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -267,3 +268,46 @@ def test_the_rule_explains_a_more_integrated_arrangement_that_is_slower() -> Non
     assert len(found) == 1  # the proposal against the integrated alternative; against today the intervals overlap
     assert "3.50 approvals each against 1.00" in found[0].en and "60 vs 44 min" in found[0].en
     assert "3.50件対1.00件" in found[0].ja
+
+
+def test_pdf_opens_with_the_one_sentence_answer_in_both_languages(report: tuple[str, Path, Any]) -> None:
+    _lang, out, evaluation = report
+    if evaluation.pdf_problem and "no Chromium" in evaluation.pdf_problem:
+        pytest.skip("Debian's chromium is not installed (make system-deps installs it as root)")
+    assert evaluation.pdf_problem is None, evaluation.pdf_problem
+    from pypdf import PdfReader
+
+    reader = PdfReader(out / "report.pdf")
+    # NFKC: the CJK font maps some glyphs to compatibility characters (⾏ for 行) and Latin ones to ligatures (ﬁ).
+    first = unicodedata.normalize("NFKC", " ".join(reader.pages[0].extract_text().split()))
+    answer = json.loads((out / "results.json").read_text(encoding="utf-8"))["answer"]
+    # The sentence in the report's language first, the other language's beneath it: both on page one, with text
+    # (not pictures of text), so the Japanese glyphs are embedded with their characters.
+    assert "better than today?" in first and "現行より優れているか" in first
+    head_en = " ".join(answer["bottom_line_en"].split())[:60]
+    assert head_en in first
+    assert unicodedata.normalize("NFKC", answer["bottom_line_ja"][:20]) in first.replace(" ", "")
+    fonts = {str(f) for page in reader.pages[:2] for f in (page.get("/Resources", {}).get("/Font", {}) or {}).values()}
+    assert fonts  # fonts embedded in the file
+    assert len(reader.pages) > 5
+
+
+def test_bottom_line_follows_its_rule(report: tuple[str, Path, Any]) -> None:
+    lang, out, _evaluation = report
+    answer = json.loads((out / "results.json").read_text(encoding="utf-8"))["answer"]
+    rows = [r for r in answer["rows"] if r["arch"] == "2024-proposal"]
+    faster = [r for r in rows if r["verdict"] == "faster"]
+    short = [r for r in rows if r["verdict"] == "slower"]
+    word = ("Yes" if faster and not short else "No" if short and not faster else
+            "No difference" if not faster and not short else "Not clearly")
+    sentence = answer["bottom_line_en"]
+    assert sentence.startswith("Is the proposal (combined command) better than today? " + word)
+    assert sentence.index("the proposal") < sentence.index("Is the integrated alternative")
+    assert answer["bottom_line_rule_en"] and answer["bottom_line_rule_ja"]
+    doc = lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    first = doc.xpath("//section[@id='answer']//p")[0].text_content()
+    assert first == answer["bottom_line_ja" if lang == "ja" else "bottom_line_en"]
+    # The rules under the table are plain text in the report's language (no Markdown marks left).
+    rules = " ".join(li.text_content() for li in doc.xpath("//section[@id='answer']//ul[@class='small']/li"))
+    assert "*" not in rules and "`" not in rules
+    assert ("判定" in rules) if lang == "ja" else ("Welch" in rules)

@@ -167,11 +167,14 @@ def _unified(arch: Architecture, situation: str) -> LevelResult | None:
         if rel.kind in _OPCON_KINDS and rel.active(situation) and orgs[rel.to_id].is_military:
             down.setdefault(rel.from_id, []).append(rel)
     spans = _Spans(arch, down)
-    best: tuple[tuple[bool, int], str, frozenset[str]] | None = None
+    best: tuple[tuple[bool, int, int], str, frozenset[str]] | None = None
     for org in arch.military():
         nations, crossing, size = spans.of(org.id)
         if crossing and len(nations) >= 2:
-            key = (org.combined, size)  # a combined headquarters first; among equals the top-most
+            # A combined headquarters first; otherwise the commander that holds the cross-national links: the one
+            # with most of them below it and, among those, the lowest (not a staff above it that merely passes
+            # national orders down).
+            key = (org.combined, len(_crossing_links(arch, down, org.id)), -size)
             if best is None or key > best[0]:
                 best = (key, org.id, nations)
     if best is None:
@@ -187,6 +190,12 @@ def _unified(arch: Architecture, situation: str) -> LevelResult | None:
             f"{commander}{flag_ja}が{_nation_list(set(nations))}の部隊の作戦統制を持つ：{listed}",
         )
     ]
+    if not any(o.combined for o in arch.military()):
+        evidence.append((
+            f"no organization is a combined headquarters (combined: true): {len(links)} cross-national OPCON "
+            f"link(s) alone make {commander} the commander of both nations' forces here",
+            f"連合司令部（combined: true）はない：国をまたぐ作戦統制{len(links)}本だけで{commander}が両国部隊の指揮官となる",
+        ))
     return _result(UNIFIED_RULE, evidence, commander, links, situation)
 
 

@@ -59,6 +59,17 @@ class Analysis:
     command_depth: int
     counts: dict[str, Any] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """The analysis as a table in Jupyter: level and why, depth, single points of failure."""
+        # Imported on use: only a notebook displays results as HTML.
+        from ..model.display import html_table
+
+        rows: list[tuple[str, Any]] = [("level", self.level), ("rule", self.level_rule)]
+        rows += [("evidence", e) for e in self.level_evidence]
+        rows += [("command depth", self.command_depth),
+                 ("single points of failure", ", ".join(p.id for p in self.single_points_of_failure))]
+        return html_table(f"{self.id} in {self.situation}", ("", ""), rows)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["level_decision"] = self.level_decision.to_dict()

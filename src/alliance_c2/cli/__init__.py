@@ -13,7 +13,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from . import arrangements, exercise, guidelines, interop, law, report, sim
+from . import arrangements, exercise, guidelines, interop, law, report, sim, studio
 from .support import input_error_line, is_help_request, usage_error_line
 
 app = typer.Typer(
@@ -26,7 +26,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-for _group in (arrangements, report, guidelines, law, sim, interop, exercise):
+for _group in (arrangements, report, guidelines, law, sim, interop, exercise, studio):
     _group.register(app)
 
 

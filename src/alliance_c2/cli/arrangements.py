@@ -75,23 +75,54 @@ def show(arch: str = typer.Argument(..., help=ARCH_HELP), lang: str | None = lan
 
 
 def validate(
-    file: Path = typer.Argument(..., help="Any catalog file; its kind comes from its top-level `kind:` key."),
+    file: str = typer.Argument(..., help="Any catalog file (its kind comes from its top-level `kind:` key), or a "
+                               "bundled arrangement or scenario id."),
     strict: bool = typer.Option(False, "--strict", help="Treat incompleteness (missing names, sources, civilian chain) as errors."),
+    show_all: bool = typer.Option(False, "--all", help="List every error, also those on a line that already has one "
+                                  "(by default one per line: the others usually follow from it). / 全エラーを表示。"),
 ) -> None:
-    """Validate a catalog file: exit 0, or exit 2 with FILE:LINE: message. / カタログファイルを検証する。"""
+    """Validate a catalog file: exit 0, or exit 2 with FILE:LINE: message per error. / カタログファイルを検証する。"""
     # Imported when the command runs: start-up time.
     from .. import api
 
-    problems = api.validate(file, strict=strict)
+    problems = api.validate(_catalog_file(file), strict=strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        sys.stderr.write(f"{errors[0]}\n")
-        if len(errors) > 1:
-            sys.stderr.write(f"({len(errors) - 1} more error(s); fix this one first)\n")
+        shown = errors if show_all else _independent(errors)
+        for p in shown:
+            sys.stderr.write(f"{p}\n")
+        if len(shown) < len(errors):
+            sys.stderr.write(f"({len(errors) - len(shown)} more on the same lines; `--all` lists them)\n")
         raise typer.Exit(2)
     for p in problems:
         sys.stderr.write(f"{p} (warning)\n")
     sys.stdout.write(f"{file}: valid" + (f" with {len(problems)} warning(s)" if problems else "") + "\n")
+
+
+def _catalog_file(ref: str) -> Path:
+    """A path as given, else the bundled arrangement or scenario file with that id (`validate 2024-proposal`)."""
+    path = Path(ref)
+    if path.exists() or "/" in ref or ref.endswith((".yaml", ".yml")):
+        return path
+    # Imported when an id is given: the catalog's paths are needed only then.
+    from ..model import ARCHITECTURES_DIR
+    from ..model.paths import CATALOG_DIR
+
+    for folder in (ARCHITECTURES_DIR, CATALOG_DIR / "scenarios"):
+        if (folder / f"{ref}.yaml").exists():
+            return folder / f"{ref}.yaml"
+    return path
+
+
+def _independent(errors: list[Any]) -> list[Any]:
+    """The first error of each line (the others on a line, such as a field's type and its value, follow from it)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for p in errors:
+        if (p.path, p.line) not in seen:
+            seen.add((p.path, p.line))
+            out.append(p)
+    return out
 
 
 def analyze(

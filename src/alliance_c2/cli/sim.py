@@ -16,6 +16,7 @@ import typer
 
 from ..labels import pick
 from .support import (
+    REFORM_HELP,
     as_of_option,
     bad_input_ends_here,
     console,
@@ -68,7 +69,7 @@ def simulate(
     runs: int = typer.Option(100, "--runs", help=RUNS_HELP),
     seed: int = typer.Option(0, "--seed", help=SEED_HELP),
     fault: list[str] = typer.Option([], "--fault", help="ORG@MINUTES: lose an organization (ORG~ORG@MINUTES: degrade a link); repeatable. / 組織の喪失（繰り返し可）。"),
-    reform: list[str] = typer.Option([], "--reform", help="Reform switch; repeatable. / 法改正スイッチ（繰り返し可）。"),
+    reform: list[str] = typer.Option([], "--reform", help=REFORM_HELP),
     params: str | None = typer.Option(None, "--params", help=PARAMS_HELP),
     executor: str = typer.Option("local", "--executor", help="local or dask. / 実行方式 local 又は dask。"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address. / Dask スケジューラのアドレス。"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,20 @@ LANG_ENV = "ALLIANCE_C2_LANG"
 PROG = "alliance-c2"
 ARCH_HELP = "A bundled arrangement id (see `alliance-c2 architectures`) or a path to a YAML file. / 体制ID又はYAMLファイルのパス。"
 SITUATION_HELP = "Legal situation: an id that `alliance-c2 situations` lists. / 事態（`alliance-c2 situations` の一覧のID）。"
-REFORM_HELP = "A reform to switch on (repeat for several), e.g. opcon-transfer-act. / 適用する改革（複数可）。"
+def _reform_ids() -> list[str]:
+    """The law catalog's reform ids, read from the file's text (the help must not wait for the law to load)."""
+    # Imported on use: the help text reads the catalog's reform ids from the file.
+    from ..model.paths import CATALOG_DIR
+
+    try:
+        text = (CATALOG_DIR / "reforms.yaml").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return re.findall(r"^ {0,2}- id: ([a-z0-9-]+)\s*$", text, flags=re.MULTILINE)
+
+
+REFORM_HELP = ("A reform to switch on; repeat for several. One of: " + ", ".join(_reform_ids())
+               + " (`alliance-c2 reforms` says what each does). / 適用する改革（複数可）。")
 JSON_HELP = "Print JSON. / JSONで出力。"
 AS_OF_HELP = ("Apply the law in force on this date, YYYY-MM-DD (default: the arrangement's law_as_of). / "
               "この日付（YYYY-MM-DD）に施行されていた法を適用（既定：体制の law_as_of）。")

@@ -9,7 +9,7 @@ from .c2sim_import import C2simImport, arrangement_yaml, import_c2sim
 from .graphml import export_graphml
 from .jsonio import arrangement_data, arrangement_from_json, export_json, import_json
 from .message import C2simMessage, parse_message, read_message
-from .order_check import OrderCheck, TaskCheck, check_order, organization_for
+from .order_check import MappedTask, OrderCheck, TaskCheck, check_order, map_task, organization_for
 from .order_read import C2simOrder, C2simTask, parse_order, read_order
 from .orders import OrderRecord, order_message, task_action_code
 from .schema import SCHEMAS, compiled_schema, schema_problems, validate_c2sim
@@ -24,6 +24,7 @@ __all__ = [
     "C2simMessage",
     "C2simOrder",
     "C2simTask",
+    "MappedTask",
     "OrderCheck",
     "OrderRecord",
     "TaskCheck",
@@ -39,6 +40,7 @@ __all__ = [
     "export_json",
     "import_c2sim",
     "import_json",
+    "map_task",
     "order_message",
     "organization_for",
     "organization_uuid",

@@ -131,14 +131,22 @@ def message_root(
     message: str,
     sending_system: str,
     to_system: str | None,
+    *,
+    act: str = "Inform",
+    in_reply_to: str | None = None,
 ) -> tuple[etree._Element, etree._Element]:
-    """A `Message` with its header; returns the message and its (empty) `MessageBody`."""
+    """A `Message` with its header; returns the message and its (empty) `MessageBody`.
+
+    `act`: the FIPA communicative act (1.1 and 1.0.0 carry it; 2.0.0 has no such field). `in_reply_to`: the
+    `MessageID` this message answers."""
     root = writer.root("Message")
     header = writer.sub(root, "C2SIMHeader")
     if version.single_receiver:
-        writer.sub(header, "CommunicativeActTypeCode", "Inform")
+        writer.sub(header, "CommunicativeActTypeCode", act)
     writer.sub(header, "ConversationID", conversation)
     writer.sub(header, "FromSendingSystem", sending_system)
+    if in_reply_to is not None:
+        writer.sub(header, "InReplyToMessageID", in_reply_to)
     writer.sub(header, "MessageID", message)
     writer.sub(header, "Protocol", PROTOCOL)
     writer.sub(header, "ProtocolVersion", PROTOCOL_VERSION)

@@ -153,6 +153,43 @@ class _Index:
         return found
 
 
+@dataclass(frozen=True)
+class MappedTask:
+    """A task read onto an arrangement: its unit and action, or (None) why it cannot be (in both languages)."""
+
+    task: C2simTask
+    unit: str | None
+    action: str | None
+    problem_en: str | None = None
+    problem_ja: str | None = None
+
+
+def map_task(arch: Architecture, task: C2simTask, verbs: TaskVerbs | None = None) -> MappedTask:
+    """The organization that performs `task` and the catalog action its verb stands for, as `order check`
+    reads them; a problem when the performer is unknown or not a military unit or the verb has no action."""
+    return _mapped(arch, _index(arch), verbs or task_verbs(), task)
+
+
+def _mapped(arch: Architecture, index: _Index, table: TaskVerbs, task: C2simTask) -> MappedTask:
+    unit = index.find(task.performer, task.performer_name)
+    action = table.action_for(task.verb)
+    if unit is None:
+        shown = f"{task.performer} ({task.performer_name})" if task.performer_name else task.performer
+        return MappedTask(task, None, action, f"performing entity {shown} is not an organization of {arch.id}",
+                          f"実行主体 {shown} は{arch.id}の組織にない")
+    org = arch.organizations[unit]
+    if not org.is_military:
+        return MappedTask(task, unit, action, f"{unit} ({org.kind}) is not a military unit and cannot perform a task",
+                          f"{unit}（{org.kind}）は部隊ではなく、任務を実行できない")
+    if action is None:
+        return MappedTask(
+            task, unit, None,
+            f"task verb {task.verb or '(none)'} has no action in catalog/c2sim-tasks.yaml: not checked",
+            f"任務コード {task.verb or '（なし）'} に対応する行動が catalog/c2sim-tasks.yaml にない：未審査",
+        )
+    return MappedTask(task, unit, action)
+
+
 def _task(
     arch: Architecture,
     index: _Index,
@@ -163,37 +200,9 @@ def _task(
     reforms: tuple[str, ...],
     catalog: LawCatalog | None,
 ) -> TaskCheck:
-    unit = index.find(task.performer, task.performer_name)
-    action = table.action_for(task.verb)
-    if unit is None:
-        shown = f"{task.performer} ({task.performer_name})" if task.performer_name else task.performer
-        return TaskCheck(
-            task,
-            None,
-            action,
-            None,
-            f"performing entity {shown} is not an organization of {arch.id}",
-            f"実行主体 {shown} は{arch.id}の組織にない",
-        )
-    org = arch.organizations[unit]
-    if not org.is_military:
-        return TaskCheck(
-            task,
-            unit,
-            action,
-            None,
-            f"{unit} ({org.kind}) is not a military unit and cannot perform a task",
-            f"{unit}（{org.kind}）は部隊ではなく、任務を実行できない",
-        )
-    if action is None:
-        return TaskCheck(
-            task,
-            unit,
-            None,
-            None,
-            f"task verb {task.verb or '(none)'} has no action in catalog/c2sim-tasks.yaml: not checked",
-            f"任務コード {task.verb or '（なし）'} に対応する行動が catalog/c2sim-tasks.yaml にない：未審査",
-        )
-    ordered_by = sender if sender != unit else None
-    verdict = check(arch, situation, action, unit, ordered_by, reforms, catalog=catalog)
-    return TaskCheck(task, unit, action, verdict)
+    mapped = _mapped(arch, index, table, task)
+    if mapped.unit is None or mapped.action is None or mapped.problem_en:
+        return TaskCheck(task, mapped.unit, mapped.action, None, mapped.problem_en, mapped.problem_ja)
+    ordered_by = sender if sender != mapped.unit else None
+    verdict = check(arch, situation, mapped.action, mapped.unit, ordered_by, reforms, catalog=catalog)
+    return TaskCheck(task, mapped.unit, mapped.action, verdict)

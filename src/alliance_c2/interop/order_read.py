@@ -38,17 +38,18 @@ class C2simOrder:
 
 def read_order(path: str | Path, *, edition: str | None = None, max_bytes: int = MAX_XML_BYTES) -> C2simOrder:
     """Read a C2SIM order file; CatalogError (FILE:LINE: reason) for anything else."""
-    return _order(read_message(path, ORDER, edition=edition, max_bytes=max_bytes))
+    return order_of(read_message(path, ORDER, edition=edition, max_bytes=max_bytes))
 
 
 def parse_order(
     data: bytes, path: str = "order.xml", *, edition: str | None = None, max_bytes: int = MAX_XML_BYTES
 ) -> C2simOrder:
     """Parse a C2SIM order from bytes (an HTTP body); `path` names it in errors."""
-    return _order(parse_message(data, path, ORDER, edition=edition, max_bytes=max_bytes))
+    return order_of(parse_message(data, path, ORDER, edition=edition, max_bytes=max_bytes))
 
 
-def _order(message: C2simMessage) -> C2simOrder:
+def order_of(message: C2simMessage) -> C2simOrder:
+    """The tasks of an order message already read and checked (its body is the `OrderBody`)."""
     ns, body = message.ns, message.body
     names = _entity_names(body, ns)
     tasks = []

@@ -94,6 +94,9 @@ def template_yaml(arch: Architecture, new_id: str, file_hint: str = "FILE.yaml")
     data["id"] = new_id
     data["name_en"] = f"{new_id} (based on {arch.id})"
     data["name_ja"] = f"{new_id}（{arch.id}を基に作成）"
+    # The copy's short names (chart legends, prose) must not read as the original's ("Today (2015 Guidelines)").
+    data["short_name_en"] = f"{new_id} (from {arch.short_name('en')})"
+    data["short_name_ja"] = f"{new_id}（{arch.short_name('ja')}を基に作成）"
     data["description_en"] = f"A copy of {arch.id} to edit: say here what this arrangement changes and why."
     data["description_ja"] = f"{arch.id} の複製。この体制で何をなぜ変えるのかをここに記す。"
     parts = [_HEADER.format(new_id=new_id, source_id=arch.id, file_hint=file_hint, situation=reference_situation())]
@@ -103,7 +106,7 @@ def template_yaml(arch: Architecture, new_id: str, file_hint: str = "FILE.yaml")
             parts.append(f"{key}:\n")
             parts.extend(_item(key, item, arch) for item in value)
         else:
-            edit = "  # edit / 編集してください" if key in ("id", "name_en", "name_ja") else ""
+            edit = "  # edit / 編集してください" if key in ("id", "name_en", "name_ja", "short_name_en", "short_name_ja") else ""
             parts.append(_dump({key: value}).rstrip("\n") + edit + "\n")
     return "".join(parts)
 

@@ -6,11 +6,11 @@ the pydantic import nor the schema build.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..model.cache import cached
 from ..model.errors import CatalogError, Problem
@@ -41,6 +41,8 @@ from .catalog import (
     Treaty,
     When,
 )
+
+_D = TypeVar("_D")
 
 
 def load_law_catalog(directory: str | Path | None = None) -> LawCatalog:
@@ -116,89 +118,46 @@ def _build(directory: str) -> LawCatalog:
     )
 
 
+def _copy(cls: type[_D], spec: Any, **given: Any) -> _D:
+    """A catalog dataclass from its spec: every field the spec has by the same name (lists become the field's
+    tuple or frozenset), then `given`."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in given or not hasattr(spec, f.name):
+            continue
+        value = getattr(spec, f.name)
+        if isinstance(value, list):
+            value = frozenset(value) if isinstance(f.default, frozenset) else tuple(value)
+        values[f.name] = value
+    return cls(**values, **given)
+
+
 def _when(spec: Any) -> When | None:
-    if spec is None:
-        return None
-    return When(
-        forces=frozenset(spec.forces),
-        unit_nations=frozenset(spec.unit_nations),
-        based_in=frozenset(spec.based_in),
-        command=spec.command,
-        own_chain_lost=spec.own_chain_lost,
-        hostilities=spec.hostilities,
-        actions=frozenset(spec.actions),
-        not_actions=frozenset(spec.not_actions),
-        situations=frozenset(spec.situations),
-        not_situations=frozenset(spec.not_situations),
-        outside_article_v=spec.outside_article_v,
-    )
+    return _copy(When, spec) if spec is not None else None
 
 
 def _rule(spec: Any, law: str) -> Rule:
-    return Rule(
-        id=spec.id,
-        law=law,
-        name_en=spec.name_en,
-        name_ja=spec.name_ja,
-        kind=spec.kind,
-        text_en=spec.text_en,
-        text_ja=spec.text_ja,
-        in_force=spec.in_force,
-        until=spec.until,
-        article=spec.article,
+    return _copy(
+        Rule, spec, law=law, when=_when(spec.when),
         numbering=tuple(Numbering(n.article, n.from_, n.until) for n in spec.numbering),
-        when=_when(spec.when),
-        approval=spec.approval,
         block_en=spec.block.reason_en if spec.block else None,
         block_ja=spec.block.reason_ja if spec.block else None,
         bound_days=spec.bound.days if spec.bound else None,
         bound_extension_days=spec.bound.extension_days if spec.bound else 0,
-        advisory=spec.advisory,
-        per_situation=spec.per_situation,
-        pre_delegable=spec.pre_delegable,
-        transfers_control=spec.transfers_control,
-        constraint=spec.constraint,
-        lifted_by=tuple(spec.lifted_by),
-        lifted_by_note_en=spec.lifted_by_note_en,
-        lifted_by_note_ja=spec.lifted_by_note_ja,
-        keeps=frozenset(spec.keeps),
-        transfer_needs_law=frozenset(spec.transfer_needs_law),
-        own_forces_under_foreign=frozenset(spec.own_forces_under_foreign),
-        source=spec.source,
-        assumption=spec.assumption,
-        unconfirmed=spec.unconfirmed,
-        note_en=spec.note_en,
     )
 
 
 def _national_law(spec: Any) -> NationalLaw:
     hostilities = spec.hostilities
-    return NationalLaw(
-        nation=spec.nation,
-        name_en=spec.name_en,
-        name_ja=spec.name_ja,
-        forces_en=spec.forces_en,
-        forces_ja=spec.forces_ja,
-        rules=tuple(_rule(r, spec.nation) for r in spec.rules),
+    return _copy(
+        NationalLaw, spec, rules=tuple(_rule(r, spec.nation) for r in spec.rules),
         hostility_actions=frozenset(hostilities.actions) if hostilities else frozenset(),
         hostility_situations=frozenset(hostilities.situations) if hostilities else frozenset(),
-        source=spec.source,
     )
 
 
 def _treaty(spec: Any) -> Treaty:
-    return Treaty(
-        id=spec.id,
-        name_en=spec.name_en,
-        name_ja=spec.name_ja,
-        parties=tuple(spec.parties),
-        signed=spec.signed,
-        in_force=spec.in_force,
-        until=spec.until,
-        rules=tuple(_rule(r, spec.id) for r in spec.rules),
-        article_v_situations=frozenset(spec.article_v_situations),
-        source=spec.source,
-    )
+    return _copy(Treaty, spec, rules=tuple(_rule(r, spec.id) for r in spec.rules))
 
 
 def _provision(spec: Any) -> Provision:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..model import Architecture, Relation, UnknownIdError, load_architecture
 from .authority import authority, check_relations, directing_nations
@@ -27,9 +28,11 @@ from .build import load_law_catalog
 from .catalog import LawCatalog, ProcedureStep
 from .jurisdiction import basis, national_law, political_decision, with_rules
 from .national import apply_laws, facts, relation_rules
+from .national import clear_cache as clear_national_cache
 from .order import Order, Record
 from .paths import clear_cache as clear_path_cache
-from .steps import approval_step
+from .steps import approval_steps
+from .steps import clear_cache as clear_step_cache
 from .verdict import EARLIEST_LAW_DATE, Verdict
 
 CACHE_SIZE = 65_536
@@ -131,7 +134,10 @@ def relations_without_basis(
 def clear_cache() -> None:
     """Forget cached verdicts (e.g. after editing a catalog in a notebook)."""
     _verdict.cache_clear()
+    _reach.clear()
+    clear_step_cache()
     clear_path_cache()
+    clear_national_cache()
 
 
 def _require_unit(arch: Architecture, unit: str) -> None:
@@ -141,6 +147,9 @@ def _require_unit(arch: Architecture, unit: str) -> None:
 
 
 # --- evaluation ------------------------------------------------------------------------------
+
+# (arch, law, situation, unit, ordered_by, day) -> (chain, path, facts, blocks, citations) of the authority question
+_reach: dict[tuple[object, ...], tuple[Any, ...]] = {}
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -156,8 +165,21 @@ def _verdict(
 ) -> Verdict:
     o = Order.of(arch, law, situation, action, unit, ordered_by, reforms, day)
     rec = Record(o)
-    chain, path = authority(o, rec)
-    f = facts(o, chain, path)
+    # Who may order the unit, and the facts the nations' rules ask about, do not depend on the action: worked out
+    # once per (unit, orderer, situation, day) and replayed (an audit asks every action of each).
+    reach = _reach.get((arch, law, situation, unit, ordered_by, day))
+    if reach is None:
+        blocks, citations = len(rec.blocks), len(rec.citations)
+        chain, path = authority(o, rec)
+        f = facts(o, chain, path)
+        reach = _reach[(arch, law, situation, unit, ordered_by, day)] = (
+            chain, path, f, tuple(rec.blocks[blocks:]), tuple(rec.citations[citations:]))
+        if len(_reach) > CACHE_SIZE:
+            _reach.clear()
+    else:
+        chain, path, f, blocked, cited = reach
+        rec.blocks.extend(blocked)
+        rec.citations.extend(cited)
     directing = directing_nations(o, chain)
     if law.jurisdiction in f.directing:
         directing.add(law.jurisdiction)  # its officers on a combined staff are bound by its law too (C2)
@@ -168,7 +190,7 @@ def _verdict(
     check_relations(o, rec, path)
     political_decision(o, rec, bound)
     findings = rec.findings_after_reforms()
-    steps = tuple(approval_step(o, approvals, a) for a in approvals.ids)
+    steps = approval_steps(o, approvals)
     route = o.route if law.jurisdiction in bound and not rec.blocks else None
     laws = tuple(dict.fromkeys((*bound, *applied.laws)))
     return Verdict(

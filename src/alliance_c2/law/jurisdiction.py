@@ -6,8 +6,10 @@ provisions a verdict rests on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
-from .catalog import OWN_FORCES, Citation, Provision, Route
+from .catalog import OWN_FORCES, Citation, LawCatalog, Route
 from .national import Applied, Asked
 from .order import Order, Record
 from .verdict import C1, C2, C5, BasisUsed
@@ -137,7 +139,12 @@ def _dated(o: Order, c: Citation) -> Citation:
     """A citation numbered as on the date applied (e.g. Art. 82-2 before 2009, 82-3 after)."""
     if c.provision is None or c.provision not in o.law.provisions:
         return c
-    article = o.law.provisions[c.provision].article_on(o.day)
+    return _dated_on(o.law, c, o.day)
+
+
+@lru_cache(maxsize=4096)
+def _dated_on(law: LawCatalog, c: Citation, day: date) -> Citation:
+    article = law.provisions[c.provision or ""].article_on(day)
     return Citation(article or c.article, c.source, c.assumption, c.unconfirmed, c.note_en, c.provision)
 
 
@@ -210,11 +217,13 @@ def basis(o: Order, with_route: bool) -> tuple[BasisUsed, ...]:
     ids = list(o.law.situation_requires(o.situation.id, o.day))
     if with_route and o.route is not None:
         ids.extend(r for r in o.route.requires if r not in ids)
-    return tuple(_used(o, o.law.provisions[i]) for i in ids)
+    return tuple(_used(o.law, i, o.day) for i in ids)
 
 
-def _used(o: Order, p: Provision) -> BasisUsed:
-    article = p.article_on(o.day)
+@lru_cache(maxsize=4096)
+def _used(law: LawCatalog, provision: str, day: date) -> BasisUsed:
+    p = law.provisions[provision]
+    article = p.article_on(day)
     return BasisUsed(
         p.id, f"{article} ({p.act_year})" if article else f"{p.name_en}", p.name_ja, p.in_force, p.until,
         p.source, p.unconfirmed,

@@ -10,8 +10,10 @@ note that binds nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
-from ..model import Architecture, Organization, Relation
+from ..model import Architecture, Relation
 from .catalog import LawCatalog, NationalLaw, Rule, Treaty, When
 from .order import Order, Record
 from .paths import TRANSFER_KINDS, national_chain
@@ -35,9 +37,10 @@ class Asked:
     transfers_control: bool = False
 
 
+@lru_cache(maxsize=65_536)
 def commander_nation(arch: Architecture, org_id: str) -> str:
     """The nation whose officer commands the organization: its `commander_nation`, else (a combined headquarters)
-    that of the combined headquarters above it, else its own nation."""
+    that of the combined headquarters above it, else its own nation. Cached: arrangements are immutable."""
     seen: set[str] = set()
     node = arch.organizations[org_id]
     while node.commander_nation is None and node.combined and node.id not in seen:
@@ -49,7 +52,7 @@ def commander_nation(arch: Architecture, org_id: str) -> str:
     return node.commander_nation or node.nation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Facts:
     """What the rules can ask about one order."""
 
@@ -79,29 +82,42 @@ def facts(o: Order, chain: tuple[str, ...], path: tuple[Relation, ...]) -> Facts
         if org.is_military:
             directing.add(commander_nation(arch, org_id))
         if org.combined:
-            directing.update(_staffing(arch, org, o.situation.id))
+            directing.update(_staffing(arch, org_id, o.situation.id))
     reaches = o.ordered_by is None or o.ordered_by == o.unit.id or bool(path)
-    top, _ = national_chain(arch, o.situation.id, o.unit.id)
-    head = orgs[top[0]]
     return Facts(
         unit_nation=unit_nation,
         directing=frozenset(directing - {unit_nation}),
         foreign_kinds=kinds,
         command=("foreign" if kinds else "national") if reaches else None,
-        own_chain_lost=not (head.head_of_government and head.nation == unit_nation),
-        nations_present=frozenset(n for org in orgs.values() for n in org.member_nations()),
+        own_chain_lost=_own_chain_lost(arch, o.situation.id, o.unit.id),
+        nations_present=nations_present(arch),
     )
 
 
-def _staffing(arch: Architecture, hq: Organization, situation: str) -> set[str]:
+@lru_cache(maxsize=65_536)
+def _own_chain_lost(arch: Architecture, situation: str, unit: str) -> bool:
+    """Whether the unit's own national chain fails to reach its nation's head of government in the situation."""
+    top, _ = national_chain(arch, situation, unit)
+    head = arch.organizations[top[0]]
+    return not (head.head_of_government and head.nation == arch.organizations[unit].nation)
+
+
+@lru_cache(maxsize=1024)
+def nations_present(arch: Architecture) -> frozenset[str]:
+    """Every nation an organization of the arrangement belongs to (found once per arrangement)."""
+    return frozenset(n for org in arch.organizations.values() for n in org.member_nations())
+
+
+@lru_cache(maxsize=16_384)
+def _staffing(arch: Architecture, hq_id: str, situation: str) -> frozenset[str]:
     """The nations whose officers serve on a combined headquarters: its commander's, and those of the other nations'
     headquarters that staff it (a `support` relation into it, e.g. the U.S. deputy at JJOC)."""
-    staff = {commander_nation(arch, hq.id)}
-    for rel in arch.relations_to(hq.id, situation):
+    staff = {commander_nation(arch, hq_id)}
+    for rel in arch.relations_to(hq_id, situation):
         sup = arch.organizations[rel.from_id]
         if rel.kind in STAFF_KINDS and sup.is_military and not sup.bilateral:
             staff.add(sup.nation)
-    return staff
+    return frozenset(staff)
 
 
 def _holds(w: When, o: Order, f: Facts, role: str, hostile: bool, article_v: frozenset[str]) -> bool:
@@ -122,7 +138,7 @@ def _holds(w: When, o: Order, f: Facts, role: str, hostile: bool, article_v: fro
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Applied:
     """What every nation's law and the treaties ask of one order."""
 
@@ -137,34 +153,43 @@ def apply_laws(o: Order, rec: Record, f: Facts) -> Applied:
     between nations of the arrangement, in that order."""
     out = Applied([], [], [], [])
     law = o.law
+    lifted = frozenset().union(*(law.reforms[r].lifts_rules for r in o.reforms)) if o.reforms else frozenset()
     roles = [(f.unit_nation, "unit"), *((n, "staff") for n in sorted(f.directing))]
     for nation, role in roles:
         found = law.nations.get(nation)
         if found is None:
             continue
         hostile = o.action.id in found.hostility_actions or o.situation.id in found.hostility_situations
-        _apply(o, rec, f, found.rules, nation, role, hostile, frozenset(), out, found)
-    for treaty in _treaties(law, f, o):
-        _apply(o, rec, f, treaty.rules, f.unit_nation, "unit", False, treaty.article_v_situations, out, None)
+        _apply(o, rec, f, _rules_on(law, nation, o.day), nation, role, hostile, frozenset(), out, found, lifted)
+    for treaty in _treaties(law, f.nations_present, o.day):
+        _apply(o, rec, f, _rules_on(law, treaty.id, o.day), f.unit_nation, "unit", False, treaty.article_v_situations,
+               out, None, lifted)
     return out
 
 
-def _treaties(law: LawCatalog, f: Facts, o: Order) -> list[Treaty]:
+@lru_cache(maxsize=1024)
+def _treaties(law: LawCatalog, present: frozenset[str], day: date) -> tuple[Treaty, ...]:
     """Treaties in force on the day whose parties all have organizations in the arrangement."""
-    return [t for t in law.treaties.values() if t.in_force_on(o.day) and set(t.parties) <= f.nations_present]
+    return tuple(t for t in law.treaties.values() if t.in_force_on(day) and set(t.parties) <= present)
 
 
-def _apply(o: Order, rec: Record, f: Facts, rules: tuple[Rule, ...], nation: str, role: str, hostile: bool,
-           article_v: frozenset[str], out: Applied, law: NationalLaw | None) -> None:
-    for rule in rules:
-        if rule.when is None or not rule.in_force_on(o.day):
+@lru_cache(maxsize=4096)
+def _rules_on(law: LawCatalog, law_id: str, day: date) -> tuple[tuple[Rule, str], ...]:
+    """A nation's (or treaty's) rules that apply to orders on `day`, each with its article as numbered then."""
+    found = law.nations.get(law_id) or law.treaties.get(law_id)
+    rules = found.rules if found is not None else ()
+    return tuple((r, r.article_on(day)) for r in rules if r.when is not None and r.in_force_on(day))
+
+
+def _apply(o: Order, rec: Record, f: Facts, rules: tuple[tuple[Rule, str], ...], nation: str, role: str,
+           hostile: bool, article_v: frozenset[str], out: Applied, law: NationalLaw | None,
+           lifted_rules: frozenset[str]) -> None:
+    for rule, article in rules:
+        if not _holds(rule.when, o, f, role, hostile, article_v):  # type: ignore[arg-type]
             continue
-        if not _holds(rule.when, o, f, role, hostile, article_v):
-            continue
-        lifted = any(rule.id in o.law.reforms[r].lifts_rules for r in o.reforms)
+        lifted = rule.id in lifted_rules
         if rule.law not in out.laws:
             out.laws.append(rule.law)
-        article = rule.article_on(o.day)
         if rule.approval is not None and not lifted:
             spec = o.law.approvals.get(rule.approval)
             giver = spec.nation if spec is not None and spec.nation else nation
@@ -207,6 +232,16 @@ def _collision_ja(o: Order, rule: Rule, article: str) -> str:
 
 
 _KIND_JA = {"statute": "法律", "treaty": "条約", "policy": "政策", "practice": "慣行"}
+
+
+def clear_cache() -> None:
+    """Forget what was found per arrangement."""
+    commander_nation.cache_clear()
+    nations_present.cache_clear()
+    _staffing.cache_clear()
+    _own_chain_lost.cache_clear()
+    _treaties.cache_clear()
+    _rules_on.cache_clear()
 
 
 def relation_rules(law: LawCatalog, arch: Architecture, rel: Relation, day: object) -> list[tuple[Rule, str]]:

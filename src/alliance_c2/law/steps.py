@@ -8,13 +8,40 @@ from .order import Order
 from .paths import in_arrangement
 from .verdict import ApprovalStep
 
+# (law, arch, situation, day, action, approval, id(route), nations, asked) -> (route, step): an approval step depends
+# on nothing else. The route is kept beside the step so that its id cannot be reused while the entry lives.
+_STEPS: dict[tuple[object, ...], tuple[object, ApprovalStep]] = {}
+_STEPS_MAX = 65_536
 
-def approval_step(o: Order, approvals: Approvals, approval: str) -> ApprovalStep:
+
+def approval_steps(o: Order, approvals: Approvals) -> tuple[ApprovalStep, ...]:
+    """Every approval of the order, in order."""
+    recognition: frozenset[str] | None = None
+    out = []
+    for a in approvals.ids:
+        key = (o.law, o.arch, o.situation.id, o.day, o.action.id, a, id(o.route), tuple(approvals.nations.get(a, ())),
+               approvals.asked.get(a))
+        found = _STEPS.get(key)
+        if found is None or found[0] is not o.route:
+            if recognition is None:
+                recognition = frozenset(p.approval for p in o.situation.procedure if p.phase == "before")
+            if len(_STEPS) > _STEPS_MAX:
+                _STEPS.clear()
+            found = _STEPS[key] = (o.route, approval_step(o, approvals, a, recognition))
+        out.append(found[1])
+    return tuple(out)
+
+
+def clear_cache() -> None:
+    """Forget the steps worked out."""
+    _STEPS.clear()
+
+
+def approval_step(o: Order, approvals: Approvals, approval: str, recognition: frozenset[str]) -> ApprovalStep:
     """One approval of the order: who holds it, when, whether a standing order may give it, and if it is shared."""
     spec = o.law.approvals.get(approval)
     route = o.route
     detail = route.approval_details.get(approval) if route is not None else None
-    recognition = {p.approval for p in o.situation.procedure if p.phase == "before"}
     nations = approvals.nations.get(approval, [])
     jurisdiction_approval = o.law.jurisdiction in nations and approval not in approvals.asked
     asked = approvals.asked.get(approval)

@@ -82,7 +82,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Advisory:
     """A rule that applies to the order but asks nothing it must wait for (e.g. consultation "in every possible
     instance"), shown with the order."""
@@ -100,7 +100,7 @@ class Advisory:
                 "text_ja": self.text_ja, "source": self.source}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Bound:
     """A limit in time a rule sets on the nation's commitment (the War Powers Resolution's 60 days)."""
 
@@ -241,6 +241,20 @@ class Verdict:
         found += [f.rule for f in self.findings if f.rule]
         found += [b.rule for b in self.bounds] + [a.rule for a in self.advisories]
         return tuple(dict.fromkeys(r for r in found if r))
+
+    def _repr_html_(self) -> str:
+        """The verdict as a table in Jupyter: the answer, what blocks it, the approvals in order, the findings."""
+        # Imported on use: only a notebook displays results as HTML.
+        from ..model.display import html_table
+
+        rows: list[tuple[str, str]] = [("allowed", "yes" if self.allowed else "no")]
+        rows += [("blocked by", f"{b.constraint or ''} {b.reason_en}".strip()) for b in self.blocked_by]
+        rows += [("approval", f"{s.id} ({s.phase})") for s in self.approval_steps]
+        rows += [("finding", f"{f.constraint}: {f.message_en}") for f in self.findings]
+        rows.append(("chain", " → ".join(self.chain)))
+        caption = (f"{self.action} by {self.unit} in {self.situation}, ordered by {self.ordered_by or 'its own chain'}"
+                   f" ({self.architecture}, law as of {self.as_of.isoformat()})")
+        return html_table(caption, ("", ""), rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {

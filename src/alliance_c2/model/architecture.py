@@ -20,6 +20,18 @@ class Role:
 
 
 @dataclass(frozen=True, slots=True)
+class Home:
+    """Where an organization is based: a named place and its WGS 84 position, sourced or assumed."""
+
+    name_en: str
+    name_ja: str
+    lat: float
+    lon: float
+    source: str | None = None
+    assumption: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Organization:
     id: str
     name_en: str
@@ -39,6 +51,7 @@ class Organization:
     note_en: str | None = None
     note_ja: str | None = None
     c2sim_uuid: str | None = None
+    home: Home | None = None
     # Every nation a bilateral body belongs to, its host (`nation`) first; empty for a national body.
     nations: tuple[str, ...] = ()
     # The nation whose officer commands it, where that is not its own (a combined headquarters recorded under its

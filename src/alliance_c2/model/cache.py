@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 _T = TypeVar("_T")
-CACHE_VERSION = 6  # 3: c2sim_uuid, sides; 4: nations, interpreted_in, directed_by, law_as_of; 6: both allies' law
+CACHE_VERSION = 7  # 3: c2sim_uuid, sides; 4: nations, interpreted_in, directed_by, law_as_of; 6: both allies' law; 7: home
 
 
 def cache_dir() -> Path:

@@ -9,7 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .architecture import Architecture, Nation, Organization, Plan, Relation, Role, Side, carries_authority
+from .architecture import (
+    Architecture,
+    Home,
+    Nation,
+    Organization,
+    Plan,
+    Relation,
+    Role,
+    Side,
+    carries_authority,
+)
 from .cache import cached
 from .errors import CatalogError, Problem, UnknownIdError
 from .paths import ARCHITECTURES_DIR
@@ -177,12 +187,14 @@ def architecture_from_document(
             c2sim_uuid=o.c2sim_uuid.lower() if o.c2sim_uuid else None,
             commander_nation=o.commander_nation,
             based_in=o.based_in,
+            home=_home(o.home),
         )
         checker.names_and_source(("organizations", i), f"organization {o.id!r}", o)
         _known_nations(checker, ("organizations", i), f"organizations[{i}]", o, nation_codes)
     for i, o in enumerate(spec.organizations):
         if o.alternate is not None and o.alternate not in orgs:
-            checker.error(("organizations", i, "alternate"), f"organization {o.id!r}: alternate {o.alternate!r} is not defined")
+            checker.error(("organizations", i, "alternate"),
+                          f"organization {o.id!r}: alternate {o.alternate!r} is not defined{_did_you_mean(o.alternate, orgs)}")
 
     relations: list[Relation] = []
     rel_index: dict[Relation, int] = {}
@@ -194,7 +206,8 @@ def architecture_from_document(
             continue
         missing = next(((key, ref) for key, ref in (("from", r.from_), ("to", r.to)) if ref not in orgs), None)
         if missing is not None:
-            checker.error((*loc, missing[0]), f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}")
+            checker.error((*loc, missing[0]),
+                          f"relations[{i}].{missing[0]}: unknown organization {missing[1]!r}{_did_you_mean(missing[1], orgs)}")
             continue
         if r.from_ == r.to:
             checker.error(loc, f"relations[{i}]: {r.from_!r} relates to itself")
@@ -229,7 +242,7 @@ def architecture_from_document(
     for i, p in enumerate(spec.plans):
         for key, ref in (("owner", p.owner), ("directed_by", p.directed_by)):
             if ref is not None and ref not in orgs:
-                checker.error(("plans", i, key), f"plans[{i}].{key}: unknown organization {ref!r}")
+                checker.error(("plans", i, key), f"plans[{i}].{key}: unknown organization {ref!r}{_did_you_mean(ref, orgs)}")
         checker.names_and_source(("plans", i), f"plan {p.id!r}", p)
         plans.append(Plan(p.id, p.name_en or "", p.name_ja or "", p.owner, p.source, p.assumption, p.directed_by))
 
@@ -283,6 +296,14 @@ def architecture_from_document(
     return arch, checker.problems
 
 
+def _did_you_mean(value: str, known: Mapping[str, object]) -> str:
+    """" (did you mean 'x'?)" for the closest known id, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class _Checker:
     """Collects problems; `soft` ones are warnings for user files and errors under --strict."""
 
@@ -304,6 +325,12 @@ class _Checker:
             self.soft(loc, f"{what}: missing Japanese name (name_ja)")
         if not spec.source and not spec.assumption:
             self.soft(loc, f"{what}: no source (add source: or assumption: true)")
+
+
+def _home(spec: Any) -> Home | None:
+    if spec is None:
+        return None
+    return Home(spec.name_en, spec.name_ja, spec.lat, spec.lon, spec.source, spec.assumption)
 
 
 def _sides(spec: Any, checker: _Checker) -> tuple[Side, ...]:

@@ -68,6 +68,21 @@ class RoleSpec(BaseModel):
     name_ja: str | None = None
 
 
+class HomeSpec(_Sourced):
+    """Where an organization is based (the exercise's map places it there until a report moves it)."""
+
+    name_en: str = Field(min_length=1)
+    name_ja: str = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _sourced(self) -> HomeSpec:
+        if not self.source and not self.assumption:
+            raise ValueError("a home location cites a source (source:) or says assumption: true")
+        return self
+
+
 class OrganizationSpec(_Sourced):
     id: str = Field(pattern=ID_PATTERN)
     name_en: str | None = None
@@ -88,6 +103,7 @@ class OrganizationSpec(_Sourced):
     alternate: str | None = None
     predecessor_of: str | None = None
     c2sim_uuid: str | None = Field(default=None, pattern=UUID_PATTERN)
+    home: HomeSpec | None = None
 
     @field_validator("sidc")
     @classmethod

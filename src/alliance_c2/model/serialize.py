@@ -38,6 +38,9 @@ def arrangement_dict(arch: Architecture) -> dict[str, Any]:
                 "assumption": o.assumption,
                 "unconfirmed": o.unconfirmed,
                 "c2sim_uuid": o.c2sim_uuid,
+                "home": None if o.home is None else clean({
+                    "name_en": o.home.name_en, "name_ja": o.home.name_ja, "lat": o.home.lat, "lon": o.home.lon,
+                    "source": o.home.source, "assumption": o.home.assumption}),
             }
         )
         orgs.append(d)

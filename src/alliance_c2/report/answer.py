@@ -25,6 +25,35 @@ from ..law import LawCatalog
 from ..sim import METRICS, SimulationResult
 from .results import Answer, AnswerRow, ConstraintOutcome, Stat
 
+# The rules the report prints under the table (plain text, both languages; docs/answer.md says the same).
+RULES_EN = (
+    "An arrangement's lawful variant switches on the reforms it presupposes (presupposes_reforms in its file); without "
+    "them it is \"not lawful today\" and never enters the table, the paragraph or the bottom line.",
+    "Verdict against today, per scenario, from the per-run response times and deadline shares (Welch 95% intervals of "
+    "the differences): \"slower\" if the response time is longer at 95% (criterion: time) or the share of responses "
+    "within their deadline is lower at 95% (criterion: deadline share; the paragraph says \"meets fewer deadlines\"); "
+    "otherwise \"faster\" if the response time is shorter at 95% (criterion: time); otherwise \"no difference\".",
+    "A constraint blocks in a scenario when the authority engine refuses an order for it in the variant without the "
+    "reforms; it is raised when an order of the lawful variant draws it. Its remedy is a catalog reform that lifts it "
+    "(and the study's measure behind it), one that eases it, or a political decision the study does not specify.",
+    "Runs: each case starts with the runs of the first look; a scenario stops there when every verdict in it is "
+    "settled at 99.9% (each interval of a difference clear of zero, or the two samples identical), else it runs on "
+    "to the next look and at most to the runs asked for (Haybittle-Peto); the table shows each case's runs.",
+)
+RULES_JA = (
+    "体制の「適法な形」は、その体制が前提とする法整備（ファイルの presupposes_reforms）を有効にしたもの。法整備がなければ"
+    "「現行法では違法」とし、表・文章・結論の一文には用いない。",
+    "現行との判定はシナリオごとに、試行ごとの応答時間と期限内対処率から（差のWelch 95%区間）：応答時間が95%で長い"
+    "（基準：時間）か、期限内に対処できる割合が95%で低い（基準：期限内対処率。文章では「期限内に対処できる割合が低い」）"
+    "なら「遅い」。そうでなく応答時間が95%で短ければ「速い」（基準：時間）。それ以外は「差なし」。",
+    "制約が「阻止」するのは、法整備のない形で法判定エンジンがその制約により命令を認めない場合。適法な形の命令が該当する"
+    "場合は「該当」。解消策は、制約を解消するカタログ上の改革（と検討の方策）、緩和する改革、又は検討が具体化していない"
+    "政治的判断。",
+    "試行回数：各条件はまず最初の確認点の回数を試行する。あるシナリオのすべての判定が99.9%で確定（差の区間がすべて"
+    "ゼロを含まないか、二つの標本が同一）すればそこで止め、そうでなければ次の確認点、最大で指定の回数まで続ける"
+    "（Haybittle-Peto法）。表は条件ごとの試行回数を示す。",
+)
+
 ANSWER_METRICS = ("response_time", "deadline_met", "messages", "refused", "conflicts", "findings")
 
 
@@ -101,7 +130,8 @@ def _row(scenario: str, arch: str, lawful: bool, reforms: tuple[str, ...], resul
     if isinstance(today, SimulationResult):
         verdict_, diff, share = verdict(result, arch, today, baseline)
     return AnswerRow(scenario, arch, lawful, reforms, metrics, by_level, penalty, lost_hq, diff, share, verdict_,
-                     constraints, result.waits.get(arch, {}), result.war_powers.get(arch, []), result.rules.get(arch, {}))
+                     constraints, criterion(verdict_, diff), int(result.runs), result.waits.get(arch, {}),
+                     result.war_powers.get(arch, []), result.rules.get(arch, {}))
 
 
 # --- the paragraph ---------------------------------------------------------------------------------------
@@ -130,6 +160,17 @@ def _reason(r: AnswerRow) -> str:
     if r.verdict == "slower" and r.difference is not None and not r.difference.above_zero():
         return "fewer-deadlines"
     return r.verdict or "no-difference"
+
+
+def criterion(verdict_: str | None, difference: Stat | None) -> str | None:
+    """The test a verdict rests on: `time` (the response-time interval) or `deadline-share` (the share of
+    responses within their deadline lower at 95% while the time interval overlaps today's); None for today and
+    for no difference (neither test shows one)."""
+    if verdict_ is None or verdict_ == "no-difference":
+        return None
+    if verdict_ == "slower" and difference is not None and not difference.above_zero():
+        return "deadline-share"
+    return "time"
 
 
 def paragraph(rows: list[AnswerRow], baseline: str, names: Names, study: list[str], lang: str) -> str:
@@ -358,9 +399,122 @@ def _study_sentence(rows: list[AnswerRow], names: Names, study: list[str], lang:
     return f"Where the study puts its weight ({scen}), faster than today: {found}."
 
 
+# --- the bottom line ---------------------------------------------------------------------------------
+
+BOTTOM_LINE_RULE = (
+    "The sentence is computed from the verdicts above, nothing else. Per arrangement, count the scenarios where it is "
+    "faster, slower (response time longer at 95%), or meets fewer deadlines (share within the deadline lower at 95% "
+    "while the time interval overlaps today's). Answer \"yes\" when it is faster somewhere and never slower nor "
+    "short of deadlines; \"no\" when it is never faster but slower or short somewhere; \"no difference\" when no "
+    "verdict differs from today; otherwise \"not clearly\". Then the scenarios of each kind, the reforms its lawful "
+    "form presupposes (\"needs no new law\" when none), and how it stands against the other main arrangement: "
+    "better when it is faster in more scenarios minus those where it is slower or short of deadlines. The proposal's "
+    "sentence comes first, then the others'.",
+    "この一文は上の判定だけから機械的に導く。体制ごとに、現行より速い（応答時間が95%で短い）、遅い（95%で長い）、"
+    "期限内対処率が低い（応答時間の区間は現行と重なるが、期限内に対処できる割合が95%で低い）シナリオを数える。"
+    "どこかで速く、遅い・期限内対処率が低いシナリオがなければ「はい」、速いシナリオがなく遅い又は期限内対処率が低い"
+    "シナリオがあれば「いいえ」、現行と異なる判定がなければ「差はない」、それ以外は「明確ではない」とする。続けて"
+    "各区分のシナリオ、適法な形が前提とする法整備（なければ「新たな法律を要しない」）、もう一方の主要な体制との比較"
+    "（速いシナリオの数から遅い・期限内対処率が低いシナリオの数を引いた値が大きいほうを優れているとする）を記す。"
+    "提案の一文を先に、その他の体制の一文を後に示す。",
+)
+
+
+def _tally(rows: list[AnswerRow]) -> dict[str, list[AnswerRow]]:
+    groups: dict[str, list[AnswerRow]] = {k: [] for k in ("faster", "slower", "fewer-deadlines", "no-difference")}
+    for r in rows:
+        groups[_reason(r)].append(r)
+    return groups
+
+
+def _score(groups: dict[str, list[AnswerRow]]) -> int:
+    return len(groups["faster"]) - len(groups["slower"]) - len(groups["fewer-deadlines"])
+
+
+def bottom_line(rows: list[AnswerRow], baseline: str, names: Names, lang: str, first: str | None = None) -> str:
+    """The answer in one sentence per main arrangement (the proposal's first), by `BOTTOM_LINE_RULE`.
+
+    Args:
+        rows: the answer table (lawful variants, every scenario).
+        baseline: today's arrangement id.
+        names: names in both languages.
+        lang: "en" or "ja".
+        first: the arrangement whose sentence opens (default: the last main arrangement, the proposal).
+    """
+    by_arch: dict[str, list[AnswerRow]] = {}
+    for r in rows:
+        if r.arch != baseline:
+            by_arch.setdefault(r.arch, []).append(r)
+    if not by_arch:
+        return ""
+    order = list(by_arch)
+    lead = first if first in by_arch else ("2024-proposal" if "2024-proposal" in by_arch else order[-1])
+    order = [lead, *[a for a in order if a != lead]]
+    tallies = {a: _tally(by_arch[a]) for a in order}
+    sentences = [_sentence(a, by_arch[a], tallies, names, lang) for a in order]
+    return ("" if lang == "ja" else " ").join(sentences)
+
+
+def _sentence(arch: str, rows: list[AnswerRow], tallies: dict[str, dict[str, list[AnswerRow]]], names: Names,
+              lang: str) -> str:
+    ja = lang == "ja"
+    groups = tallies[arch]
+    n = len(rows)
+    fast, slow, short = groups["faster"], groups["slower"], groups["fewer-deadlines"]
+    if fast and not slow and not short:
+        word = "はい" if ja else "Yes"
+    elif not fast and (slow or short):
+        word = "いいえ" if ja else "No"
+    elif not fast:
+        word = "現行と差はない" if ja else "No difference"
+    else:
+        word = "明確ではない" if ja else "Not clearly"
+    name = names.of(names.arrangements, arch, lang)
+
+    def scen(items: list[AnswerRow]) -> str:
+        return ("、" if ja else ", ").join(names.of(names.scenarios, r.scenario, lang) for r in items)
+
+    # (kind, the scenarios, English, Japanese): each kind of verdict that occurs, in this order.
+    kinds = [(fast, f"faster in {len(fast)} of {n} scenarios ({scen(fast)})", f"{n}つのシナリオのうち{len(fast)}つ（{scen(fast)}）で速い"),
+             (slow, f"slower in {scen(slow)}", f"{scen(slow)}で遅い"),
+             (short, f"meets fewer deadlines in {scen(short)}", f"{scen(short)}で期限内対処率が低い")]
+    parts = [ja_text if ja else en_text for found, en_text, ja_text in kinds if found]
+    if not parts:
+        parts.append(f"{n}つのシナリオのいずれでも現行と有意な差がない" if ja
+                     else f"no different from today at 95% in any of {n} scenarios")
+    reforms = sorted({x for r in rows for x in r.reforms})
+    law = ("・".join(names.of(names.reforms, x, lang) for x in reforms) + "を要する") if ja and reforms else \
+        "新たな法律を要しない" if ja else \
+        (f"needs the {', '.join(names.of(names.reforms, x, lang) for x in reforms)}" if reforms
+         else "needs no new law")
+    parts.append(law)
+    mine = _score(groups)
+    for other, theirs in tallies.items():
+        if other == arch:
+            continue
+        other_name = names.of(names.arrangements, other, lang)
+        score = _score(theirs)
+        if ja:
+            verdict_ = "のほうが結果が良い" if score > mine else "のほうが結果が悪い" if score < mine else "と同程度"
+            parts.append(f"{other_name}{verdict_}")
+        else:
+            verdict_ = "does better" if score > mine else "does worse" if score < mine else "does as well"
+            parts.append(f"{_lower_the(other_name)} {verdict_}")
+    if ja:
+        return f"{name}は現行より優れているか？{word}：" + "、".join(parts) + "。"
+    return f"Is {_lower_the(name)} better than today? {word}: " + "; ".join(parts) + "."
+
+
+def _lower_the(name: str) -> str:
+    """"The proposal" inside a sentence reads "the proposal"."""
+    return "the " + name[4:] if name.startswith("The ") else name
+
+
 def build_answer(rows: list[AnswerRow], not_lawful: list[AnswerRow], baseline: str, main: list[str], names: Names,
                  study: list[str]) -> Answer:
     return Answer(baseline, main, rows, not_lawful,
                   paragraph(rows, baseline, names, study, "en"),
                   paragraph(rows, baseline, names, study, "ja"),
-                  [" ".join(line.split()) for line in (__doc__ or "").split("\n- ")[1:]])
+                  list(RULES_EN),
+                  bottom_line(rows, baseline, names, "en"), bottom_line(rows, baseline, names, "ja"),
+                  BOTTOM_LINE_RULE[0], BOTTOM_LINE_RULE[1], list(RULES_JA))

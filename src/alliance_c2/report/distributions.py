@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..labels import pick
+from ..labels import constraint_label, level_name, org_name, pick, situation_name
 from ..sim import METRICS, SimulationResult
 from .charts import GRAYS, HATCHES
 from .fonts import pyplot
@@ -59,7 +59,11 @@ def response_time_figure(result: SimulationResult, lang: str = "en", labels: dic
     _cumulative(cdf_ax, names, samples, lang)
     scenario = result.scenario_name_ja if lang == "ja" and result.scenario_name_ja else result.scenario_name_en
     fig.suptitle(_s("title", lang, scenario=scenario), fontsize=10, x=0.01, ha="left")
-    fig.text(0.99, 0.01, _s("runs", lang, runs=result.runs, seed=result.seed), fontsize=7, ha="right", color="#555555")
+    footer = _s("runs", lang, runs=result.runs, seed=result.seed)
+    if result.faults:
+        footer += pick(lang, "; faults: ", "、障害：") + ", ".join(result.faults)
+    footer += f"; {result.executor}"
+    fig.text(0.99, 0.01, footer, fontsize=7, ha="right", color="#555555")
     fig.tight_layout()
     return fig
 
@@ -110,7 +114,96 @@ def response_time_svg(result: SimulationResult, lang: str = "en", labels: dict[s
 
 
 def write_response_time_svg(result: SimulationResult, path: str | Path, lang: str = "en") -> Path:
-    """Write the response-time chart to `path` (SVG) and return the path."""
+    """Write the response-time chart to `path` (SVG) and return the path; the legend says which arrangements'
+    orders were refused and re-issued nationally, or ran the same runs as another, and the footer the faults."""
     target = Path(path)
-    target.write_text(response_time_svg(result, lang), encoding="utf-8")
+    target.write_text(response_time_svg(result, lang, legend_labels(result, lang)), encoding="utf-8")
     return target
+
+
+def what_happened(result: SimulationResult, lang: str = "en") -> dict[str, list[str]]:
+    """Per arrangement, what a reader of the numbers must know: orders the law refused and re-issued through the
+    national chains (and the reforms that lift the constraints behind them), runs identical to another
+    arrangement's, and who synchronizes the nations. Under the key "*": the faults and where the runs ran."""
+    # Imported on call: the law and the compiler are needed only when the notes are written.
+    from ..law import default_catalog, relations_without_basis
+    from ..model import load_architecture
+    from ..model.scenario import load_scenario
+    from ..sim.compiler import level_and_body, successors
+    from ..sim.parameters import load_parameters
+
+    law = default_catalog()
+    params = load_parameters(None)
+    scenario = load_scenario(result.scenario)
+    situations = list(dict.fromkeys(i.situation for i in scenario.injects))
+    out: dict[str, list[str]] = {"*": []}
+    first = load_architecture(result.arrangements[0]) if result.arrangements[0] in _bundled() else None
+    for fault in result.faults:
+        target, _, minute = fault.rpartition("@")
+        who = " ~ ".join(org_name(first, t, lang) for t in target.split("~"))
+        out["*"].append(pick(lang, f"fault: {who} lost at minute {minute}; work reaching it passes to its alternate "
+                                   "or own-nation superior after detection and succession",
+                             f"障害：{minute}分に{who}を喪失。以後その組織に届く業務は探知と継承の後に代替組織又は自国の上級組織へ移る"))
+    out["*"].append(pick(lang, f"executor: {result.executor}, {result.workers or 1} worker(s); {result.runs} runs, "
+                               f"seed {result.seed}",
+                         f"実行：{result.executor}、ワーカー{result.workers or 1}、{result.runs}回、シード{result.seed}"))
+    rt = {a: response_times(result, a) for a in result.arrangements}
+    for arch_id in result.arrangements:
+        notes: list[str] = []
+        refused = float(np.mean(result.data[arch_id][:, -1, METRICS.index("refused")]))
+        if refused > 0:
+            blocked = sorted({c for found in result.blocked.get(arch_id, {}).values() for c in found})
+            lifts = sorted({r for c in blocked for r in law.reforms_for(c, "lifts")} - set(result.reforms))
+            names = ", ".join(law.reforms[r].name(lang) for r in lifts)
+            why = ", ".join(constraint_label(law, c, lang) for c in blocked) or "—"
+            head = pick(lang, f"{refused:.1f} orders per run refused by the law ({why}) and "
+                              "re-issued through the national chain",
+                        f"1試行あたり{refused:.1f}件の命令が法により認められず（{why}）自国の指揮系統で再発令")
+            if lifts:
+                head += pick(lang, f": without the {names} its orders are refused and it runs as today's chains do",
+                             f"：{names}がなければ命令は認められず、現行の指揮系統と同じに動く")
+            notes.append(head)
+        for other in result.arrangements:
+            if other != arch_id and rt[arch_id].size and np.array_equal(rt[arch_id], rt[other]):
+                notes.append(pick(lang, f"response times identical to those of {other}, run for run",
+                                  f"応答時間は{other}と試行ごとに同一"))
+                break
+        arch = load_architecture(arch_id) if arch_id in _bundled() else None
+        if arch is not None:
+            unlawful = set(relations_without_basis(arch, tuple(result.reforms)))
+            lawful = arch.with_relations(tuple(r for r in arch.relations if r not in unlawful))
+            succ = successors(arch)
+            for situation in situations:
+                level, body = level_and_body(lawful, situation, params)
+                if body is not None:
+                    where, lv = situation_name(situation, lang), level_name(level, lang)
+                    sync = org_name(arch, body, lang)
+                    then = org_name(arch, succ[body], lang) if body in succ else None
+                    notes.append(pick(lang, f"in {where}: {lv}, synchronized by {sync}"
+                                            + (f" (if lost: {then})" if then else ""),
+                                      f"{where}：{lv}、同期は{sync}" + (f"（喪失時：{then}）" if then else "")))
+        out[arch_id] = notes
+    return out
+
+
+def _bundled() -> set[str]:
+    # Imported on use: the list of bundled ids is read only when notes are written.
+    from ..model import bundled_architectures
+
+    return set(bundled_architectures())
+
+
+def legend_labels(result: SimulationResult, lang: str = "en") -> dict[str, str]:
+    """Each arrangement's label for a chart legend, with what happened to its orders."""
+    labels = {}
+    rt = {a: response_times(result, a) for a in result.arrangements}
+    for arch_id in result.arrangements:
+        tags = []
+        if float(np.mean(result.data[arch_id][:, -1, METRICS.index("refused")])) > 0:
+            tags.append(pick(lang, "orders refused, re-issued nationally", "命令拒否・自国系統で再発令"))
+        twin = next((o for o in result.arrangements if o != arch_id and rt[arch_id].size
+                     and np.array_equal(rt[arch_id], rt[o])), None)
+        if twin is not None:
+            tags.append(pick(lang, f"same runs as {twin}", f"{twin}と同一"))
+        labels[arch_id] = arch_id + (f" ({'; '.join(tags)})" if tags else "")
+    return labels

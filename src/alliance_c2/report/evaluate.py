@@ -8,6 +8,7 @@ law does not change (a reform an arrangement does not need) are run once.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import os
@@ -19,18 +20,20 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
+
 from ..analysis import OverviewRow, overview
 from ..labels import level_name, level_rank, nation_name
-from ..law import audit, default_catalog
+from ..law import Reform, audit, default_catalog
 from ..model import Architecture, bundled_architectures, load_architecture
 from ..model.guidelines import diff_guidelines
 from ..model.scenario import load_scenario, scenario_ids
 from ..sim import SimulationResult, load_parameters
 from ..sim.runner import Request, effective_reforms, parse_fault, simulate_many
-from .answer import Names, answer_rows, build_answer
+from .answer import Names, answer_rows, build_answer, per_run
 from .figures import VARIANTS, collect_figures
-from .fonts import pyplot
 from .html import diagram, render_report
+from .pdf import PdfJob
 from .results import (
     Answer,
     Assumption,
@@ -51,6 +54,12 @@ except PackageNotFoundError:  # run from a source tree that was never installed
 
 DEFAULT_RUNS = 500
 DEFAULT_SEED = 2024
+# Sequential evaluation (Haybittle-Peto): every case first makes LOOKS[0] runs; a scenario stops at a look when
+# each of its verdicts is settled at 99.9% (z >= SETTLED_Z), else it runs on to the next look and at most to `runs`.
+# Run i depends only on (seed, i), so a later look extends the runs already made and the report is the same
+# for the same seed.
+LOOKS = (100, 250)
+SETTLED_Z = 3.29
 SENSITIVITY_RUNS = 40
 FAULT_MINUTES = 5.0
 BASELINE = "2015-guidelines"
@@ -100,8 +109,9 @@ def evaluate(
     sensitivity_runs: int = SENSITIVITY_RUNS,
     workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    pdf: bool = True,
 ) -> Evaluation:
-    """Run the whole evaluation and write report.html, results.json and results.csv into `out`.
+    """Run the whole evaluation and write report.html, report.pdf, results.json and results.csv into `out`.
 
     Args:
         runs: Monte Carlo runs per case (each arrangement × scenario × variant).
@@ -112,6 +122,7 @@ def evaluate(
         sensitivity_runs: runs per end of each parameter in the sensitivity analysis.
         workers: worker processes (default: every core).
         progress: called with (stage, done, total).
+        pdf: also print report.pdf (headless Chromium; `pdf_problem` says why when it could not).
 
     Returns:
         The Evaluation (typed results; `to_dict()` is what results.json holds).
@@ -130,27 +141,24 @@ def evaluate(
     study = study_scenarios(scen_ids) or scen_ids[:1]
 
     meta = Meta(__version__, runs, seed, lang, arch_ids, scen_ids, baseline, main, [a for a in arch_ids if a not in main],
-                study, sensitivity_runs, {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded})
+                study, sensitivity_runs, {a.id: a.law_as_of.isoformat() if a.law_as_of else None for a in loaded},
+                looks=looks(runs), executor="local", workers=workers or os.cpu_count() or 1)
     params = load_parameters(None)
     cases = _cases(loaded, scen_ids, main, reforms, runs, seed)
     plans = [plan_sensitivity(s, baseline, main, {a: reforms[a] for a in main}, params, sensitivity_runs, seed)
              for s in study] if len(main) > 1 else []
-    requests = [r for _, r in cases] + [r for plan in plans for r in plan.requests()]
+    extra = [r for plan in plans for r in plan.requests()]
     # The worker processes simulate while this process audits the law: the two overlap on the machine's cores.
     with ThreadPoolExecutor(max_workers=1) as background:
-        running = background.submit(simulate_many, requests, workers=workers,
-                                    progress=lambda d, t: tick("simulation", d, t))
+        running = background.submit(run_sequentially, cases, extra, looks(runs), baseline, main, workers,
+                                    lambda d, t: tick("simulation", d, t))
         tick("structure", 0, 1)
         structure = overview(loaded)
         legal = _legal(loaded, reforms, tick)
         for arch in loaded:
             diagram(arch, lang)
-        # matplotlib and its fonts loaded here, while the workers simulate, rather than in the processes
-        # that draw the charts at the end (they fork from this one).
-        pyplot()
-        done = running.result()
-    case_results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
-    rest = iter(done[len(cases):])
+        case_results, done = running.result()
+    rest = iter(done)
     sensitivity = [plan.read(rest) for plan in plans]
 
     lawful = {s: {a: case_results[(s, a, "lawful")] for a in arch_ids} for s in scen_ids}
@@ -161,11 +169,74 @@ def evaluate(
     evaluation = Evaluation(
         Path(out), meta, structure, legal, simulation, answer, validation, sensitivity,
         _surprises(answer, simulation, structure, meta), diff_guidelines("2015", "2024-proposal"),
-        assumptions, sources,
+        assumptions, sources, write_pdf=pdf,
     )
     evaluation.figures = collect_figures(evaluation)
     evaluation.meta = replace(meta, seconds=round(time.perf_counter() - start, 2))
     return write_report(evaluation, lang, out)
+
+
+def looks(runs: int) -> list[int]:
+    """The run counts at which a scenario may stop: the LOOKS below `runs`, then `runs`."""
+    return [n for n in LOOKS if n < runs] + [runs]
+
+
+Case = tuple[str, str, str]  # (scenario, arrangement, variant)
+
+
+def run_sequentially(
+    cases: list[tuple[Case, Request]], extra: list[Request], at: list[int], baseline: str, main: list[str],
+    workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[Case, SimulationResult], list[SimulationResult]]:
+    """Every case to the first look (with `extra`, run once in full), then each unsettled scenario's cases to the next.
+
+    Returns the cases' results (each with the runs its scenario made) and the results of `extra` in order.
+    """
+    first = [replace(r, runs=min(r.runs, at[0])) for _, r in cases]
+    done = simulate_many(first + extra, workers=workers, progress=progress)
+    results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
+    for previous, look in itertools.pairwise(at):
+        open_ = {k[0] for k in results if not settled(k[0], results, baseline, main)}
+        more = [(k, replace(r, runs=look, start=previous)) for k, r in cases if k[0] in open_]
+        if not more:
+            break
+        for (key, _), extension in zip(more, simulate_many([r for _, r in more], workers=workers, progress=progress),
+                                       strict=True):
+            results[key] = extended(results[key], extension)
+    return results, done[len(cases):]
+
+
+def extended(result: SimulationResult, more: SimulationResult) -> SimulationResult:
+    """`result` with the runs of `more` (the next runs of the same work) appended."""
+    data = {a: np.concatenate([result.data[a], more.data[a]]) for a in result.arrangements}
+    return replace(result, runs=result.runs + more.runs, data=data, _summary=None)
+
+
+def settled(scenario: str, results: dict[Case, SimulationResult], baseline: str, main: list[str]) -> bool:
+    """Whether every verdict of `scenario` (each main arrangement, lawful and not lawful today, against today) is
+    settled at 99.9%: each difference it rests on clear of zero by SETTLED_Z standard errors, or both samples equal."""
+    today = results.get((scenario, baseline, "lawful"))
+    if today is None:
+        return True
+    for (scen, arch, variant), res in results.items():
+        if scen != scenario or arch == baseline or arch not in main or variant == "hq-loss":
+            continue
+        for metric in ("response_time", "deadline_met"):
+            if not clear_of_zero(per_run(res, arch, metric), per_run(today, baseline, metric)):
+                return False
+    return True
+
+
+def clear_of_zero(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether mean(a) - mean(b) is settled at 99.9%: clear of zero by SETTLED_Z standard errors, or no spread."""
+    fa, fb = a[np.isfinite(a)], b[np.isfinite(b)]
+    if fa.size < 2 or fb.size < 2:
+        return bool(fa.size == 0 and fb.size == 0)
+    se = math.sqrt(float(fa.var(ddof=1)) / fa.size + float(fb.var(ddof=1)) / fb.size)
+    diff = float(fa.mean() - fb.mean())
+    if se == 0:
+        return True
+    return bool(abs(diff) / se >= SETTLED_Z)
 
 
 def _cases(loaded: list[Architecture], scen_ids: list[str], main: list[str], reforms: dict[str, tuple[str, ...]],
@@ -378,12 +449,21 @@ def _legal(loaded: list[Architecture], presupposed: dict[str, tuple[str, ...]],
         lawful = audit(arch, presupposed.get(arch.id, ())) if presupposed.get(arch.id) else base
         audit_.c6[arch.id] = [c.to_dict() for c in lawful.c6()]
         with_reform = audit_.with_reform.setdefault(arch.id, {})
-        # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is.
+        # A reform that can change no verdict and lift no finding of this arrangement leaves its audit as it is; one
+        # that only lifts rules of a nation's law changes nothing where no order of the audit meets those rules.
+        met = {rule for rule, c in base.collisions.items() if c.orders}
         for reform in [*reforms, None]:
-            effective = effective_reforms(arch, (reform,) if reform else tuple(reforms))
+            effective = tuple(r for r in effective_reforms(arch, (reform,) if reform else tuple(reforms))
+                              if _changes_audit(catalog.reform(r), met))
             with_reform[reform or "all"] = _counts(audit(arch, effective).matrix(), constraints) if effective else counts
         tick("law", n + 1, len(loaded))
     return audit_
+
+
+def _changes_audit(reform: Reform, met: set[str]) -> bool:
+    """Whether the reform can change an audit whose orders meet the rules `met`: it allows a relation or lifts a
+    constraint, or it lifts one of those rules (a rule no order meets changes nothing when lifted)."""
+    return bool(reform.allows_cross_national or reform.lifts or reform.lifts_rules & met)
 
 
 def _counts(matrix: dict[str, dict[str, int]], constraints: list[str]) -> dict[str, int]:
@@ -424,6 +504,12 @@ def _assumptions_and_sources(loaded: list[Architecture], scen_ids: list[str]) ->
 def _write(evaluation: Evaluation, loaded: list[Architecture]) -> None:
     out = evaluation.out_dir
     out.mkdir(parents=True, exist_ok=True)
+    html = render_report(evaluation, loaded)
+    tmp = out / f".report-{os.getpid()}.html"
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(evaluation.report_path)
+    # Chromium prints the PDF while results.json and results.csv are written.
+    printing = PdfJob(evaluation.report_path, evaluation.pdf_path).start() if evaluation.write_pdf else None
     (out / "results.json").write_text(
         json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
@@ -432,7 +518,5 @@ def _write(evaluation: Evaluation, loaded: list[Architecture]) -> None:
         writer.writerow(["key", "value"])
         for key, value in evaluation.figures.items():
             writer.writerow([key, value])
-    html = render_report(evaluation, loaded)
-    tmp = out / f".report-{os.getpid()}.html"
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(evaluation.report_path)
+    if printing is not None:
+        evaluation.pdf_problem = printing.wait()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -205,20 +202,28 @@ def _answer_view(answer: Answer, lang: str, short: dict[str, str], scen_names: d
                 how = string("political_decision", lang)
             state = f"{string('blocks', lang)} {c.blocks}" if c.blocks else string("raised", lang)
             constraints.append({"id": c.constraint.split("-")[0], "name": name, "state": state, "how": how})
+        refused = r.metrics["refused"].mean or 0.0
         return {
             "scenario": r.scenario, "scenario_name": scen_names[r.scenario], "arch": r.arch, "arch_name": short[r.arch],
-            "reforms": ", ".join(r.reforms), "verdict": r.verdict, "constraints": constraints,
-            "penalty": r.hq_loss_penalty, "lost": r.lost_headquarters,
+            "reforms": ", ".join(name_of(catalog.reforms[x], lang) for x in r.reforms), "verdict": r.verdict,
+            "constraints": constraints, "penalty": r.hq_loss_penalty, "lost": r.lost_headquarters,
+            "criterion": string(f"criterion_{r.criterion}", lang) if r.criterion else "", "runs": r.runs,
+            "reissued": say(f"{refused:.1f} orders per run refused and re-issued through the national chain",
+                            f"1試行あたり{refused:.1f}件の命令が認められず自国の指揮系統で再発令")
+            if refused > 0 else "",
         }
 
     by_scenario: dict[str, list[dict[str, Any]]] = {}
     for r in answer.rows:
         by_scenario.setdefault(r.scenario, []).append(row_view(r))
     return {
+        "bottom_line": answer.bottom_line(lang),
+        "bottom_line_other": answer.bottom_line("en" if lang == "ja" else "ja"),
+        "bottom_line_rule": answer.bottom_line_rule(lang),
         "paragraph": answer.paragraph(lang),
         "scenarios": [{"id": s, "name": scen_names[s], "rows": rows} for s, rows in by_scenario.items()],
         "not_lawful": [row_view(r) for r in answer.not_lawful_today],
-        "rules": answer.rules,
+        "rules": answer.rules_in(lang),
         "baseline": short[answer.baseline],
     }
 
@@ -333,14 +338,8 @@ Chart = tuple[Callable[..., str], tuple[Any, ...]]
 
 
 def _draw(jobs: list[Chart]) -> list[str]:
-    """The charts' SVG, in order. Drawing one takes a few tenths of a second (text layout) and the charts are
-    the last thing `evaluate` waits for: where the machine has cores to spare and can fork, forked processes
-    draw them side by side."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_call(job) for job in jobs]
-    with ProcessPoolExecutor(min(cores, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_call, jobs))
+    """The charts' SVG, in order (a millisecond each: plain SVG, no plotting library)."""
+    return [_call(job) for job in jobs]
 
 
 def _call(job: Chart) -> str:

@@ -88,6 +88,8 @@ class AnswerRow:
     deadline_difference: Stat | None
     verdict: str | None  # faster | slower | no-difference (None for today itself)
     constraints: tuple[ConstraintOutcome, ...]
+    criterion: str | None = None  # what the verdict rests on: time | deadline-share (None for today itself)
+    runs: int = 0  # the runs the case made (a scenario whose verdicts settle early stops early)
     # approval -> {nation, law, orders, until_transfer}: the steps its executed orders wait for (SimulationResult.waits)
     waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     war_powers: list[dict[str, Any]] = field(default_factory=list)  # the law's limits in time, against the scenario
@@ -157,10 +159,28 @@ class Answer:
     paragraph_en: str
     paragraph_ja: str
     rules: list[str] = field(default_factory=list)
+    # The answer in one sentence per main arrangement (the proposal's first) and the rule it follows.
+    bottom_line_en: str = ""
+    bottom_line_ja: str = ""
+    bottom_line_rule_en: str = ""
+    bottom_line_rule_ja: str = ""
+    rules_ja: list[str] = field(default_factory=list)
 
     def paragraph(self, lang: str) -> str:
         """The paragraph in `lang`."""
         return pick(lang, self.paragraph_en, self.paragraph_ja)
+
+    def bottom_line(self, lang: str) -> str:
+        """The one-sentence answer in `lang`."""
+        return pick(lang, self.bottom_line_en, self.bottom_line_ja)
+
+    def bottom_line_rule(self, lang: str) -> str:
+        """The rule the one-sentence answer follows, in `lang`."""
+        return pick(lang, self.bottom_line_rule_en, self.bottom_line_rule_ja)
+
+    def rules_in(self, lang: str) -> list[str]:
+        """The rules of the verdict and the words, in `lang`."""
+        return self.rules_ja if lang == "ja" and self.rules_ja else self.rules
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,9 @@ class Meta:
     sensitivity_runs: int
     law_as_of: dict[str, str | None]  # arrangement -> the date whose law applies
     seconds: float = 0.0
+    looks: list[int] = field(default_factory=list)  # the run counts at which a scenario may stop
+    executor: str = "local"  # where the runs ran
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -277,6 +300,8 @@ class Evaluation:
     assumptions: list[Assumption]
     sources: list[str]
     figures: dict[str, Any] = field(default_factory=dict)
+    write_pdf: bool = True  # print report.pdf beside report.html (headless Chromium)
+    pdf_problem: str | None = None  # why report.pdf was not written, if it was not
 
     @property
     def lang(self) -> str:
@@ -286,6 +311,10 @@ class Evaluation:
     @property
     def report_path(self) -> Path:
         return self.out_dir / "report.html"
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.out_dir / "report.pdf"
 
     def to_dict(self) -> dict[str, Any]:
         """results.json."""
@@ -304,12 +333,35 @@ class Evaluation:
             "figures": self.figures,
         }
 
+    def _repr_html_(self) -> str:
+        """The evaluation as a table in Jupyter: the one-sentence answer, then each verdict with its interval."""
+        # Imported on use: only a notebook displays results as HTML.
+        from ..model.display import html_table
+
+        rows = []
+        for r in self.answer.rows:
+            if r.verdict is None:
+                continue
+            d = r.difference
+            interval = "—" if d is None or d.mean is None else f"{d.mean:+.1f} [{d.ci95_low:+.1f}, {d.ci95_high:+.1f}]"
+            rows.append((r.scenario, r.arch, r.verdict, r.criterion or "", interval, r.runs))
+        return (f"<p><b>{_esc(self.answer.bottom_line(self.lang))}</b></p>"
+                + html_table(f"Verdicts against {self.answer.baseline}",
+                             ("scenario", "arrangement", "verdict", "criterion", "response time − today, min", "runs"),
+                             rows))
+
     def to_frame(self) -> pd.DataFrame:
         """Every figure the report prints, one row each: the same `key, value` rows as results.csv."""
         # Imported on use: pandas takes longer to import than the report takes to write.
         import pandas as pd
 
         return pd.DataFrame({"key": list(self.figures), "value": list(self.figures.values())})
+
+
+def _esc(text: str) -> str:
+    from html import escape
+
+    return escape(text)
 
 
 def answer_dict(answer: Answer) -> dict[str, Any]:
@@ -325,9 +377,14 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "main": answer.main,
         "rows": [row(r) for r in answer.rows],
         "not_lawful_today": [row(r) for r in answer.not_lawful_today],
+        "bottom_line_en": answer.bottom_line_en,
+        "bottom_line_ja": answer.bottom_line_ja,
+        "bottom_line_rule_en": answer.bottom_line_rule_en,
+        "bottom_line_rule_ja": answer.bottom_line_rule_ja,
         "paragraph_en": answer.paragraph_en,
         "paragraph_ja": answer.paragraph_ja,
         "rules": answer.rules,
+        "rules_ja": answer.rules_ja,
     }
 
 

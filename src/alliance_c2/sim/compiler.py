@@ -47,20 +47,30 @@ _TRANSFER_KINDS = frozenset({"command", "opcon", "tacon"})
 
 
 class Routing:
-    """Shortest expected-time paths over the relations active in one situation."""
+    """Shortest expected-time paths over the relations active in one situation.
+
+    It remembers every parameter it read (`reads`), so that a compile whose parameters agree on those can use
+    it again (`shared_routing`): the sensitivity analysis compiles each case once per parameter end, and most
+    ends move a parameter that routing never reads.
+    """
 
     def __init__(self, arch: Architecture, situation: str, index: dict[str, int], params: Parameters) -> None:
         self.arch = arch
         self.index = index
         self.params = params
+        self.reads: dict[str, float] = {}
         self.adj: dict[str, list[tuple[str, str]]] = {}
         for rel in arch.active_relations(situation):
             self.adj.setdefault(rel.from_id, []).append((rel.to_id, rel.kind))
             self.adj.setdefault(rel.to_id, []).append((rel.from_id, rel.kind))
         self._cache: dict[str, tuple[dict[str, float], dict[str, tuple[str, str]]]] = {}
 
+    def _p(self, key: str, default: float) -> float:
+        value = self.reads[key] = self.params.get(key, default)
+        return value
+
     def process_median(self, org_id: str) -> float:
-        return self.params.get(f"process.{self.arch.organizations[org_id].kind}", 5.0)
+        return self._p(f"process.{self.arch.organizations[org_id].kind}", 5.0)
 
     def _tree(self, source: str) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
         if source not in self._cache:
@@ -72,7 +82,7 @@ class Routing:
                 if d > dist.get(node, math.inf):
                     continue
                 for nxt, kind in self.adj.get(node, ()):
-                    nd = d + self.params.get(f"delay.{kind}", 5.0) + self.process_median(nxt)
+                    nd = d + self._p(f"delay.{kind}", 5.0) + self.process_median(nxt)
                     if nd < dist.get(nxt, math.inf):
                         dist[nxt] = nd
                         prev[nxt] = (node, kind)
@@ -94,7 +104,7 @@ class Routing:
         node = target
         while node != source:
             parent, kind = prev[node]
-            hops.append((self.index[parent], self.index[node], self.params.get(f"delay.{kind}", 5.0),
+            hops.append((self.index[parent], self.index[node], self._p(f"delay.{kind}", 5.0),
                          self.process_median(node)))
             node = parent
         hops.reverse()
@@ -102,6 +112,25 @@ class Routing:
             a, b, d, _ = hops[-1]
             hops[-1] = (a, b, d, last_process)
         return tuple(hops)
+
+
+_ROUTINGS: dict[tuple[Architecture, str], list[Routing]] = {}
+
+
+def shared_routing(arch: Architecture, situation: str, index: dict[str, int], params: Parameters) -> Routing:
+    """A Routing of `arch` in `situation` built before with the same values of every parameter it read, else a
+    new one (kept per process; arrangements are immutable and identity-hashed)."""
+    found = _ROUTINGS.get((arch, situation), [])
+    for routing in found:
+        if all(params.get(k, v) == v for k, v in routing.reads.items()):
+            routing.params = params
+            return routing
+    if sum(len(v) for v in _ROUTINGS.values()) > 256:
+        _ROUTINGS.clear()
+        found = []
+    routing = Routing(arch, situation, index, params)
+    _ROUTINGS.setdefault((arch, situation), found).append(routing)
+    return routing
 
 
 def without_organizations(arch: Architecture, lost: frozenset[str], successor: dict[str, str]) -> Architecture:
@@ -273,7 +302,7 @@ class _Compiler:
         # Messages travel the intact structure: at run time, work that reaches a lost organization passes
         # to its successor with a delay (a lost echelon is no shortcut).
         if situation not in self._routing:
-            self._routing[situation] = Routing(self.base, situation, self.index, self.params)
+            self._routing[situation] = shared_routing(self.base, situation, self.index, self.params)
         return self._routing[situation]
 
     def approval_median(self, approval_id: str, situation: str) -> float:

@@ -45,6 +45,7 @@ class Task:
     stop: int
     as_of: date | None = None
     group: int = 0  # which unit of identical work this chunk belongs to (simulate_many)
+    origin: int = 0  # the first run of that unit of work (its chunk starting there reports the compiled model)
 
 
 _COMPILED: dict[tuple[Any, ...], CompiledModel] = {}
@@ -58,7 +59,7 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
     """Compiled models, kept per worker process (compiling asks the law; runs should not)."""
     components = tuple(sorted((n, tuple(sorted(c.items()))) for n, c in params.components.items()))
     mechanisms = tuple(sorted(params.synchronization.items()))
-    case = (arch if isinstance(arch, str) else id(arch), scenario, faults, reforms, as_of, components, mechanisms)
+    case = (arch_key(arch), scenario, faults, reforms, as_of, components, mechanisms)
     reads = _READS.get(case)
     if reads is not None:
         key = (case, tuple((k, params[k]) for k in sorted(reads) if k in params.items))
@@ -75,6 +76,15 @@ def _compiled(arch: str | Architecture, scenario: str | Scenario, params: Parame
     _READS[case] = frozenset(seen)
     _COMPILED[(case, tuple((k, params[k]) for k in sorted(seen) if k in params.items))] = model
     return model
+
+
+def arch_key(arch: str | Architecture) -> Any:
+    """What identifies an arrangement for the compiled-model cache: its id or path, or its content (an object
+    sent to a worker is a new object each time, and an id() can be reused by the next one)."""
+    if isinstance(arch, str):
+        return arch
+    return ("content", arch.id, tuple(arch.organizations.values()), arch.relations, arch.plans, arch.law_as_of,
+            arch.presupposes_reforms)
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,7 @@ def run_task(task: Task) -> tuple[Task, np.ndarray, ModelInfo | None]:
                 f"(alliance_c2.sim.simulate_one({model.arch_id!r}, {model.scenario_id!r}, seed={task.seed}, "
                 f"run_index={i}))"
             ) from exc
-    return task, out, ModelInfo.of(model) if task.start == 0 else None
+    return task, out, ModelInfo.of(model) if task.start == task.origin else None
 
 
 def simulate_one(arch: str | Architecture, scenario: str | Scenario, *, seed: int, run_index: int,
@@ -174,6 +184,8 @@ class SimulationResult:
     rules: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     trace: list[TraceEvent] | None = None
     trace_run: int | None = None
+    executor: str = "local"  # where the runs ran: local processes, inline, or dask (with the scheduler)
+    workers: int | None = None
     _summary: dict[str, Any] | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
@@ -181,6 +193,24 @@ class SimulationResult:
         if self._summary is None:
             self._summary = {a: summarize_block(self.data[a], self.injects) for a in self.arrangements}
         return self._summary
+
+    def _repr_html_(self) -> str:
+        """The result as a table in Jupyter: each metric's mean and 95% interval per arrangement."""
+        # Imported on use: only a notebook displays results as HTML.
+        from ..model.display import html_table
+
+        summary = self.summary()
+        rows = []
+        for metric in METRICS:
+            cells: list[Any] = [metric]
+            for a in self.arrangements:
+                s = summary[a]["overall"][metric]
+                cells.append("—" if s["mean"] is None else f"{s['mean']:.2f} [{s['ci95_low']:.2f}, {s['ci95_high']:.2f}]")
+            rows.append(cells)
+        caption = f"{self.scenario}: {self.runs} runs, seed {self.seed}" + (
+            f", faults {', '.join(self.faults)}" if self.faults else "") + (
+            f", reforms {', '.join(self.reforms)}" if self.reforms else "")
+        return html_table(caption, ["metric: mean [95% CI]", *self.arrangements], rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -191,6 +221,8 @@ class SimulationResult:
             "seed": self.seed,
             "faults": self.faults,
             "reforms": self.reforms,
+            "executor": self.executor,
+            "workers": self.workers,
             "metrics": list(METRICS),
             "arrangements": {
                 a: {
@@ -289,6 +321,9 @@ class Request:
     reforms: tuple[str, ...] = ()
     params: Parameters | None = None
     as_of: date | None = None
+    # The first run index: runs [start, runs) are made (a later look of a sequential evaluation extends the
+    # runs it already has; run i depends only on (seed, i)).
+    start: int = 0
 
 
 def simulate(
@@ -333,6 +368,8 @@ def simulate(
                       tuple(f if isinstance(f, FaultEvent) else parse_fault(f) for f in faults),
                       tuple(reforms), prm, as_of)
     result = simulate_many([request], executor=executor, scheduler=scheduler, workers=workers, progress=progress)[0]
+    result.executor = executor if scheduler is None else f"{executor} ({scheduler})"
+    result.workers = workers or os.cpu_count() or 1
     if trace is not None:
         model = _compiled(arch_list[0], _scenario_ref(scenario), prm, request.faults, request.reforms, as_of)
         result.trace = trace_once(model, seed, trace)[1]
@@ -347,8 +384,10 @@ def simulate_many(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pool: Any = None,
 ) -> list[SimulationResult]:
-    """Run several simulations as one batch of tasks on one pool of workers.
+    """Run several simulations as one batch of tasks on one pool of workers (`pool`: an open
+    concurrent.futures executor to use instead of starting one, e.g. a server's).
 
     Identical work is done once: two requests that would compile to the same model (the same arrangement,
     scenario, parameters, faults, date, seed and runs, and reforms that change the same verdicts) share
@@ -357,8 +396,8 @@ def simulate_many(
     reqs = list(requests)
     plans: list[tuple[Request, Scenario, list[Architecture], Parameters]] = []
     for req in reqs:
-        if req.runs < 1:
-            raise ValueError(f"runs must be at least 1, got {req.runs}")
+        if req.runs < 1 or not 0 <= req.start < req.runs:
+            raise ValueError(f"runs must be at least 1 and after the first run index, got {req.start}..{req.runs}")
         if not req.archs:
             raise ValueError("no arrangement given")
         scen = load_scenario(req.scenario)
@@ -379,12 +418,13 @@ def simulate_many(
         for ref, arch, key in zip(req.archs, loaded, req_keys, strict=True):
             if key not in groups:
                 groups[key] = Task(ref, _scenario_ref(req.scenario), prm, req.faults,
-                                   effective_reforms(arch, req.reforms), req.seed, 0, longest[key], req.as_of,
-                                   len(groups))
-    size = _batch_chunk(sum(t.stop for t in groups.values()), workers or os.cpu_count() or 1)
-    tasks = [replace(t, start=a, stop=min(t.stop, a + size)) for t in groups.values() for a in range(0, t.stop, size)]
+                                   effective_reforms(arch, req.reforms), req.seed, req.start, longest[key], req.as_of,
+                                   len(groups), req.start)
+    size = _batch_chunk(sum(t.stop - t.start for t in groups.values()), workers or os.cpu_count() or 1)
+    tasks = [replace(t, start=a, stop=min(t.stop, a + size))
+             for t in groups.values() for a in range(t.start, t.stop, size)]
     done = execute(tasks, executor=executor, scheduler=scheduler, workers=workers, progress=progress,
-                   total=sum(t.stop - t.start for t in tasks))
+                   total=sum(t.stop - t.start for t in tasks), pool=pool)
     parts: dict[int, list[tuple[int, np.ndarray]]] = {}
     infos: dict[int, ModelInfo] = {}
     for task, out, info in done:
@@ -403,7 +443,7 @@ def simulate_many(
             group = groups[key].group
             if group not in whole:
                 whole[group] = np.concatenate([out for _, out in sorted(parts[group], key=lambda x: x[0])])
-            data[arch.id] = whole[group][: req.runs]
+            data[arch.id] = whole[group][: req.runs - req.start]
             info = infos[group]
             levels[arch.id] = info.levels
             findings[arch.id] = info.findings
@@ -414,7 +454,7 @@ def simulate_many(
             war_powers[arch.id] = info.war_powers
             rules[arch.id] = info.rules
         results.append(SimulationResult(
-            scen.id, scen.name_en, scen.name_ja, req.runs, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
+            scen.id, scen.name_en, scen.name_ja, req.runs - req.start, req.seed, [i.id for i in scen.injects], [a.id for a in loaded],
             data, levels, findings, [f"{f.target}@{f.time:g}" for f in req.faults], list(req.reforms), law_as_of,
             blocked, paths=paths, waits=waits, war_powers=war_powers, rules=rules,
         ))
@@ -453,13 +493,14 @@ def _effective_reforms(arch: Architecture, reforms: tuple[str, ...]) -> tuple[st
 def _work_key(ref: str | Architecture, arch: Architecture, req: Request, prm: Parameters) -> tuple[Any, ...]:
     scen = req.scenario if isinstance(req.scenario, str) else id(req.scenario)
     return (ref if isinstance(ref, str) else id(ref), scen, prm.key, req.faults,
-            effective_reforms(arch, req.reforms), req.as_of, req.seed)
+            effective_reforms(arch, req.reforms), req.as_of, req.seed, req.start)
 
 
 def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None = None, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None,
-            total: int = 0) -> list[tuple[Task, np.ndarray, ModelInfo | None]]:
-    """Run tasks on local processes (`local`), in this process (`inline`) or on Dask (`dask`)."""
+            total: int = 0, pool: Any = None) -> list[tuple[Task, np.ndarray, ModelInfo | None]]:
+    """Run tasks on local processes (`local`), in this process (`inline`) or on Dask (`dask`); `pool` is an open
+    executor to submit the local tasks to."""
     done = 0
     out: list[tuple[Task, np.ndarray, ModelInfo | None]] = []
 
@@ -469,7 +510,7 @@ def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None
         if progress is not None:
             progress(done, total)
 
-    if executor == "inline" or (executor == "local" and (workers == 1 or len(tasks) == 1)):
+    if executor == "inline" or (executor == "local" and pool is None and (workers == 1 or len(tasks) == 1)):
         for task in tasks:
             out.append(run_task(task))
             tick(task)
@@ -477,8 +518,14 @@ def execute(tasks: list[Task], *, executor: str = "local", scheduler: str | None
     if executor == "local":
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            futures = [pool.submit(run_task, t) for t in tasks]
+        if pool is not None:
+            for fut in as_completed([pool.submit(run_task, t) for t in tasks]):
+                res = fut.result()
+                out.append(res)
+                tick(res[0])
+            return out
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as own:
+            futures = [own.submit(run_task, t) for t in tasks]
             for fut in as_completed(futures):
                 res = fut.result()
                 out.append(res)

@@ -53,7 +53,8 @@ def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Archit
     console.print(f"  [dim]{pick(lang, 'Law as of', '適用法の基準日')} {verdict.as_of.isoformat()}"
                   f"{': ' + basis if basis else ''}[/]")
     for block in verdict.blocked_by:
-        console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({block.source or pick(lang, 'no source', '出典なし')})[/]")
+        cited = _readable(block.source, lang) if block.source else pick(lang, "no source", "出典なし")
+        console.print(f"  [red]✗[/] {block.reason(lang)} [dim]({cited})[/]")
     if verdict.approvals:
         steps = " → ".join(_approval_label(s, catalog, lang) for s in verdict.approval_steps)
         console.print(f"  {pick(lang, 'Approvals', '必要な承認')}: {steps}")
@@ -90,6 +91,14 @@ def print_verdict(console: Any, verdict: Verdict, lang: str = "en", arch: Archit
     articles = [c.article for c in verdict.citations if _is_article(c.article, catalog)]
     if articles:
         console.print(f"  [dim]{pick(lang, 'Cites', '根拠')}: {'; '.join(dict.fromkeys(articles))}[/]")
+
+
+def _readable(source: str, lang: str) -> str:
+    """A catalog citation as a reader can follow it: document titles, not the project's research-note files."""
+    # Imported when a refusal is printed: the reference list is read from the catalog on first use.
+    from ...report.references import readable
+
+    return readable(source, lang)[0]
 
 
 def _is_article(article: str, catalog: LawCatalog) -> bool:
@@ -139,11 +148,13 @@ def print_audit(console: Any, report: AuditReport, lang: str = "en", arch: Archi
     title = pick(lang, f"Legal audit: {report.architecture}", f"法的監査: {report.architecture}")
     if report.reforms:
         title += f" [{_reforms(catalog, report.reforms, lang)}]"
-    table = Table(title=title)
+    table = Table(title=title, caption=pick(
+        lang, "Each cell: orders (unit × action × who orders) that raise the constraint in that situation; · none.",
+        "各欄：その事態で当該制約に該当する命令（部隊×行動×命令者）の数。·は該当なし。"))
     table.add_column(pick(lang, "situation", "事態"))
     matrix = report.matrix()
     for c in matrix:
-        table.add_column(c.split("-")[0], justify="right")
+        table.add_column(c.split("-")[0] + pick(lang, " (orders)", "（命令数）"), justify="right")
     for s in report.situations:
         table.add_row(_situations(catalog, [s], lang), *(str(matrix[c][s]) if matrix[c][s] else "·" for c in matrix))
     console.print(table)

@@ -45,6 +45,15 @@ def print_summary(out: Console, result: SimulationResult, lang: str) -> None:
         _print_allies_steps(out, result, a, lang)
         for bound in result.war_powers.get(a, []):
             _print_bound(out, bound, lang)
+    # Imported when the summary is printed: the notes ask the law and the compiler.
+    from ...report.distributions import what_happened
+
+    notes = what_happened(result, lang)
+    for a in result.arrangements:
+        for line in notes.get(a, []):
+            out.print(f"  [bold]{a}[/bold]: {line}", highlight=False)
+    for line in notes["*"]:
+        out.print(line, highlight=False)
 
 
 def _print_allies_steps(out: Console, result: SimulationResult, arch: str, lang: str) -> None:

@@ -37,9 +37,10 @@ _EXERCISES = table_of(Exercise)
 _CHECKPOINTS = table_of(Checkpoint)
 _STORE_EXERCISE = (
     update(_EXERCISES).where(_EXERCISES.c.id == bindparam("eid"))
-    .values(**{c: bindparam(c) for c in ("situation", "reforms", "clock_state", "clock_speed", "clock_anchor_wall",
-                                         "clock_anchor_game", "auto_injects", "auto_approvals", "log_count",
-                                         "log_head")})
+    .values(**{c: bindparam(c) for c in ("name", "situation", "reforms", "clock_state", "clock_speed",
+                                         "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals",
+                                         "log_count", "log_head", "c2sim_session", "c2sim_state", "c2sim_schema",
+                                         "c2sim_description")})
 )
 
 
@@ -130,11 +131,13 @@ def store_heads(session: Session) -> list[ExerciseRecord]:
 
 
 def _stored(exercise: ExerciseRecord) -> dict[str, Any]:
-    return {"situation": exercise.situation, "reforms": list(exercise.reforms), "clock_state": exercise.clock_state,
+    return {"name": exercise.name, "situation": exercise.situation, "reforms": list(exercise.reforms), "clock_state": exercise.clock_state,
             "clock_speed": exercise.clock_speed, "clock_anchor_wall": exercise.clock_anchor_wall,
             "clock_anchor_game": exercise.clock_anchor_game, "auto_injects": exercise.auto_injects,
             "auto_approvals": exercise.auto_approvals, "log_count": exercise.log_count,
-            "log_head": exercise.log_head}
+            "log_head": exercise.log_head, "c2sim_session": exercise.c2sim_session,
+            "c2sim_state": exercise.c2sim_state, "c2sim_schema": exercise.c2sim_schema,
+            "c2sim_description": exercise.c2sim_description}
 
 
 def seal(session: Session, notary: Notary, database_id: str, exercises: Sequence[ExerciseRecord],

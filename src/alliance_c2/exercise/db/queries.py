@@ -14,8 +14,16 @@ from sqlalchemy import ColumnElement, Row, and_, bindparam, literal, or_, select
 from sqlalchemy.orm import Session
 
 from . import tx
-from .rows import EXERCISE_FIELDS, MESSAGE_FIELDS, SEAT_FIELDS, ExerciseRecord, MessageRecord, SeatRecord
-from .tables import Exercise, Message, Recipient, Release, Seat, User, table_of
+from .rows import (
+    EXERCISE_FIELDS,
+    MESSAGE_FIELDS,
+    SEAT_FIELDS,
+    C2simClientRecord,
+    ExerciseRecord,
+    MessageRecord,
+    SeatRecord,
+)
+from .tables import C2simClient, Exercise, LogEntry, Message, Recipient, Release, Seat, User, table_of
 
 _EX = table_of(Exercise)
 _SEAT = table_of(Seat)
@@ -29,6 +37,8 @@ def _exercise(row: Any) -> ExerciseRecord:
         clock_speed=row.clock_speed, clock_anchor_wall=row.clock_anchor_wall, clock_anchor_game=row.clock_anchor_game,
         auto_injects=bool(row.auto_injects), auto_approvals=bool(row.auto_approvals), log_count=row.log_count,
         log_head=row.log_head, uid=row.uid, legacy_anchor=bool(row.legacy_anchor),
+        c2sim_session=row.c2sim_session, c2sim_state=row.c2sim_state,
+        c2sim_schema=row.c2sim_schema, c2sim_description=row.c2sim_description,
     )
 
 
@@ -117,6 +127,32 @@ def exercises_of(session: Session, user_id: int) -> list[tuple[ExerciseRecord, S
     rows = session.execute(select(*_EXERCISE_COLUMNS, *_SEAT_ALIASES).join(_SEAT, _SEAT.c.exercise_id == _EX.c.id)
                            .where(_SEAT.c.user_id == user_id).order_by(_EX.c.id))
     return [(_exercise(r), _seat_of(r)) for r in rows]
+
+
+def exercise_named(session: Session, c2sim_session: str) -> int | None:
+    """The exercise created under this C2SIM session name, if any."""
+    return session.execute(select(_EX.c.id).where(_EX.c.c2sim_session == c2sim_session)).scalar()
+
+
+_CLIENT = table_of(C2simClient)
+
+
+def c2sim_clients(session: Session, exercise_id: int, active_only: bool = True) -> list[C2simClientRecord]:
+    """The C2SIM clients of an exercise's session (the joined ones, unless `active_only` is False)."""
+    tx.flush(session)
+    stmt = select(*_CLIENT.c).where(_CLIENT.c.exercise_id == exercise_id).order_by(_CLIENT.c.id)
+    if active_only:
+        stmt = stmt.where(_CLIENT.c.active.is_(True))
+    return [C2simClientRecord(r.id, r.exercise_id, r.client_id, r.user_id, r.seat_id, r.display_name,
+                              r.system_name, bool(r.active), r.joined_at) for r in session.execute(stmt)]
+
+
+def latest_entry(session: Session, exercise_id: int, acts: Sequence[str]) -> tuple[int, str, str] | None:
+    """The newest log entry of the exercise whose act is one of `acts`: (sequence number, act, data)."""
+    tx.flush(session)
+    row = session.execute(select(LogEntry.seq, LogEntry.act, LogEntry.data).where(
+        LogEntry.exercise_id == exercise_id, LogEntry.act.in_(list(acts))).order_by(LogEntry.seq.desc()).limit(1)).first()
+    return None if row is None else (int(row.seq), str(row.act), str(row.data))
 
 
 def running_with_clockwork(session: Session) -> list[ExerciseRecord]:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 EXERCISE_FIELDS = ("name", "arrangement", "scenario", "situation", "reforms", "created_by", "clock_state",
-                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals", "uid")
-LATER_EXERCISE_FIELDS = frozenset({"uid"})  # fields the logs of older exercises do not state
+                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals", "uid",
+                   "c2sim_session", "c2sim_state", "c2sim_schema", "c2sim_description")
+# Fields the logs of older exercises do not state (the uid; the C2SIM session's).
+LATER_EXERCISE_FIELDS = frozenset({"uid", "c2sim_session", "c2sim_state", "c2sim_schema", "c2sim_description"})
 SEAT_FIELDS = ("user_id", "nation", "organization", "role", "clearance")
 MESSAGE_FIELDS = ("kind", "status", "sender_seat_id", "sender_org", "classification", "subject", "body", "action",
                   "unit", "approval", "parent_id", "inject_id", "verdict", "situation", "game_time", "decided_at_game")
@@ -37,6 +39,10 @@ class ExerciseRecord:
     log_head: str
     uid: str = ""
     legacy_anchor: bool = False
+    c2sim_session: str | None = None
+    c2sim_state: str = "UNINITIALIZED"
+    c2sim_schema: str = "2.0.0"
+    c2sim_description: str = ""
 
     def values(self) -> dict[str, Any]:
         """The fields the log records (`EXERCISE_FIELDS`), JSON-ready."""
@@ -98,3 +104,23 @@ class MessageRecord:
         """Every field the log records for a new message (`MESSAGE_FIELDS`, recipients, REL TO)."""
         return {**{f: getattr(self, f) for f in MESSAGE_FIELDS},
                 "recipients": list(self.recipients), "rel_to": list(self.rel_to)}
+
+
+@dataclass(frozen=True, slots=True)
+class C2simClientRecord:
+    """A C2SIM client joined (or once joined: `active` False after it resigned) to an exercise's session."""
+
+    id: int
+    exercise_id: int
+    client_id: str
+    user_id: int
+    seat_id: int
+    display_name: str
+    system_name: str
+    active: bool
+    joined_at: str
+
+    def values(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "user_id": self.user_id, "seat_id": self.seat_id,
+                "display_name": self.display_name, "system_name": self.system_name, "active": self.active,
+                "joined_at": self.joined_at}

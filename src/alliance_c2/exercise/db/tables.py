@@ -85,6 +85,11 @@ class Exercise(Base):
     auto_approvals: Mapped[bool] = mapped_column(Boolean, default=False)  # unseated holders decide on the clock
     uid: Mapped[str] = mapped_column(String(32), index=True, unique=True)  # random; names the exercise in signatures and anchors
     legacy_anchor: Mapped[bool] = mapped_column(Boolean, default=False)  # anchored by id before it had a uid
+    # The exercise as a C2SIM shared session (`exercise-<id>`, or the name it was created under).
+    c2sim_session: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    c2sim_state: Mapped[str] = mapped_column(String(16), default="UNINITIALIZED")
+    c2sim_schema: Mapped[str] = mapped_column(String(16), default="2.0.0")
+    c2sim_description: Mapped[str] = mapped_column(String(1000), default="")
 
 
 class Seat(Base):
@@ -97,6 +102,22 @@ class Seat(Base):
     organization: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     clearance: Mapped[int] = mapped_column(Integer)
+
+
+class C2simClient(Base):
+    """A C2SIM client joined to an exercise's shared session: its `clientId`, for one user's seat."""
+
+    __tablename__ = "ac2_c2sim_clients"
+    __table_args__ = (UniqueConstraint("exercise_id", "client_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("ac2_users.id"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("ac2_seats.id"))
+    display_name: Mapped[str] = mapped_column(String(200))
+    system_name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+    joined_at: Mapped[str] = mapped_column(String(40))
 
 
 class Message(Base):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from .canonical import json_text
 from .rows import ExerciseRecord, SeatRecord
 from .tables import (
+    C2simClient,
     Exercise,
     IdempotentAnswer,
     LogEntry,
@@ -31,7 +32,7 @@ from .tables import (
 )
 
 # Foreign keys point up this list: a table's rows are written after those of the tables before it.
-_WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, Message, Recipient, Release, LogEntry, IdempotentAnswer))
+_WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, C2simClient, Message, Recipient, Release, LogEntry, IdempotentAnswer))
 _INSERTS = {t: insert(t) for t in _WRITE_ORDER}
 # PostgreSQL: a group's many rows of these tables go out by COPY, one command a table, instead of one INSERT a row
 _COPIED = frozenset(table_of(t) for t in (Message, Recipient, Release, LogEntry, IdempotentAnswer))

@@ -21,7 +21,7 @@ from ..db.projection import Change
 from ..db.rows import ExerciseRecord, SeatRecord, UserRecord
 from ..db.tables import Exercise, Seat, table_of
 from ..db.users import by_name
-from . import catalog, clock
+from . import catalog, clock, session_states
 from .errors import ExerciseError, conflict, forbidden, invalid
 from .releasability import CLASSIFICATIONS, ROLES, LabelError, clearance_rank
 
@@ -87,9 +87,12 @@ def require_sender(who: Seated) -> None:
 
 def create_exercise(
     session: Session, user: UserRecord, name: str, arch_id: str, scenario_id: str | None, situation: str | None,
-    reforms: list[str], auto_injects: bool = False, auto_approvals: bool = False,
+    reforms: list[str], auto_injects: bool = False, auto_approvals: bool = False, c2sim_session: str | None = None,
+    c2sim_schema: str = "2.0.0", c2sim_description: str = "",
 ) -> Seated:
-    """A new exercise whose creator holds its control seat; every reference is checked first."""
+    """A new exercise whose creator holds its control seat; every reference is checked first.
+
+    `c2sim_session`: the C2SIM shared session name it is created under (else it is `exercise-<id>`)."""
     if not user.control:
         raise forbidden("only control accounts create exercises (on the server: alliance-c2 users add NAME --control)")
     arch = catalog.arrangement(arch_id)
@@ -102,7 +105,8 @@ def create_exercise(
         situation=start, reforms=tuple(sorted(set(reforms))), created_by=user.id, clock_state="ready",
         clock_speed=1.0, clock_anchor_wall=0.0, clock_anchor_game=0.0,
         auto_injects=auto_injects and scenario is not None, auto_approvals=auto_approvals, log_count=0,
-        log_head=GENESIS, uid=uuid.uuid4().hex,
+        log_head=GENESIS, uid=uuid.uuid4().hex, c2sim_session=c2sim_session, c2sim_schema=c2sim_schema,
+        c2sim_description=c2sim_description,
     )
     seat = SeatRecord(id=tx.next_id(session, table_of(Seat)), exercise_id=exercise.id, user_id=user.id,
                       nation=CONTROL_NATION, organization=CONTROL_ORG, role="control",
@@ -151,6 +155,7 @@ def change_clock(session: Session, who: Seated, action: clock.ClockAction, speed
         after = clock.changed(who.exercise, action, speed)
     except clock.ClockError as exc:
         raise conflict(str(exc)) from None
+    after = replace(after, c2sim_state=session_states.after_clock(after.c2sim_state, action))
     return _change(session, who, f"clock.{action}", after, speed=after.clock_speed)
 
 

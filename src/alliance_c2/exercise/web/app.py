@@ -40,7 +40,8 @@ from ..service.limits import WRITE_BURST, WRITE_RATE, WriteLimit
 from ..service.logins import LoginLimiter
 from ..service.orders import Checker, default_checker
 from ..service.watch import WATCH_SECONDS, Watch
-from . import api, pages, stream
+from . import api, c2sim_api, pages, stream
+from .c2sim_push import PushHub
 from .deps import Guards, LoginGate, TrustedProxies
 from .hub import Hub
 from .middleware import BodyLimit, Headers
@@ -106,6 +107,7 @@ def create_app(
                  asyncio.create_task(hub.run()),
                  asyncio.create_task(_maintain(writer, limiter, guards.retention_hours, guards.sessions))]
         yield
+        await app.state.c2sim_hub.close()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -132,9 +134,11 @@ def create_app(
     app.state.guards = guards
     app.state.hub = hub
     app.state.streams = stream.StreamGate()
+    app.state.c2sim_hub = PushHub(db)
     app.state.trusted_proxies = TrustedProxies(_proxies(trusted_proxies))
     _handlers(app)
     app.include_router(api.router)
+    app.include_router(c2sim_api.router)
     app.include_router(stream.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -146,7 +150,8 @@ def create_app(
             session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES,
+                       wider={c2sim_api.PREFIX + "/": (c2sim_api.MAX_SEND_BYTES, c2sim_api.too_large)})
     app.add_middleware(Headers)
     return app
 
@@ -198,15 +203,23 @@ def _no_telemetry() -> dict[str, Any]:
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ExerciseError)
-    async def _exercise_error(_request: Request, exc: ExerciseError) -> JSONResponse:
+    async def _exercise_error(request: Request, exc: ExerciseError) -> JSONResponse:
+        if _c2sim(request):
+            return c2sim_api.error_response(exc)
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=retry_headers(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _c2sim(request):
+            return c2sim_api.error_response(ExerciseError(422, _explain(exc.errors())))
         return JSONResponse({"detail": _explain(exc.errors())}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if _c2sim(request):  # no such operation: the spec's error form, with the HTTP status
+            body = c2sim_api.error_body("C2SimError_NotFound" if exc.status_code == 404 else "C2SimError_Request",
+                                        str(exc.detail), {"path": request.url.path[:200]})
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
 
@@ -216,6 +229,10 @@ def retry_headers(exc: ExerciseError) -> dict[str, str] | None:
         return None
     wait = exc.retry_after if exc.retry_after is not None else (60 if exc.status == 429 else 5)
     return {"Retry-After": str(max(1, math.ceil(wait)))}
+
+
+def _c2sim(request: Request) -> bool:
+    return request.url.path.startswith(c2sim_api.PREFIX + "/")
 
 
 def _explain(errors: Any) -> str:

@@ -8,8 +8,13 @@ everything but the static files (answers and pages carry classified messages).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# For a path prefix: its own body limit, and the answer (status, JSON body) to a body above it.
+Wider = Mapping[str, tuple[int, Callable[[int], tuple[int, dict[str, Any]]]]]
 
 _NO_STORE = [
     (b"cache-control", b"no-store"),
@@ -24,27 +29,34 @@ _ALWAYS = [
 
 
 class BodyLimit:
-    """413 for request bodies above `limit` bytes, whether announced by Content-Length or streamed."""
+    """413 for request bodies above `limit` bytes, whether announced by Content-Length or streamed.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    `wider`: path prefixes with a limit of their own and their own answer (the C2SIM interface takes
+    initializations of several MiB and answers in its own error form)."""
+
+    def __init__(self, app: ASGIApp, limit: int, wider: Wider | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.wider = dict(wider or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = str(scope.get("path", ""))
+        limit, answer = next(((n, a) for prefix, (n, a) in self.wider.items() if path.startswith(prefix)),
+                             (self.limit, _plain))
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await _too_large(send, self.limit)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit, answer)
             return
         if length is None and b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
             await self.app(scope, receive, send)  # no body (a GET, a stream): nothing to read first
             return
-        body = await _read_body(receive, self.limit)
+        body = await _read_body(receive, limit)
         if body is None:
-            await _too_large(send, self.limit)
+            await _too_large(send, limit, answer)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -80,9 +92,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
+def _plain(limit: int) -> tuple[int, dict[str, Any]]:
+    return 413, {"detail": f"request body larger than {limit} bytes"}
+
+
+async def _too_large(send: Send, limit: int, answer: Callable[[int], tuple[int, dict[str, Any]]]) -> None:
+    status, content = answer(limit)
+    body = json.dumps(content).encode()
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close"), *_ALWAYS, *_NO_STORE]})
     await send({"type": "http.response.body", "body": body})

@@ -21,12 +21,22 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ...report.diagram import architecture_svg
 from ..db.database import Database
 from ..db.rows import UserRecord
-from ..service import aar, catalog, clock, exercises, injects, logins, messages, orders
+from ..service import (
+    aar,
+    c2sim_sessions,
+    catalog,
+    clock,
+    exercises,
+    injects,
+    logins,
+    messages,
+    orders,
+)
 from ..service.errors import ExerciseError
 from ..service.exercises import Seated
 from ..service.messages import MessageView
 from ..service.releasability import CLASSIFICATIONS
-from . import i18n
+from . import cop_map, i18n
 from .deps import (
     SESSION_COOKIE,
     Credentials,
@@ -163,6 +173,7 @@ def seat_page(eid: ExerciseId, request: Request, db: Db, notice: str = "") -> Re
         return _page(
             request, "seat.html", user=user.name, csrf=csrf, exercise=who.exercise, seat=who.seat,
             lists=_seat_lists(who, items), svg=_diagram(who, lang), names=names,
+            cop=_map(session, who, lang, names),
             classifications=CLASSIFICATIONS, nations=who.arch.nations, units=orders.order_targets(who.arch),
             recipients=_organizations(who), actions=catalog.actions(), notice=notice[:300],
             live=_live(session, who, lang, names),
@@ -286,6 +297,7 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             "organizations": _organizations(who), "names": names, "classifications": CLASSIFICATIONS,
             "auto_injects": who.exercise.auto_injects, "auto_approvals": who.exercise.auto_approvals,
             "live": {**_live(session, who, lang, names), "seated": sorted(seated)},
+            "cop": _map(session, who, lang, names), "c2sim": c2sim_sessions.session_name(who.exercise),
         }
     watch = guards_of(request).watch
     verified = watch.check(eid)
@@ -331,6 +343,25 @@ def diagram(eid: ExerciseId, request: Request, db: Db) -> Response:
         except ExerciseError as exc:
             return Response(exc.message, status_code=exc.status, media_type="text/plain")
     return Response(_diagram(who, i18n.pick_lang(request)), media_type="image/svg+xml")
+
+
+def _map(session: Any, who: Seated, lang: str, names: dict[str, dict[str, str]]) -> str:
+    return cop_map.render(who, cop_map.positions(session, who), lang, names.get("org", {}))
+
+
+@router.get("/exercises/{eid}/map.svg")
+def map_svg(eid: ExerciseId, request: Request, db: Db) -> Response:
+    """The seat's common operational picture (the seat page reloads it when a report arrives)."""
+    viewer = _viewer(request, db)
+    if viewer is None:
+        return Response(status_code=401)
+    lang = i18n.pick_lang(request)
+    with db.read() as session:
+        try:
+            who = exercises.seated(session, eid, viewer[0])
+        except ExerciseError as exc:
+            return Response(exc.message, status_code=exc.status, media_type="text/plain")
+        return Response(_map(session, who, lang, _names(who, lang)), media_type="image/svg+xml")
 
 
 def highlight(svg: str, organization: str) -> str:

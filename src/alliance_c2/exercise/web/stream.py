@@ -109,7 +109,8 @@ class _Slot:
 
 def exercise_state(who: Seated) -> dict[str, Any]:
     """The exercise facts every seat may see (control also gets the log's entry count and switches)."""
-    state: dict[str, Any] = {"situation": who.exercise.situation, "clock": clock.state(who.exercise).to_dict()}
+    state: dict[str, Any] = {"situation": who.exercise.situation, "clock": clock.state(who.exercise).to_dict(),
+                             "c2sim_state": who.exercise.c2sim_state}
     if who.is_control:
         state["log_count"] = who.exercise.log_count
         state["auto_injects"] = who.exercise.auto_injects

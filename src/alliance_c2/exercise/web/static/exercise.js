@@ -217,7 +217,28 @@
       const speedNode = document.getElementById("clock-speed");
       if (speedNode) speedNode.textContent = clock.speed;
     }
+    if (state.c2sim_state) {
+      const node = document.getElementById("c2sim-state");
+      if (node) node.textContent = state.c2sim_state;
+    }
     if (live && live.control) refreshLogStatus();
+  }
+
+  // The common operational picture: redrawn by the server when a report arrives (a C2SIM position
+  // report moves a unit) or the session's state changes (a shared initialization places units).
+  let mapPending = false;
+  async function refreshMap() {
+    const box = document.getElementById("cop-map");
+    if (!box || mapPending) return;
+    mapPending = true;
+    try {
+      const response = await fetch(base.replace("/api", "") + "/map.svg?lang=" + live.lang, {credentials: "same-origin"});
+      if (response.ok) box.innerHTML = await response.text();
+    } catch (error) {
+      // the next update tries again
+    } finally {
+      mapPending = false;
+    }
   }
 
   // The seat page's diagram shows the arrangement in one situation (links inactive in peacetime are
@@ -257,8 +278,17 @@
     };
     source.onopen = () => mark(true);
     source.onerror = () => mark(false);
-    source.addEventListener("message", (event) => upsert(JSON.parse(event.data)));
-    source.addEventListener("exercise", (event) => { mark(true); showExercise(JSON.parse(event.data)); });
+    source.addEventListener("message", (event) => {
+      const m = JSON.parse(event.data);
+      upsert(m);
+      if (m.kind === "report") refreshMap();
+    });
+    source.addEventListener("exercise", (event) => {
+      mark(true);
+      const state = JSON.parse(event.data);
+      showExercise(state);
+      if (state.c2sim_state) refreshMap();
+    });
     source.addEventListener("end", (event) => {
       if (JSON.parse(event.data).reason.startsWith("login")) { source.close(); mark(false); }
     });

@@ -13,8 +13,8 @@
   of every server process hear of every write; and the log's data and the orders' verdicts (several KB
   each) compressed with lz4 where the server has it (cheaper than the default pglz at every insert).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -29,8 +29,10 @@ from alliance_c2.exercise.db import users
 from alliance_c2.exercise.db.database import open_database
 from alliance_c2.exercise.db.notary import Notary
 from alliance_c2.exercise.db.writer import Writer
-from alliance_c2.exercise.service import accounts, exercises, messages, orders
-from alliance_c2.exercise.web.deps import Credentials, Retry, hints, seated_write, seated_write_once
+from alliance_c2.exercise.service import accounts, exercises, idempotency, messages, orders
+from alliance_c2.exercise.service.limits import WriteLimit
+from alliance_c2.exercise.service.watch import Watch
+from alliance_c2.exercise.web.deps import Credentials, Guards, Retry, hints, seated_write, seated_write_once
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "exercise"))
 
@@ -64,6 +66,11 @@ def measure(url: str, count: int, key_dir: Path, keys: bool) -> dict[str, Any]:
     creds = Credentials(token, via_cookie=False, unsafe=True, csrf_given=None)
     checker = orders.default_checker()
     writer = Writer(db)
+    guards = Guards(Watch(db, key_dir / "key.pem"), WriteLimit(1e6, 1e6))  # the limit is kept, not reached
+    since = idempotency.kept_since()
+
+    def again(session: Any, who: exercises.Seated, message_id: int) -> dict[str, Any]:
+        return messages.view(who, messages.visible_one(session, who, message_id)).to_dict()
 
     def order(k: int) -> Any:
         action, unit, rel_to = ORDERS[k % len(ORDERS)]
@@ -74,12 +81,13 @@ def measure(url: str, count: int, key_dir: Path, keys: bool) -> dict[str, Any]:
                                                          None, checker))
 
         if keys:
-            return seated_write_once(eid, creds, work, Retry(f"key-{k}", f"{k:064x}"), messages.MessageView.to_dict)
-        return seated_write(eid, creds, work)
+            return seated_write_once(eid, creds, work, Retry(f"key-{k}", f"{k:064x}", since), guards,
+                                     lambda view: view.id, again)
+        return seated_write(eid, creds, work, guards)
 
     def run(first: int, n: int) -> None:
         for start in range(first, first + n, GROUP):
-            futures = [writer.submit(eid, order(k), hints(creds, Retry(f"key-{k}", "")) if keys else hints(creds))
+            futures = [writer.submit(eid, order(k), hints(creds, Retry(f"key-{k}", "", since)) if keys else hints(creds))
                        for k in range(start, min(start + GROUP, first + n))]
             for f in futures:
                 f.result()

@@ -23,7 +23,7 @@ ALLOWED = {
     "interop": {"model", "law", "interop"},
     "sim": {"model", "analysis", "law", "sim"},
     "labels": {"model", "labels"},
-    "report": {"model", "analysis", "law", "sim", "labels", "report", "__init__"},
+    "report": {"model", "analysis", "law", "sim", "labels", "report"},
     "api": {"model", "analysis", "law", "api"},
     "studio": {"model", "analysis", "law", "sim", "labels", "report", "studio"},
     "cli": {"model", "analysis", "law", "interop", "sim", "labels", "report", "api", "cli"},

@@ -40,6 +40,21 @@ def _cheap_password_hashing() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _writes_unlimited_unless_a_test_says() -> Iterator[None]:
+    """The write limit (10 a second per user by default) would stop the tests that drive load through one
+    login; the tests of the limit set their own (and the servers tests start inherit this)."""
+    names = ("ALLIANCE_C2_WRITE_RATE", "ALLIANCE_C2_WRITE_BURST")
+    previous = {n: os.environ.get(n) for n in names}
+    os.environ.update({"ALLIANCE_C2_WRITE_RATE": "100000", "ALLIANCE_C2_WRITE_BURST": "100000"})
+    yield
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True, scope="session")
 def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The session's audit-log signing key (created by the first app), in a temporary directory."""
     from alliance_c2.exercise.db.notary import KEY_ENV

@@ -96,7 +96,7 @@ def _legacy_exercise(url: str) -> None:
     engine.dispose()
 
 
-def test_upgrade_to_0005_adopts_an_exercise_logged_before_the_signed_record(sqlite_url, tmp_path):
+def test_an_exercise_logged_before_the_signed_record_is_adopted_only_by_the_operator(sqlite_url, tmp_path, ex_cli):
     from sqlalchemy import update
 
     from alliance_c2.exercise.db import auditlog
@@ -107,8 +107,15 @@ def test_upgrade_to_0005_adopts_an_exercise_logged_before_the_signed_record(sqli
 
     _legacy_exercise(sqlite_url)
     key = tmp_path / "key.pem"
-    app = create_app(sqlite_url, key=key)  # migrates, then signs the heads of logs that had no checkpoint
+    app = create_app(sqlite_url, key=key)  # migrates; signs nothing it did not see written
     db = app.state.db
+    unsigned = record.verify(db, 1, key)
+    assert unsigned is not None and not unsigned.ok and "this key never signed the exercise" in unsigned.reason
+    with db.read() as session:
+        uid, legacy = session.execute(text("SELECT uid, legacy_anchor FROM ac2_exercises WHERE id = 1")).one()
+    assert len(uid) == 32 and legacy
+    code, out, _ = ex_cli("exercise", "adopt", "1", "--db", sqlite_url, "--key", str(key))
+    assert code == 0 and "vouched for entries 1 to 8" in out and "2 seat(s) and 1 message(s)" in out
     with db.read() as session:
         adopted = session.execute(text("SELECT act, actor FROM ac2_log WHERE seq > 4 ORDER BY seq")).all()
         accounts = session.execute(text("SELECT name, control FROM ac2_users ORDER BY name")).all()

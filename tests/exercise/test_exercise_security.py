@@ -36,25 +36,60 @@ def test_login_rate_limit(sqlite_url):
     app.state.db.dispose()
 
 
-def test_login_limiter_window_expires_and_success_takes_its_count_back():
-    limiter = LoginLimiter(per_name=2, per_address=10, window=10)
-    limiter.begin("alice", "10.0.0.1", now=0)
-    ok = limiter.begin("alice", "10.0.0.2", now=1)
-    limiter.succeeded(ok)
-    limiter.begin("alice", "10.0.0.3", now=2)
-    with pytest.raises(ExerciseError, match="try again in 8 s"):
-        limiter.begin("alice", "10.0.0.4", now=2)
-    limiter.begin("alice", "10.0.0.4", now=10.5)  # the first failure left the window
+@pytest.fixture
+def limited(sqlite_url):
+    """`begin(name, address, now)` counts an attempt under a LoginLimiter(per_name=2, per_address=3,
+    window=10, per_account=4, account_window=100) kept in a SQLite database; `succeed(attempt, now)`."""
+    from alliance_c2.exercise.db.database import open_database
+
+    db = open_database(sqlite_url)
+    limiter = LoginLimiter(per_name=2, per_address=3, window=10, per_account=4, account_window=100)
+
+    class Limited:
+        @staticmethod
+        def begin(name, address, now):
+            with db.write() as session:
+                return limiter.begin(session, name, address, now=now)
+
+        @staticmethod
+        def succeed(attempt, now):
+            with db.write() as session:
+                limiter.succeeded(session, attempt, now=now)
+
+    yield Limited
+    db.dispose()
 
 
-def test_login_limiter_counts_each_address_over_every_name():
-    limiter = LoginLimiter(per_name=5, per_address=3, window=60)
+def test_login_limiter_window_expires_and_success_takes_its_count_back(limited):
+    limited.begin("alice", "10.0.0.1", now=0)
+    limited.succeed(limited.begin("alice", "10.0.0.1", now=1), now=1)
+    limited.begin("alice", "10.0.0.1", now=2)
+    with pytest.raises(ExerciseError, match="try again in 8 s") as refused:
+        limited.begin("alice", "10.0.0.1", now=2)
+    assert refused.value.status == 429 and refused.value.retry_after == pytest.approx(8)
+    limited.begin("alice", "10.0.0.2", now=2)  # the name from another address has a count of its own
+    limited.begin("alice", "10.0.0.1", now=10.5)  # the first failure left the window
+
+
+def test_login_limiter_counts_each_address_over_every_name(limited):
     for name in ("a", "b", "c"):
-        limiter.begin(name, "10.0.0.1", now=0)
+        limited.begin(name, "10.0.0.1", now=0)
     with pytest.raises(ExerciseError) as refused:
-        limiter.begin("d", "10.0.0.1", now=1)
+        limited.begin("d", "10.0.0.1", now=1)
     assert refused.value.status == 429
-    limiter.begin("d", "10.0.0.2", now=1)
+    limited.begin("d", "10.0.0.2", now=1)
+
+
+def test_login_limiter_slows_a_name_guessed_from_many_addresses_but_not_from_its_own(limited):
+    """Four failures from four addresses: a fifth address waits out the longer window, the address the
+    owner logged in from before does not."""
+    limited.succeed(limited.begin("alice", "10.9.9.9", now=0), now=0)
+    for k in range(4):
+        limited.begin("alice", f"10.0.0.{k}", now=1 + k)
+    with pytest.raises(ExerciseError, match="try again in 96 s"):
+        limited.begin("alice", "10.0.1.1", now=5)
+    limited.begin("alice", "10.9.9.9", now=5)  # the owner's own address
+    limited.begin("alice", "10.0.1.1", now=102.5)  # the two oldest failures left the long window
 
 
 def test_duplicate_and_bad_user_names(sqlite_world):

@@ -1,4 +1,5 @@
-"""The exercise service commands: `serve`, `users add|list|passwd|remove`, `exercise verify-log|export`.
+"""The exercise service commands: `serve`, `users add|list|passwd|remove|unlock`,
+`exercise verify-log|export|adopt`.
 
 Registered on the main Typer app by cli.py; the exercise modules are imported inside the commands
 so the other commands stay fast.
@@ -54,6 +55,18 @@ def serve(
         [], "--trusted-proxy",
         help="Address or network of a reverse proxy whose X-Forwarded-For is believed (repeat). / 信頼するプロキシ。",
     ),
+    watch_seconds: float | None = typer.Option(
+        None, "--watch-seconds", min=1,
+        help="How often every exercise's record is verified (default 180). / 記録を検証する間隔（秒）。"),
+    write_rate: float | None = typer.Option(
+        None, "--write-rate", min=0.01, help="Writes a second per user (default 10). / 利用者ごとの毎秒書込数。"),
+    write_burst: float | None = typer.Option(
+        None, "--write-burst", min=1, help="Writes at once per user (default 100). / 利用者ごとの一度の書込数。"),
+    idle_minutes: float | None = typer.Option(
+        None, "--idle-minutes", min=1, help="A login ends unused after this long (default 60). / 無操作で終了するまでの分。"),
+    idempotency_hours: float | None = typer.Option(
+        None, "--idempotency-hours", min=0.01,
+        help="How long answers to retried requests are kept (default 24). / 再送への回答の保存時間。"),
 ) -> None:
     """Run the exercise web service (migrates the database first). / 演習Webサービスを起動する。"""
     # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
@@ -63,7 +76,8 @@ def serve(
     from ..exercise.db.database import DB_ENV, default_db_url
     from ..exercise.db.notary import KEY_ENV
     from ..exercise.service.logins import any_account
-    from ..exercise.web.app import PROXIES_ENV, create_app
+    from ..exercise.service.record import ADOPT_HINT, unsigned
+    from ..exercise.web.app import PROXIES_ENV, SETTINGS_ENV, create_app
 
     for proxy in trusted_proxy:
         try:
@@ -76,14 +90,28 @@ def serve(
     with database.read() as session:
         if not any_account(session):
             sys.stdout.write(FIRST_ACCOUNT + "\n")
+    waiting = unsigned(database)
     database.dispose()
+    if waiting:
+        ids = " ".join(map(str, waiting))
+        sys.stdout.write(f"exercise(s) {ids}: log entries no checkpoint signs, so they are served read-only to control "
+                         f"alone. If this service kept them before its record was signed, stop it and vouch for them "
+                         f"with `{ADOPT_HINT} {ids}` before anything else is signed in this database "
+                         "/ 署名のない記録があります\n")
+    settings = {"watch_seconds": watch_seconds, "write_rate": write_rate, "write_burst": write_burst,
+                "idle_minutes": idle_minutes, "idempotency_hours": idempotency_hours}
     if workers == 1:
-        app = create_app(url, key=key_path, trusted_proxies=trusted_proxy)
+        app = create_app(url, key=key_path, trusted_proxies=trusted_proxy, watch_seconds=watch_seconds,
+                         write_rate=write_rate, write_burst=write_burst, idle_minutes=idle_minutes,
+                         idempotency_hours=idempotency_hours)
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
         return
     os.environ[DB_ENV] = url  # each worker builds its app from these
     os.environ[KEY_ENV] = str(key_path)
     os.environ[PROXIES_ENV] = ",".join(trusted_proxy)
+    for name, value in settings.items():
+        if value is not None:
+            os.environ[SETTINGS_ENV[name]] = repr(value)
     uvicorn.run("alliance_c2.exercise.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)
 
@@ -173,6 +201,19 @@ def users_remove(
                          "a password and with its logins ended\n")
 
 
+@users_app.command("unlock")
+def users_unlock(
+    name: str = typer.Argument(..., help="Account name. / アカウント名。"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Lift the login back-off of an account (its failed logins are forgotten). / ログイン制限を解除する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
+    from ..exercise.service.logins import unlock
+
+    forgotten = _on_database(db, lambda database: unlock(database, name))
+    sys.stdout.write(f"{name}: {forgotten} failed login(s) forgotten; it may log in from anywhere again\n")
+
+
 @exercise_app.command("verify-log")
 def verify_log(
     exercise_id: int = typer.Argument(..., min=1, help="Exercise id. / 演習ID。"),
@@ -198,10 +239,14 @@ def verify_log(
             database = _database(db)
             try:
                 found = record.verify(database, exercise_id, key_path)
+                lost = record.database_problems(database, key_path) if found is None else []
             finally:
                 database.dispose()
             if found is None:
-                fail(f"exercise {exercise_id}: not found")
+                for problem in lost:
+                    sys.stdout.write(f"- {problem}\n")
+                mine = [p for p in lost if p.startswith(f"exercise {exercise_id} ")]
+                fail(f"exercise {exercise_id}: not found" + (f"; {mine[0]}" if mine else ""))
             result = found
     except NotaryError as exc:
         fail(f"--key: {exc}")
@@ -234,9 +279,13 @@ def _report(exercise_id: int, result: Verification, as_json: bool) -> None:
     else:
         for problem in result.problems:
             sys.stdout.write(f"- {problem}\n")
+        for problem in result.elsewhere:
+            sys.stdout.write(f"- database: {problem}\n")
     if not result.ok:
-        more = f" (and {len(result.problems) - 1} more)" if len(result.problems) > 1 else ""
-        fail(f"exercise {exercise_id}: record broken: {result.reason}{more}")
+        count = len(result.problems) + len(result.elsewhere)
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        what = "record broken" if result.problems else "record intact, but the database lost what this key anchored"
+        fail(f"exercise {exercise_id}: {what}: {result.reason}{more}")
 
 
 @exercise_app.command("export")
@@ -246,15 +295,19 @@ def export(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     key: Path | None = typer.Option(None, "--key", help=KEY_HELP),
 ) -> None:
-    """Write an exercise's whole record (log, checkpoints, anchor, tables) as JSON, which
-    `exercise verify-log ID --file FILE` checks offline. / 演習記録をJSONで書き出す。"""
+    """Write an exercise's whole record (log, checkpoints, anchor, tables) as JSON, signed as a whole with
+    the private key, which `exercise verify-log ID --file FILE` checks offline. / 演習記録をJSONで書き出す（全体に署名）。"""
     # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
-    from ..exercise.db.notary import NotaryError, default_key_path
+    from ..exercise.db.notary import Notary, NotaryError, default_key_path
     from ..exercise.service import record
 
+    try:
+        notary = Notary.load(key or default_key_path())
+    except NotaryError as exc:
+        fail(f"--key: {exc} (an export is signed: it needs the private key)")
     database = _database(db)
     try:
-        data = record.export(database, exercise_id, key or default_key_path())
+        data = record.export(database, exercise_id, notary)
     except NotaryError as exc:
         fail(f"--key: {exc}")
     finally:
@@ -267,6 +320,36 @@ def export(
         fail(f"{out}: cannot write: {exc.strerror}")
     sys.stdout.write(f"exercise {exercise_id}: {len(data['log'])} entries, {len(data['messages'])} messages "
                      f"written to {out}\n")
+
+
+@exercise_app.command("adopt")
+def adopt(
+    exercise_ids: list[int] = typer.Argument(..., min=1, help="Exercise id(s). / 演習ID。"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    key: Path | None = typer.Option(None, "--key", help=KEY_HELP),
+) -> None:
+    """Vouch for the logs of exercises kept before the record was signed: their heads are signed as
+    adopted, and what is vouched for is printed. Refused for an exercise with checkpoints or an anchor, and
+    in a database this key has signed anything in. / 署名導入前の記録を運用者の責任で署名する。"""
+    # Imported when the command runs: the exercise service (FastAPI, SQLAlchemy) is slow to load.
+    from ..exercise.db.notary import Notary, NotaryError, default_key_path
+    from ..exercise.service import record
+
+    try:
+        notary = Notary.load(key or default_key_path())
+    except NotaryError as exc:
+        fail(f"--key: {exc}")
+    database = _database(db)
+    try:
+        adopted = record.adopt(database, notary, exercise_ids)
+    except record.AdoptError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
+    for a in adopted:
+        sys.stdout.write(f"exercise {a.exercise} {a.name!r} ({a.arrangement}): vouched for entries 1 to {a.entries} "
+                         f"ending in {a.head}, and the {a.seats} seat(s) and {a.messages} message(s) they state, "
+                         "signed as adopted / 運用者の責任で署名しました\n")
 
 
 def _on_database(url: str | None, act: Callable[[Database], T]) -> T:

@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
 from ..analysis import OverviewRow, overview
 from ..labels import level_name, level_rank, nation_name
 from ..law import Reform, audit, default_catalog
@@ -46,6 +46,11 @@ from .results import (
 )
 from .robustness import plan_sensitivity
 from .validation import validation_rows
+
+try:  # the distribution's version, not the package root's (which imports this layer): no import runs upward
+    __version__ = version("alliance-c2")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 DEFAULT_RUNS = 500
 DEFAULT_SEED = 2024

@@ -23,7 +23,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import tx
+from .canonical import Canonical, canonical_json, json_text
 from .notary import Anchor, Notary, Verifier
+
+__all__ = ["GENESIS", "Canonical", "Entry", "append", "canonical_json", "chain_problem", "checkpoints", "entries",
+           "entry_hash", "json_text", "seal", "seal_problems", "store_heads"]
 from .rows import ExerciseRecord
 from .tables import Checkpoint, Exercise, LogEntry, table_of, utcnow
 
@@ -60,11 +64,6 @@ class Entry:
     def to_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "at": self.at, "game_time": self.game_time, "actor": self.actor, "act": self.act,
                 "data": self.data, "prev_hash": self.prev_hash, "hash": self.hash}
-
-
-def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 kept: the same value always gives the same text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
@@ -143,12 +142,17 @@ def _stored(exercise: ExerciseRecord) -> dict[str, Any]:
 
 def seal(session: Session, notary: Notary, database_id: str, exercises: Sequence[ExerciseRecord],
          adopted: bool = False) -> list[Anchor]:
-    """Sign each exercise's head and store the checkpoints in this transaction; the signed heads."""
+    """Sign each exercise's head and store the checkpoints in this transaction; the signed heads.
+
+    Each checkpoint names the count of the one before it (the exercise's count when this transaction
+    locked it; 0 for an adopted log, which had none), so that a checkpoint deleted later breaks the chain."""
     at = utcnow().isoformat(timespec="microseconds")
-    signed = [notary.sign(database_id, e.id, e.log_count, e.log_head, at, adopted) for e in exercises]
+    before = tx.state(session).signed_from
+    signed = [notary.sign(database_id, e.id, e.uid, e.log_count, e.log_head, at,
+                          0 if adopted else before.get(e.id, 0), adopted) for e in exercises]
     session.connection().execute(insert(_CHECKPOINTS), [
         {"exercise_id": a.exercise, "seq": a.seq, "head": a.head, "at": a.at, "adopted": a.adopted,
-         "key_id": a.key_id, "signature": a.signature} for a in signed
+         "key_id": a.key_id, "signature": a.signature, "prev": a.prev} for a in signed
     ])
     return signed
 
@@ -170,7 +174,8 @@ def checkpoints(session: Session, exercise_id: int) -> list[Anchor]:
     """The exercise's signed checkpoints, oldest first."""
     rows = session.execute(select(Checkpoint).where(Checkpoint.exercise_id == exercise_id)
                            .order_by(Checkpoint.seq, Checkpoint.id)).scalars()
-    return [Anchor("", c.exercise_id, c.seq, c.head, c.at, c.adopted, c.key_id, c.signature) for c in rows]
+    return [Anchor("", c.exercise_id, c.seq, c.head, c.at, c.adopted, c.key_id, c.signature, "", c.prev)
+            for c in rows]
 
 
 def chain_problem(exercise_id: int, log: Iterable[Entry], count: int, head: str) -> tuple[int | None, str]:
@@ -206,24 +211,31 @@ def _row_problem(exercise_id: int, expected: int, prev: str, row: Entry) -> str:
     return ""
 
 
-def seal_problems(database_id: str, exercise_id: int, log: Sequence[Entry], signed: Sequence[Anchor],
+def seal_problems(database_id: str, exercise_id: int, uid: str, log: Sequence[Entry], signed: Sequence[Anchor],
                   anchor: Anchor | None, verifier: Verifier) -> list[str]:
-    """What the signatures say about the log: every checkpoint and the anchor must be signed by the key,
-    name a head the log has, and between them cover every entry."""
+    """What the signatures say about the log: every checkpoint and the anchor must be signed by the key for
+    this database and exercise, name a head the log has, follow each other without a gap, and between them
+    cover every entry; the anchor's own checkpoint must still be there."""
     problems: list[str] = []
     hashes = {e.seq: e.hash for e in log}
     covered = 0
+    valid: list[Anchor] = []
     for found in signed:
-        stamped = replace(found, database=database_id)
+        stamped = replace(found, database=database_id, exercise=exercise_id,
+                          uid=uid if found.prev is not None else "")
         if not verifier.valid(stamped):
-            problems.append(f"the checkpoint at entry {found.seq} is not signed by this key "
-                            f"(key {found.key_id}, expected {verifier.key_id})")
-        elif hashes.get(found.seq) != found.head:
+            problems.append(f"the checkpoint at entry {found.seq} is not signed by this key for this database and "
+                            f"exercise (key {found.key_id}, expected {verifier.key_id})")
+            continue
+        valid.append(found)
+        if hashes.get(found.seq) != found.head:
             problems.append(_rewritten(found.seq, hashes, covered))
         else:
             covered = max(covered, found.seq)
+    problems += _chain_gaps(valid)
     if anchor is not None:
-        if not verifier.valid(anchor) or anchor.database != database_id or anchor.exercise != exercise_id:
+        if not verifier.valid(anchor) or anchor.database != database_id or anchor.exercise != exercise_id or (
+                anchor.prev is not None and anchor.uid != uid):
             problems.append("the anchor kept outside the database is not signed by this key for this exercise")
         elif anchor.seq > len(log):
             problems.append(f"{_span(len(log) + 1, anchor.seq)} missing: the anchor outside the database "
@@ -232,8 +244,27 @@ def seal_problems(database_id: str, exercise_id: int, log: Sequence[Entry], sign
             problems.append(_rewritten(anchor.seq, hashes, covered))
         else:
             covered = max(covered, anchor.seq)
+            if not any(c.seq == anchor.seq and c.head == anchor.head for c in valid):
+                problems.append(f"the checkpoint signed at entry {anchor.seq} (the anchor's) is missing from the "
+                                "database: its checkpoints were deleted after signing began")
     if covered < len(log):
         problems.append(f"{_span(covered + 1, len(log))} covered by no signed checkpoint (appended without the key)")
+    return problems
+
+
+def _chain_gaps(signed: Sequence[Anchor]) -> list[str]:
+    """Checkpoints that do not follow the one before them (format 2 names it): a deleted checkpoint."""
+    problems = []
+    before = 0
+    for found in sorted(signed, key=lambda c: c.seq):
+        if found.prev is not None and found.prev != before:
+            if found.prev > before:
+                problems.append(f"the checkpoint at entry {found.prev} is missing: the checkpoint at entry "
+                                f"{found.seq} was signed after it (checkpoints were deleted)")
+            else:
+                problems.append(f"the checkpoint at entry {found.seq} does not follow the one at entry {before} "
+                                f"(it was signed after entry {found.prev})")
+        before = found.seq
     return problems
 
 

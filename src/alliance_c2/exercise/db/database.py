@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,12 @@ except ImportError:  # pragma: no cover - Windows: the busy timeout alone queues
 from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import create_engine, event, insert, make_url, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import auditlog
+from . import auditlog, limits, tx
+from .canonical import json_text
 from .notary import Anchor, Notary, NotaryError
 from .tables import Meta, table_of
 
@@ -109,6 +111,16 @@ class Database:
             expire_on_commit=False,
         )
         self._database_id: str | None = None
+        self.on_commit: list[Callable[[list[Anchor]], None]] = []  # told of the heads each commit moved
+
+    @property
+    def location(self) -> str:
+        """Where this database is, as the notary notes it: its URL without a password (a SQLite file's
+        absolute path)."""
+        url = make_url(self.url)
+        if self.is_sqlite and url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            url = url.set(database=os.path.abspath(url.database))
+        return url.render_as_string(hide_password=True)
 
     @property
     def database_id(self) -> str:
@@ -129,15 +141,25 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, anchored: list[Anchor] | None = None) -> Iterator[Session]:
         """A transaction that commits on success (after `finish`) and rolls back on any exception;
-        the heads it moved are anchored outside the database once it has committed."""
+        the heads it moved are anchored outside the database once it has committed, or, when `anchored`
+        is given, put there for the caller to `anchor` before it answers anyone."""
         with self._exclusive(), self._writer() as session, session.begin():
             yield session
             anchors = self.finish(session)
+        for hook in self.on_commit if anchors else ():
+            hook(anchors)
+        if anchored is not None:
+            anchored.extend(anchors)
+        else:
+            self.anchor(anchors)
+
+    def anchor(self, anchors: list[Anchor]) -> None:
+        """Keep committed heads outside the database (flushed to disk) beside the key."""
         if anchors and self.notary is not None:
             try:
-                self.notary.anchor(anchors)
+                self.notary.anchor(anchors, self.location)
             except (OSError, NotaryError) as exc:  # committed all the same: the checkpoints still sign it
                 log.warning("could not anchor exercise log heads outside the database: %s", exc)
 
@@ -152,6 +174,9 @@ class Database:
 
     def finish(self, session: Session) -> list[Anchor]:
         """Store what the transaction kept in memory and sign each log head it moved (before COMMIT)."""
+        state = tx.state(session)
+        if state.spent and state.write_limit is not None:
+            limits.spend(session, state.spent, *state.write_limit, time.time())
         moved = auditlog.store_heads(session)
         if not moved:
             return []
@@ -204,10 +229,23 @@ def open_database(url: str | None = None, notary: Notary | None = None) -> Datab
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_MS / 1000, "check_same_thread": False},
-                               pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW)
+                               pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW, json_serializer=json_text)
         _sqlite_events(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_SIZE)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=_PG_POOL_SIZE, max_overflow=_PG_POOL_SIZE,
+                           json_serializer=json_text)
+    _postgresql_events(engine)
+    return engine
+
+
+def _postgresql_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # a COMMIT returns once its WAL is flushed to disk, whatever the server's default: the checkpoints
+        # (and every acknowledged write) are durable before anyone is answered
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET synchronous_commit TO on")
+        dbapi_conn.commit()
 
 
 def _sqlite_events(engine: Engine) -> None:

@@ -2,16 +2,23 @@
 
 The notary holds an Ed25519 private key in a file (mode 0600) in the user's config directory, or
 wherever `--key FILE` / $ALLIANCE_C2_KEY says; `serve` creates it on first use. Every write
-transaction that moves an exercise's log head signs the new head (database id, exercise, count,
-hash, time) and stores the signature as a checkpoint row in the same transaction. After the COMMIT
-the signed head is also appended to the exercise's anchor file in a directory beside the key; the
-anchor is the newest head found there (appends are cheap where replacing a file costs an fsync, and
-several server processes may append; a line cut short by a crash is skipped; a file grown large is
-compacted to its newest line).
+transaction that moves an exercise's log head signs the new head (database id, exercise id and uid,
+count, hash, the count of the checkpoint before, time) and stores the signature as a checkpoint row
+in the same transaction. After the COMMIT the signed head is also appended to the exercise's anchor
+file in a directory beside the key, `<database id>/<exercise id>-<uid>.jsonl`, and the file (and, when
+it is new, its directory) is flushed to disk before the writers are answered; the anchor is the newest
+head found there (appends are cheap where replacing a file costs more, and several server processes
+may append; a line cut short by a crash is skipped; a file grown large is compacted to its newest
+line). The notary also notes, once per database, where it met it (`locations.jsonl`), so that a
+database whose id was changed is told from a new one.
 
 So someone who can write the database but not the key cannot append, recompute or wipe entries
-without the signatures failing, nor cut entries off the end without falling short of the anchor.
-Verification needs only the public key (`<key>.pub`, or derived from the private key).
+without the signatures failing, nor cut entries off the end without falling short of the anchor, nor
+delete a checkpoint without breaking the chain of checkpoints. Verification needs only the public key
+(`<key>.pub`, or derived from the private key) and the anchors.
+
+Checkpoints signed before exercises had a uid (format 1) carry no uid and no link to the checkpoint
+before; they still verify, and their anchors are read from `<database id>/<exercise id>.jsonl`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +44,9 @@ except ImportError:  # pragma: no cover - Windows: anchors are replaced without 
 
 KEY_ENV = "ALLIANCE_C2_KEY"
 KEY_NAME = "exercise-signing-key.pem"
-_TAIL_BYTES = 16_384  # an anchor line is about 400 bytes; appends of several processes interleave only a little
+_TAIL_BYTES = 16_384  # an anchor line is about 450 bytes; appends of several processes interleave only a little
 _COMPACT_BYTES = 1 << 20
+_LOCATIONS = "locations.jsonl"
 
 
 class NotaryError(ValueError):
@@ -62,15 +70,78 @@ def anchors_dir(key_path: Path) -> Path:
     return key_path.with_name(name + ".anchors")
 
 
-def read_anchor(key_path: Path, database: str, exercise: int) -> Anchor | None:
-    """The newest anchor of an exercise kept beside the key (None when that key never signed it)."""
-    return _newest(anchors_dir(key_path) / database / f"{exercise}.jsonl")
+def anchor_path(key_path: Path, database: str, exercise: int, uid: str) -> Path:
+    """Where the anchors of an exercise are kept (format 1, before exercises had a uid: by id alone)."""
+    return anchors_dir(key_path) / database / (f"{exercise}-{uid}.jsonl" if uid else f"{exercise}.jsonl")
+
+
+def read_anchor(key_path: Path, database: str, exercise: int, uid: str = "", legacy: bool = False) -> Anchor | None:
+    """The newest anchor of an exercise kept beside the key (None when that key never anchored it).
+
+    `legacy`: the exercise was anchored by its id before it had a uid, so that file counts too."""
+    found = [_newest(anchor_path(key_path, database, exercise, uid))]
+    if legacy and uid:
+        found.append(_newest(anchor_path(key_path, database, exercise, "")))
+    known = [a for a in found if a is not None]
+    return max(known, key=lambda a: a.seq) if known else None
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorFile:
+    """One exercise's anchors beside the key: whose they are and the newest one."""
+
+    database: str
+    exercise: int
+    uid: str  # "" for a file kept by id alone (format 1)
+    newest: Anchor | None
+
+
+def anchor_files(key_path: Path, database: str) -> list[AnchorFile]:
+    """Every exercise this key anchored in `database`, with its newest anchor."""
+    folder = anchors_dir(key_path) / database
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.jsonl")):
+        exercise, _, uid = path.stem.partition("-")
+        if exercise.isdigit():
+            found.append(AnchorFile(database, int(exercise), uid, _newest(path)))
+    return found
+
+
+def anchored_elsewhere(key_path: Path, database: str, uid: str) -> list[str]:
+    """The other databases under whose id this key anchored the exercise with `uid`."""
+    if not uid:
+        return []
+    return sorted({p.parent.name for p in anchors_dir(key_path).glob(f"*/*-{uid}.jsonl") if p.parent.name != database})
+
+
+def databases_at(key_path: Path, location: str) -> set[str]:
+    """The database ids this key met at `location` (a database URL without its password)."""
+    path = anchors_dir(key_path) / _LOCATIONS
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return set()
+    except OSError as exc:
+        raise NotaryError(f"{path}: unreadable ({exc.strerror})") from None
+    found = set()
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line a crash cut short
+        if isinstance(entry, dict) and entry.get("location") == location and isinstance(entry.get("database"), str):
+            found.add(entry["database"])
+    return found
 
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
     """A signed log head: the first `seq` entries of an exercise's log end in `head`.
 
+    `uid`: the exercise's identity; `prev`: the count of the exercise's checkpoint before this one (0 for
+    its first). Both are None/"" in format 1 (signed before exercises had a uid), which signs neither.
     `adopted`: signed after the fact, for a log written before it had checkpoints.
     """
 
@@ -82,10 +153,14 @@ class Anchor:
     adopted: bool
     key_id: str
     signature: str
+    uid: str = ""
+    prev: int | None = None
 
     def payload(self) -> bytes:
-        signed = {"database": self.database, "exercise": self.exercise, "seq": self.seq, "head": self.head,
-                  "at": self.at, "adopted": self.adopted}
+        signed: dict[str, Any] = {"database": self.database, "exercise": self.exercise, "seq": self.seq,
+                                  "head": self.head, "at": self.at, "adopted": self.adopted}
+        if self.prev is not None:
+            signed.update(uid=self.uid, prev=self.prev)
         return json.dumps(signed, sort_keys=True, separators=(",", ":")).encode()
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,8 +169,10 @@ class Anchor:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Anchor:
         try:
+            prev = data.get("prev")
             return cls(str(data["database"]), int(data["exercise"]), int(data["seq"]), str(data["head"]),
-                       str(data["at"]), bool(data["adopted"]), str(data["key_id"]), str(data["signature"]))
+                       str(data["at"]), bool(data["adopted"]), str(data["key_id"]), str(data["signature"]),
+                       str(data.get("uid") or ""), None if prev is None else int(prev))
         except (KeyError, TypeError, ValueError) as exc:
             raise NotaryError(f"not a signed checkpoint: {exc}") from None
 
@@ -123,10 +200,11 @@ class Verifier:
         return cls(public)
 
     def valid(self, anchor: Anchor) -> bool:
-        if anchor.key_id != self.key_id:
-            return False
+        return anchor.key_id == self.key_id and self.valid_document(anchor.payload(), anchor.signature)
+
+    def valid_document(self, payload: bytes, signature: str) -> bool:
         try:
-            self._public.verify(bytes.fromhex(anchor.signature), anchor.payload())
+            self._public.verify(bytes.fromhex(signature), payload)
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -140,6 +218,7 @@ class Notary:
         self.key_path = key_path
         self._verifier = Verifier(private.public_key())
         self.key_id = self._verifier.key_id
+        self._located: set[tuple[str, str]] = set()
 
     @classmethod
     def load(cls, key_path: Path | None = None, create: bool = False) -> Notary:
@@ -153,29 +232,42 @@ class Notary:
     def verifier(self) -> Verifier:
         return self._verifier
 
-    def sign(self, database: str, exercise: int, seq: int, head: str, at: str, adopted: bool = False) -> Anchor:
-        unsigned = Anchor(database, exercise, seq, head, at, adopted, self.key_id, "")
-        signature = self._private.sign(unsigned.payload()).hex()
-        return Anchor(database, exercise, seq, head, at, adopted, self.key_id, signature)
+    def sign(self, database: str, exercise: int, uid: str, seq: int, head: str, at: str, prev: int,
+             adopted: bool = False) -> Anchor:
+        """A checkpoint of the exercise's head (format 2: with its uid and the count of the one before)."""
+        unsigned = Anchor(database, exercise, seq, head, at, adopted, self.key_id, "", uid, prev)
+        return replace(unsigned, signature=self._private.sign(unsigned.payload()).hex())
 
-    def anchor(self, anchors: list[Anchor]) -> None:
-        """Keep each exercise's signed head outside the database (appended; the newest one counts)."""
+    def sign_document(self, payload: bytes) -> str:
+        """A signature over any bytes (an exported record as a whole), hex."""
+        return self._private.sign(payload).hex()
+
+    def anchor(self, anchors: list[Anchor], location: str | None = None) -> None:
+        """Keep each exercise's signed head outside the database (appended and flushed to disk; the newest
+        one counts). `location`: where the database was met, noted once per database."""
+        folders: set[Path] = set()
         for found in anchors:
-            folder = anchors_dir(self.key_path) / found.database
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = folder / f"{found.exercise}.jsonl"
+            path = anchor_path(self.key_path, found.database, found.exercise, found.uid)
+            folder = path.parent
+            if folder not in folders:
+                folders.add(folder)
+                _make_dirs(folder)
+                if location is not None:
+                    self._note_location(location, found.database)
             with _locked(folder / ".lock"):
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                try:
-                    os.write(fd, (json.dumps(found.to_dict()) + "\n").encode())
-                    grown = os.fstat(fd).st_size > _COMPACT_BYTES
-                finally:
-                    os.close(fd)
-                if grown:
+                _append(path, json.dumps(found.to_dict()) + "\n")
+                if os.stat(path).st_size > _COMPACT_BYTES:
                     _compact(path)
 
-    def anchored(self, database: str, exercise: int) -> Anchor | None:
-        return read_anchor(self.key_path, database, exercise)
+    def _note_location(self, location: str, database: str) -> None:
+        if (location, database) in self._located:
+            return
+        if database not in databases_at(self.key_path, location):
+            root = anchors_dir(self.key_path)
+            with _locked(root / ".lock"):
+                if database not in databases_at(self.key_path, location):
+                    _append(root / _LOCATIONS, json.dumps({"location": location, "database": database}) + "\n")
+        self._located.add((location, database))
 
 
 def _read(path: Path) -> bytes:
@@ -239,15 +331,62 @@ def _parsed(line: str) -> Anchor | None:
         return None  # the first line of the tail read (cut in two), or one a crash cut short
 
 
+def _append(path: Path, line: str) -> None:
+    """Append a line and flush it to disk (and the directory's entry, when the file is new)."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        _sync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        _sync_dir(path.parent)
+
+
+def _make_dirs(folder: Path) -> None:
+    """Create `folder` (and its parents) with mode 0700, each new entry flushed to disk."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+        _sync_dir(directory.parent)
+
+
+def _sync(fd: int) -> None:
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
+def _sync_dir(directory: Path) -> None:
+    """fsync a directory, so a file created (or replaced) in it survives a power loss."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a platform that cannot open directories (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - a file system that cannot sync directories
+        pass
+    finally:
+        os.close(fd)
+
+
 def _compact(path: Path) -> None:
-    """Keep only the newest anchor (written to a new file that replaces the old one at once)."""
+    """Keep only the newest anchor (written to a new file, flushed, that replaces the old one at once)."""
     newest = _newest(path)
     if newest is None:
         return
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".anchor-")
     with os.fdopen(fd, "w") as out:
         out.write(json.dumps(newest.to_dict()) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(temporary, path)
+    _sync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,15 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from . import auditlog, tx
-from .rows import EXERCISE_FIELDS, MESSAGE_FIELDS, SEAT_FIELDS, ExerciseRecord, MessageRecord, SeatRecord
+from .rows import (
+    EXERCISE_FIELDS,
+    LATER_EXERCISE_FIELDS,
+    MESSAGE_FIELDS,
+    SEAT_FIELDS,
+    ExerciseRecord,
+    MessageRecord,
+    SeatRecord,
+)
 from .tables import Exercise, Message, Recipient, Release, Seat, table_of, utcnow
 
 _MESSAGES = table_of(Message)
@@ -75,8 +83,8 @@ def save(session: Session, exercise: ExerciseRecord, actor: str, game_time: floa
     created = utcnow()
     for change in changes:
         exercise = _apply_to_exercise(exercise, change.data)
-        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time, at)
         _queue(session, exercise.id, change.data, created)
+        exercise = auditlog.append(session, exercise, actor, change.act, change.data, game_time, at)
     return exercise
 
 
@@ -165,8 +173,9 @@ def _replay_one(state: Replayed, data: dict[str, Any]) -> None:
             row["recipients"] = sorted({*row["recipients"], *changed.get("recipients_added", [])})
     elif "seat" in data and "new" in data:
         state.seats[int(data["seat"])] = {f: data["new"][f] for f in SEAT_FIELDS}
-    elif "new" in data:  # fields added later (the C2SIM session's) are absent from older logs
-        state.exercise = {f: data["new"][f] for f in EXERCISE_FIELDS if f in data["new"]}
+    elif "new" in data:
+        new = data["new"]
+        state.exercise = {f: new[f] for f in EXERCISE_FIELDS if f in new or f not in LATER_EXERCISE_FIELDS}
     elif "set" in data:
         state.exercise.update({k: v for k, v in data["set"].items() if k in EXERCISE_FIELDS})
 

@@ -36,7 +36,8 @@ def _exercise(row: Any) -> ExerciseRecord:
         reforms=tuple(row.reforms or ()), created_by=row.created_by, clock_state=row.clock_state,
         clock_speed=row.clock_speed, clock_anchor_wall=row.clock_anchor_wall, clock_anchor_game=row.clock_anchor_game,
         auto_injects=bool(row.auto_injects), auto_approvals=bool(row.auto_approvals), log_count=row.log_count,
-        log_head=row.log_head, c2sim_session=row.c2sim_session, c2sim_state=row.c2sim_state,
+        log_head=row.log_head, uid=row.uid, legacy_anchor=bool(row.legacy_anchor),
+        c2sim_session=row.c2sim_session, c2sim_state=row.c2sim_state,
         c2sim_schema=row.c2sim_schema, c2sim_description=row.c2sim_description,
     )
 
@@ -70,7 +71,7 @@ def lock_exercise(session: Session, exercise_id: int) -> ExerciseRecord | None:
         row = session.execute(stmt if _is_sqlite(session) else stmt.with_for_update()).first()
         if row is None:
             return None
-        found = state.exercises[exercise_id] = _exercise(row)
+        found = tx.hold(session, _exercise(row))
     return found
 
 
@@ -87,7 +88,7 @@ def seated(session: Session, exercise_id: int, user_id: int, lock: bool) -> tupl
                               {"eid": exercise_id, "uid": user_id}).first()
         if row is None:
             return None
-        known = state.exercises[exercise_id] = _exercise(row)
+        known = tx.hold(session, _exercise(row))
         state.seats[(exercise_id, user_id)] = _seat_of(row)
     seat = state.seats.get((exercise_id, user_id))
     if seat is None and exercise_id not in state.seats_read:

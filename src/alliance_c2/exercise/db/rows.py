@@ -6,12 +6,15 @@ changed object behind. Loading them is `queries.py`; writing them is `projection
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 EXERCISE_FIELDS = ("name", "arrangement", "scenario", "situation", "reforms", "created_by", "clock_state",
-                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals", "c2sim_session",
-                   "c2sim_state", "c2sim_schema", "c2sim_description")
+                   "clock_speed", "clock_anchor_wall", "clock_anchor_game", "auto_injects", "auto_approvals", "uid",
+                   "c2sim_session", "c2sim_state", "c2sim_schema", "c2sim_description")
+# Fields the logs of older exercises do not state (the uid; the C2SIM session's).
+LATER_EXERCISE_FIELDS = frozenset({"uid", "c2sim_session", "c2sim_state", "c2sim_schema", "c2sim_description"})
 SEAT_FIELDS = ("user_id", "nation", "organization", "role", "clearance")
 MESSAGE_FIELDS = ("kind", "status", "sender_seat_id", "sender_org", "classification", "subject", "body", "action",
                   "unit", "approval", "parent_id", "inject_id", "verdict", "situation", "game_time", "decided_at_game")
@@ -34,6 +37,8 @@ class ExerciseRecord:
     auto_approvals: bool
     log_count: int
     log_head: str
+    uid: str = ""
+    legacy_anchor: bool = False
     c2sim_session: str | None = None
     c2sim_state: str = "UNINITIALIZED"
     c2sim_schema: str = "2.0.0"
@@ -88,7 +93,7 @@ class MessageRecord:
     approval: str | None
     parent_id: int | None
     inject_id: str | None
-    verdict: dict[str, Any] | None
+    verdict: Mapping[str, Any] | None  # a `auditlog.Canonical` for an order just planned
     situation: str
     game_time: float
     decided_at_game: float | None

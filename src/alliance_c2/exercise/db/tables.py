@@ -62,6 +62,7 @@ class AuthToken(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # idle timeout
 
 
 class Exercise(Base):
@@ -82,6 +83,8 @@ class Exercise(Base):
     log_head: Mapped[str] = mapped_column(String(64))
     auto_injects: Mapped[bool] = mapped_column(Boolean, default=False)  # release scenario injects on the clock
     auto_approvals: Mapped[bool] = mapped_column(Boolean, default=False)  # unseated holders decide on the clock
+    uid: Mapped[str] = mapped_column(String(32), index=True, unique=True)  # random; names the exercise in signatures and anchors
+    legacy_anchor: Mapped[bool] = mapped_column(Boolean, default=False)  # anchored by id before it had a uid
     # The exercise as a C2SIM shared session (`exercise-<id>`, or the name it was created under).
     c2sim_session: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     c2sim_state: Mapped[str] = mapped_column(String(16), default="UNINITIALIZED")
@@ -181,6 +184,7 @@ class Checkpoint(Base):
     head: Mapped[str] = mapped_column(String(64))
     at: Mapped[str] = mapped_column(String(40))
     adopted: Mapped[bool] = mapped_column(Boolean, default=False)  # signed after the fact (see notary)
+    prev: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the checkpoint before (NULL: signed before 0006)
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[str] = mapped_column(String(128))
 
@@ -196,7 +200,37 @@ class IdempotentAnswer(Base):
     exercise_id: Mapped[int] = mapped_column(ForeignKey("ac2_exercises.id", ondelete="CASCADE"))
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LoginFailure(Base):
+    """A login attempt counted against its name and its source until it succeeds (see service/logins)."""
+
+    __tablename__ = "ac2_login_failures"
+    __table_args__ = (Index("ix_ac2_login_failures_name_at", "name", "at"),
+                      Index("ix_ac2_login_failures_source_at", "source", "at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+
+
+class LoginSource(Base):
+    """An address a user has logged in from: the account's back-off does not apply to it."""
+
+    __tablename__ = "ac2_login_sources"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[float] = mapped_column(Float)
+
+
+class WriteBudget(Base):
+    """A user's write allowance: `tokens` left at `at` (seconds since the epoch), refilled at the write rate."""
+
+    __tablename__ = "ac2_write_budget"
+    user_id: Mapped[int] = mapped_column(ForeignKey("ac2_users.id", ondelete="CASCADE"), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    at: Mapped[float] = mapped_column(Float)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import JSON, Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from .rows import ExerciseRecord, SeatRecord, UserRecord
+from .canonical import json_text
+from .rows import ExerciseRecord, SeatRecord
 from .tables import (
     C2simClient,
     Exercise,
@@ -33,6 +34,8 @@ from .tables import (
 # Foreign keys point up this list: a table's rows are written after those of the tables before it.
 _WRITE_ORDER = tuple(table_of(t) for t in (Exercise, Seat, C2simClient, Message, Recipient, Release, LogEntry, IdempotentAnswer))
 _INSERTS = {t: insert(t) for t in _WRITE_ORDER}
+# PostgreSQL: a group's many rows of these tables go out by COPY, one command a table, instead of one INSERT a row
+_COPIED = frozenset(table_of(t) for t in (Message, Recipient, Release, LogEntry, IdempotentAnswer))
 _STATE = "ac2_tx"
 _IDS_PER_WRITE = 3  # messages a write makes, about (an order and its approval tasks)
 _ID_BLOCK = 200
@@ -59,15 +62,19 @@ class TxState:
     updates: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
     updates_written: int = 0
     exercises: dict[int, ExerciseRecord] = field(default_factory=dict)  # locked in this transaction
+    signed_from: dict[int, int] = field(default_factory=dict)  # exercise -> its log count when locked
     dirty: set[int] = field(default_factory=set)  # exercises whose row must be stored at commit
     seats: dict[tuple[int, int], SeatRecord] = field(default_factory=dict)  # (exercise, user) -> seat
-    logins: dict[str, tuple[UserRecord, str] | None] = field(default_factory=dict)  # token -> login
+    logins: dict[str, Any] = field(default_factory=dict)  # token -> `users.Found` (None: no live login)
     next_ids: dict[str, int] = field(default_factory=dict)  # SQLite: table -> next free id
     id_blocks: dict[str, list[int]] = field(default_factory=dict)  # PostgreSQL: table -> ids taken, not used yet
     writes_left: int = 1  # writes of the group still to run (the writer says): how many ids to take at once
     hints: dict[str, frozenset[str]] = field(default_factory=dict)  # what the group's writes will look up
-    answers: dict[tuple[int, str], tuple[str, str]] | None = None  # (user, key) -> (request digest, answer)
+    answers: dict[tuple[int, str], tuple[str, str, Any]] | None = None  # (user, key) -> (digest, answer, when)
     seats_read: set[int] = field(default_factory=set)  # exercises whose seats are all in `seats`
+    write_limit: tuple[float, float] | None = None  # (writes a second, at once) when writes are limited
+    allowance: dict[int, float] = field(default_factory=dict)  # user -> writes allowed when the group began
+    spent: dict[int, int] = field(default_factory=dict)  # user -> writes taken in this transaction (kept if refused)
     job_mark: Mark | None = None
     job_wrote: bool = False  # rows queued by the current job reached the database
 
@@ -99,6 +106,21 @@ class TxState:
         self.job_wrote = True
 
 
+def hold(session: Session, exercise: ExerciseRecord) -> ExerciseRecord:
+    """Keep an exercise locked by this transaction in its memory (and the count its next checkpoint follows)."""
+    tx = state(session)
+    tx.exercises[exercise.id] = exercise
+    tx.signed_from.setdefault(exercise.id, exercise.log_count)
+    return exercise
+
+
+def held(session: Session, exercise_id: int) -> ExerciseRecord:
+    """The exercise as this transaction, which locked it, has changed it so far."""
+    found = state(session).exercises.get(exercise_id)
+    assert found is not None, "an exercise is locked (its seat read) before an act changes it"
+    return found
+
+
 def state(session: Session) -> TxState:
     """The transaction's memory (created on first use)."""
     found = session.info.get(_STATE)
@@ -125,12 +147,16 @@ def flush(session: Session) -> None:
     assert isinstance(tx, TxState)
     mark = tx.job_mark
     conn = None
+    copy = session.get_bind().dialect.name == "postgresql"
     for table in _WRITE_ORDER:
         rows = tx.inserts[table]
         start = tx.written[table]
         if len(rows) > start:
             conn = conn or session.connection()
-            conn.execute(_INSERTS[table], rows[start:])
+            if copy and table in _COPIED:
+                _copy(conn, table, rows[start:])
+            else:
+                conn.execute(_INSERTS[table], rows[start:])
             tx.written[table] = len(rows)
             if mark is not None and len(rows) > mark.inserts[table]:
                 tx.job_wrote = True
@@ -141,6 +167,20 @@ def flush(session: Session) -> None:
         if mark is not None and len(tx.updates) > mark.updates:
             tx.job_wrote = True
         tx.updates_written = len(tx.updates)
+
+
+def _copy(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows into a PostgreSQL table by one COPY (JSON columns as their text)."""
+    columns = list(rows[0])
+    if any(len(r) != len(columns) for r in rows):  # rows of different shapes: one INSERT each, as elsewhere
+        conn.execute(_INSERTS[table], rows)
+        return
+    json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row([json_text(row[c]) if c in json_columns and row[c] is not None else row[c]
+                           for c in columns])
 
 
 def next_id(session: Session, table: Table, many: bool = False) -> int:

@@ -8,8 +8,10 @@ the end of the group; a write that raises (a refused act, a 4xx) has its queued 
 changes dropped from memory (`tx.Mark`) and the others stand. Should a write fail after its rows
 reached the database, or the group's COMMIT fail, the transaction is rolled back and each write of
 the group runs again in a transaction of its own. Each caller is answered only after the COMMIT
-that made its write durable, so an acknowledged write survives a crash just as with one
-transaction per request, while BEGIN, the SQLite write lock and the fsync are paid once per group.
+that made its write durable, and after the group's signed heads are anchored (flushed to disk) beside
+the key, so an acknowledged write survives a crash just as with one transaction per request, while
+BEGIN, the SQLite write lock and the fsyncs are paid once per group. The anchoring is done by a second
+thread, so the write thread starts the next group while the last one's anchors reach the disk.
 
 A group holds one exercise's row lock (PostgreSQL) for its whole transaction, and never a second
 exercise's, so server processes sharing a database cannot deadlock on each other's groups.
@@ -56,6 +58,8 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
         self._closed = False
+        self._anchoring: queue.SimpleQueue[tuple[list[Any], Callable[[], None]] | None] = queue.SimpleQueue()
+        self._anchorer: threading.Thread | None = None
 
     def submit(self, key: Hashable, work: Callable[[Session], T], hints: Mapping[str, str] | None = None) -> Future[T]:
         """Queue `work`; the future holds its result (or exception) once its transaction has ended.
@@ -70,6 +74,9 @@ class Writer:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="ac2-exercise-writer", daemon=True)
                 self._thread.start()
+            if self._anchorer is None or not self._anchorer.is_alive():
+                self._anchorer = threading.Thread(target=self._anchor_loop, name="ac2-exercise-anchors", daemon=True)
+                self._anchorer.start()
             self._queue.put(job)
         return job.future
 
@@ -78,15 +85,35 @@ class Writer:
         result: T = await asyncio.wrap_future(self.submit(key, work, hints))
         return result
 
+    def reopen(self) -> None:
+        """Take writes again after `close` (an application started once more)."""
+        with self._start:
+            self._closed = False
+
     def close(self) -> None:
         """Finish what is queued, then stop the thread."""
         with self._start:
             self._closed = True
-            thread = self._thread
+            thread, anchorer = self._thread, self._anchorer
             if thread is not None:
                 self._queue.put(None)
         if thread is not None:
             thread.join()
+        if anchorer is not None:
+            self._anchoring.put(None)
+            anchorer.join()
+
+    def _anchor_loop(self) -> None:
+        """Anchor committed groups' heads in commit order, then answer their writers."""
+        while True:
+            item = self._anchoring.get()
+            if item is None:
+                return
+            anchors, answer = item
+            try:
+                self._db.anchor(anchors)
+            finally:
+                answer()
 
     def _loop(self) -> None:
         while True:
@@ -114,8 +141,9 @@ class Writer:
         jobs = [j for j in group if j.future.set_running_or_notify_cancel()]
         if not jobs:
             return
+        anchors: list[Any] = []
         try:
-            with self._db.write() as session:
+            with self._db.write(anchors) as session:
                 state = tx.state(session)
                 state.hints = {name: frozenset(j.hints[name] for j in jobs if name in j.hints)
                                for name in {n for j in jobs for n in j.hints}}
@@ -131,11 +159,18 @@ class Writer:
                 for job in jobs:
                     job.future.set_exception(exc.__cause__ if isinstance(exc, _Undone) and exc.__cause__ else exc)
             return
-        for job, value, error in outcomes:
-            if error is None:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(error)
+
+        def answer() -> None:
+            for job, value, error in outcomes:
+                if error is None:
+                    job.future.set_result(value)
+                else:
+                    job.future.set_exception(error)
+
+        if anchors:
+            self._anchoring.put((anchors, answer))
+        else:
+            answer()
 
     def _alone(self, job: _Job) -> None:
         """Run one write in a transaction of its own (after its group had to be rolled back)."""

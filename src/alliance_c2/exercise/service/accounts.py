@@ -82,6 +82,12 @@ class Hashing:
         self._pending = 0
         self._count = threading.Lock()
 
+    def require_room(self) -> None:
+        """503 before anything is counted or stored when the checks waiting are already at the limit."""
+        with self._count:
+            if self._pending >= self._limit:
+                raise ExerciseError(503, "too many logins are being checked; try again in a few seconds")
+
     async def check(self, stored_hash: str | None, password: str) -> bool:
         with self._count:
             if self._pending >= self._limit:

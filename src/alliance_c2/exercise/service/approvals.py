@@ -18,6 +18,7 @@ from ..db.projection import Change
 from ..db.rows import ExerciseRecord, MessageRecord
 from ..db.tables import Message, table_of
 from . import catalog, clock
+from .drafts import act_of
 from .errors import conflict, forbidden, invalid, not_found
 from .exercises import Seated, require_control, require_sender, store
 from .messages import may_read
@@ -56,7 +57,7 @@ def _follow(session: Session, who: Seated, order: MessageRecord, tasks: list[Mes
             decided: MessageRecord) -> list[Change]:
     """What a decision means for its order: the next step routed (or the order delivered), or the order denied."""
     if decided.status == "granted":
-        return advance(session, who, order, tasks)[1]
+        return advance(session, act_of(session, who, None, None), order, tasks)[1]
     denied = replace(order, status="denied", decided_at_game=who.now)
     return [projection.message_changed("order.denied", order, denied, approval=decided.approval, note=decided.body)]
 

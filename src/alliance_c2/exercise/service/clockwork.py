@@ -8,7 +8,8 @@ under the exercise lock and does what is still due, as the clock (`clock@exercis
 audit log). Several server processes sharing one database may all run the loop: the check under the
 lock does each thing once.
 
-Each exercise is checked and written on its own: one that fails (a scenario its row names but the
+A frozen exercise (its record failed its check, see `watch`) is left alone. Each exercise is checked
+and written on its own: one that fails (a scenario its row names but the
 catalog no longer has, say) is logged once, with its reason, and the others go on; it is logged again
 only when its reason changes, and once more when it works again.
 """
@@ -26,6 +27,7 @@ from ..db.database import Database
 from ..db.rows import ExerciseRecord
 from ..db.writer import Writer
 from . import approvals, exercises, injects
+from .watch import Watch
 
 POLL_SECONDS = 0.5
 CLOCK_ACTOR = "clock@exercise-control"
@@ -55,9 +57,10 @@ def release_job(exercise_id: int) -> Callable[[Session], list[int]]:
 class Clockwork:
     """The loop of one server process over every exercise with a running clock."""
 
-    def __init__(self, db: Database, writer: Writer, poll: float = POLL_SECONDS) -> None:
+    def __init__(self, db: Database, writer: Writer, watch: Watch | None = None, poll: float = POLL_SECONDS) -> None:
         self._db = db
         self._writer = writer
+        self._watch = watch
         self._poll = poll
         self._failing: dict[int, str] = {}  # exercise id -> the reason last logged
 
@@ -76,6 +79,8 @@ class Clockwork:
             return
         self._recovered(0)
         for exercise in running:
+            if self._watch is not None and self._watch.frozen(exercise.id):
+                continue
             try:
                 due = await asyncio.to_thread(self._due, exercise)
                 if due:

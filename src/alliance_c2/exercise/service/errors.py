@@ -6,10 +6,11 @@ from __future__ import annotations
 class ExerciseError(Exception):
     """Bad input or a forbidden act; the API answers `status` with `{"detail": message}`."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry_after = retry_after  # seconds, for 429 and 503 answers
 
 
 def not_found(what: str) -> ExerciseError:

@@ -6,6 +6,7 @@ the exercise's audit log and, through the same entries, rows of its tables (`db.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...model import Architecture, ordinary_situation
+from ...model.scenario import Scenario
 from ..db import projection, queries, tx
 from ..db.auditlog import GENESIS
 from ..db.projection import Change
@@ -34,7 +36,8 @@ class Seated:
 
     `now`: the act's game time, read once, so everything one act stores carries the same instant (an
     order delivered at once by a standing order shows no delay). `acting`: the actor the log names
-    when not the user (the clock acting for control).
+    when not the user (the clock acting for control). `scenario`: the exercise's scenario, read once
+    per process from the bundled catalog.
     """
 
     user: UserRecord
@@ -43,6 +46,7 @@ class Seated:
     arch: Architecture
     now: float
     acting: str | None = None
+    scenario: Scenario | None = None
 
     @property
     def actor(self) -> str:
@@ -62,14 +66,13 @@ def seated(session: Session, exercise_id: int, user: UserRecord, lock: bool = Fa
     if found is None:
         raise ExerciseError(404, "exercise not found (or you hold no seat in it)")
     exercise, seat = found
-    return Seated(user, seat, exercise, catalog.arrangement(exercise.arrangement), clock.game_seconds(exercise))
+    return Seated(user, seat, exercise, catalog.arrangement(exercise.arrangement), clock.game_seconds(exercise),
+                  scenario=catalog.scenario_of(exercise.scenario))
 
 
 def store(session: Session, who: Seated, changes: Sequence[Change]) -> ExerciseRecord:
     """Log `changes` as `who` at the act's game time and queue them for the tables; the exercise afterwards."""
-    current = queries.lock_exercise(session, who.exercise.id)
-    assert current is not None, "the exercise was locked when its seat was read"
-    return projection.save(session, current, who.actor, who.now, changes)
+    return projection.save(session, tx.held(session, who.exercise.id), who.actor, who.now, changes)
 
 
 def require_control(who: Seated) -> None:
@@ -102,14 +105,14 @@ def create_exercise(
         situation=start, reforms=tuple(sorted(set(reforms))), created_by=user.id, clock_state="ready",
         clock_speed=1.0, clock_anchor_wall=0.0, clock_anchor_game=0.0,
         auto_injects=auto_injects and scenario is not None, auto_approvals=auto_approvals, log_count=0,
-        log_head=GENESIS, c2sim_session=c2sim_session, c2sim_schema=c2sim_schema,
+        log_head=GENESIS, uid=uuid.uuid4().hex, c2sim_session=c2sim_session, c2sim_schema=c2sim_schema,
         c2sim_description=c2sim_description,
     )
     seat = SeatRecord(id=tx.next_id(session, table_of(Seat)), exercise_id=exercise.id, user_id=user.id,
                       nation=CONTROL_NATION, organization=CONTROL_ORG, role="control",
                       clearance=len(CLASSIFICATIONS) - 1)
-    tx.state(session).exercises[exercise.id] = exercise
-    who = Seated(user, seat, exercise, arch, 0.0)
+    tx.hold(session, exercise)
+    who = Seated(user, seat, exercise, arch, 0.0, scenario=scenario)
     stored = store(session, who, [projection.exercise_created("exercise.created", exercise),
                                         projection.seat_added("seat.added", seat, user=user.name)])
     return replace(who, exercise=stored)
@@ -195,7 +198,7 @@ def as_control(session: Session, exercise_id: int, acting: str) -> Seated | None
     if exercise is None:
         return None
     return Seated(UserRecord(seat.user_id, name), seat, exercise, catalog.arrangement(exercise.arrangement),
-                  clock.game_seconds(exercise), acting)
+                  clock.game_seconds(exercise), acting, catalog.scenario_of(exercise.scenario))
 
 
 def _seat_position(arch: Architecture, organization: str | None, role: str) -> tuple[str, str]:

@@ -17,9 +17,10 @@ from ...model.scenario import Inject
 from ..db import projection, queries
 from ..db.rows import ExerciseRecord, MessageRecord
 from . import catalog, clock
+from .drafts import act_of, check_recipients, new_message, require_releasable
 from .errors import conflict, invalid
 from .exercises import CONTROL_ORG, Seated, require_control, store
-from .messages import check_recipients, new_message, require_releasable
+from .messages import MAX_RECIPIENTS
 from .releasability import Label, make_label
 
 
@@ -32,7 +33,7 @@ def release_inject(
     scripted = _scripted(who, inject_id) if inject_id else None
     if scripted is not None and scripted.id in queries.released_injects(session, who.exercise.id):
         raise conflict(f"inject {inject_id!r} has already been released")
-    targets = check_recipients(who.arch, recipients or _default_recipients(session, who, scripted))
+    targets = check_recipients(who.arch, recipients or _default_recipients(session, who, scripted), MAX_RECIPIENTS)
     chosen = label or make_label("UNCLASSIFIED", sorted({who.arch.organizations[o].nation for o in targets}),
                                  who.arch.nations)
     require_releasable(who.arch, targets, chosen)
@@ -40,8 +41,8 @@ def release_inject(
     if not title:
         raise invalid("subject: a written inject needs a subject")
     text = body or (_inject_text(scripted) if scripted else "")
-    message = new_message(session, who, "inject", "delivered", CONTROL_ORG, targets, chosen, title[:300], text,
-                          inject_id=inject_id)
+    message = new_message(session, act_of(session, who, None, None), "inject", "delivered", CONTROL_ORG, targets,
+                          chosen, title[:300], text, inject_id=inject_id)
     on_clock = {} if scheduled is None else {"scheduled_minute": scheduled, "by": "clock"}
     store(session, who, [projection.message_created("inject.released", message, inject=inject_id, **on_clock)])
     return message
@@ -93,7 +94,7 @@ def release_due(session: Session, who: Seated) -> list[MessageRecord]:
 
 
 def _scripted(who: Seated, inject_id: str) -> Inject:
-    scenario = catalog.scenario_of(who.exercise.scenario)
+    scenario = who.scenario
     if scenario is None:
         raise invalid("this exercise has no scenario; write the inject instead")
     found = catalog.injects_by_id(scenario.id).get(inject_id)

@@ -7,20 +7,23 @@ service as a `MessageView` for a seat, which carries the one "pending for this s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...model import Architecture
-from ..db import auditlog, projection, queries, tx
+from ..db import auditlog, projection, queries
 from ..db.rows import MessageRecord, SeatRecord
 from ..db.tables import Message, table_of
 from . import catalog
-from .errors import forbidden, invalid, not_found
-from .exercises import CONTROL_ORG, Seated, require_sender, store
-from .releasability import CLASSIFICATIONS, Label, LabelError, make_label, may_see, visible_to
+from .drafts import act_of, check_recipients, label_of, new_message, require_releasable, visible_one
+from .errors import invalid
+from .exercises import Seated, store
+from .releasability import Label, LabelError, make_label, may_see, visible_to
+
+__all__ = ["MessageView", "label_for", "may_read", "pending", "pending_for", "send", "view", "visible", "visible_by_ids",
+           "visible_one"]
 
 FREE_KINDS = ("request", "report")
 MAX_RECIPIENTS = 64
@@ -53,7 +56,7 @@ class MessageView:
     situation: str
     game_time: float
     decided_at_game: float | None
-    verdict: dict[str, Any] | None
+    verdict: Mapping[str, Any] | None
     pending_for_you: bool
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,10 +96,6 @@ def _inject_name_ja(who: Seated, inject_id: str | None) -> str | None:
     return found.name_ja if found is not None and found.name_ja else None
 
 
-def label_of(message: MessageRecord) -> Label:
-    return Label(CLASSIFICATIONS[message.classification], message.rel_to)
-
-
 def label_for(who: Seated, classification: str, rel_to: Iterable[str]) -> Label:
     try:
         return make_label(classification, rel_to, who.arch.nations)
@@ -116,13 +115,6 @@ def visible_by_ids(session: Session, who: Seated, ids: Iterable[int]) -> list[Me
     if not wanted:
         return []
     return queries.messages(session, visible_to(who.seat) & table_of(Message).c.id.in_(wanted), limit=None)
-
-
-def visible_one(session: Session, who: Seated, message_id: int) -> MessageRecord:
-    found = queries.messages(session, visible_to(who.seat) & (table_of(Message).c.id == message_id), limit=1)
-    if not found:
-        raise not_found(f"message {message_id}")
-    return found[0]
 
 
 def pending(session: Session, who: Seated) -> list[MessageRecord]:
@@ -151,57 +143,12 @@ def may_read(who: Seated, message: MessageRecord) -> bool:
 def send(session: Session, who: Seated, kind: str, recipients: Sequence[str], subject: str, body: str, label: Label,
          as_organization: str | None, reply_to: int | None) -> MessageRecord:
     """A request or report, delivered at once to organizations the label releases it to."""
-    require_sender(who)
+    act = act_of(session, who, as_organization, reply_to)
     if kind not in FREE_KINDS:
         raise invalid(f"kind {kind!r}: send orders to /orders and injects to /injects; here: {', '.join(FREE_KINDS)}")
-    sender = sender_org(who, as_organization)
-    targets = check_recipients(who.arch, recipients)
-    require_releasable(who.arch, targets, label)
-    parent = None if reply_to is None else visible_one(session, who, reply_to).id
-    message = new_message(session, who, kind, "delivered", sender, targets, label, subject, body, parent_id=parent)
+    targets = check_recipients(act.arch, recipients, MAX_RECIPIENTS)
+    require_releasable(act.arch, targets, label)
+    message = new_message(session, act, kind, "delivered", act.sender, targets, label, subject, body,
+                          parent_id=act.parent_id)
     store(session, who, [projection.message_created("message.sent", message)])
     return message
-
-
-def new_message(session: Session, who: Seated, kind: str, status: str, sender: str, recipients: Sequence[str],
-                label: Label, subject: str, body: str, **fields: Any) -> MessageRecord:
-    """A message record with a new id, sent by `who`'s seat at the act's game time (not yet stored)."""
-    values: dict[str, Any] = {"action": None, "unit": None, "approval": None, "parent_id": None, "inject_id": None,
-                              "verdict": None, "decided_at_game": None, **fields}
-    return MessageRecord(
-        id=tx.next_id(session, table_of(Message), many=True), exercise_id=who.exercise.id, kind=kind, status=status,
-        sender_seat_id=who.seat.id, sender_org=sender, classification=label.rank, subject=subject, body=body,
-        situation=who.exercise.situation, game_time=who.now, recipients=tuple(sorted(dict.fromkeys(recipients))),
-        rel_to=tuple(sorted(label.rel_to)), **values,
-    )
-
-
-def sender_org(who: Seated, as_organization: str | None) -> str:
-    """The organization a message goes out as: the seat's, or (control only) one it plays."""
-    if as_organization is None or as_organization == who.seat.organization:
-        return who.seat.organization if not who.is_control else (as_organization or CONTROL_ORG)
-    if not who.is_control:
-        raise forbidden("only control may act as another organization")
-    if as_organization not in who.arch.organizations:
-        raise invalid(f"as_organization {as_organization!r} not in {who.arch.id}")
-    return as_organization
-
-
-def check_recipients(arch: Architecture, recipients: Sequence[str]) -> list[str]:
-    targets = list(dict.fromkeys(recipients))
-    if not targets:
-        raise invalid("recipients: name at least one organization")
-    if len(targets) > MAX_RECIPIENTS:
-        raise invalid(f"recipients: at most {MAX_RECIPIENTS}")
-    unknown = [o for o in targets if o not in arch.organizations]
-    if unknown:
-        raise invalid(f"recipients: {', '.join(unknown)} not in {arch.id}")
-    return targets
-
-
-def require_releasable(arch: Architecture, organizations: Iterable[str], label: Label) -> None:
-    """Refuse to address an organization whose nation the label does not release the item to."""
-    barred = [f"{o} ({arch.organizations[o].nation})" for o in organizations
-              if not label.releasable_to(arch.organizations[o].nation)]
-    if barred:
-        raise invalid(f"{label.marking()} is not releasable to recipient(s) {', '.join(barred)}")

@@ -10,10 +10,16 @@ so do those the scenario's standing order covers. When the last is granted the o
 down the chain of command; approvals due after the action (a later Diet approval, a report to the
 Diet) are then routed without holding it up. Approval tasks are messages too, so the one visibility
 filter covers them.
+
+One way through an order: `issue_order` asks `drafts` once what the seat may do (`drafts.act_of`),
+decides on the resulting `Act` (the law engine's verdict, the approvals routed), and hands the
+changes to `exercises.store` once.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,12 +30,12 @@ from ...interop import organization_for
 from ...law import check
 from ...model import Architecture, UnknownIdError
 from ..db import projection
+from ..db.auditlog import Canonical
 from ..db.projection import Change
 from ..db.rows import MessageRecord
-from . import catalog
+from .drafts import Act, act_of, label_of, new_message, require_releasable
 from .errors import invalid
-from .exercises import Seated, require_sender, store
-from .messages import label_of, new_message, require_releasable, sender_org, visible_one
+from .exercises import Seated, store
 from .releasability import Label
 
 Checker = Callable[..., Any]
@@ -65,6 +71,11 @@ class OrderPlan:
     deliver_to: tuple[str, ...]
     verdict: dict[str, Any] = field(default_factory=dict)
     reasons_ja: tuple[str, ...] = ()
+    recorded: Canonical | None = field(default=None, compare=False)  # `to_dict`, encoded once (the order's verdict)
+
+    def record(self) -> Canonical:
+        """What an order keeps of its plan (`to_dict`), encoded once however often orders repeat it."""
+        return self.recorded if self.recorded is not None else Canonical(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,14 +104,41 @@ def plan_order(
     """The law engine's verdict on an order, turned into routing: pure, nothing is stored.
 
     `standing_orders`: actions the scenario has standing orders for (e.g. `bmd-intercept` under SDF
-    Act Art. 82-3(3)); their pre-delegable approvals are marked `standing`.
+    Act Art. 82-3(3)); their pre-delegable approvals are marked `standing`. The same order in the same
+    arrangement, situation and reforms gets the same plan, kept (`PLAN_CACHE` of them per process) with
+    its verdict encoded once: exercises repeat their orders, and the law and the catalog do not change
+    while a server runs.
     """
+    chosen = tuple(sorted(set(reforms)))
+    standing = frozenset(standing_orders)
+    key = (id(arch), situation, chosen, action, unit, ordered_by, checker, standing)
+    with _PLANS_LOCK:
+        found = _PLANS.get(key)
+        if found is not None and found[0] is arch:
+            _PLANS.move_to_end(key)
+            return found[1]
+    plan = _planned(arch, situation, chosen, action, unit, ordered_by, checker, standing)
+    plan = replace(plan, recorded=Canonical(plan.to_dict()))
+    with _PLANS_LOCK:
+        _PLANS[key] = (arch, plan)
+        while len(_PLANS) > PLAN_CACHE:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+PLAN_CACHE = 1024
+_PLANS: OrderedDict[tuple[Any, ...], tuple[Architecture, OrderPlan]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def _planned(arch: Architecture, situation: str, reforms: tuple[str, ...], action: str, unit: str, ordered_by: str,
+             checker: Checker, standing_orders: frozenset[str]) -> OrderPlan:
     _check_unit(arch, unit)
     try:
-        verdict = checker(arch, situation, action, unit, ordered_by=ordered_by, reforms=tuple(reforms))
+        verdict = checker(arch, situation, action, unit, ordered_by=ordered_by, reforms=reforms)
     except UnknownIdError as exc:
         raise invalid(str(exc)) from None
-    standing = action in set(standing_orders)
+    standing = action in standing_orders
     steps = tuple(
         Step(s.id, tuple(h for h in s.holders if h in arch.organizations), s.phase,
              standing and bool(getattr(s, "pre_delegable", False)))
@@ -127,12 +165,10 @@ def _reason(block: Any, lang: str) -> str:
     return str(block.reason(lang)) if hasattr(block, "reason") else str(block)
 
 
-def plan_for(who: Seated, action: str, unit: str, sender: str, checker: Checker) -> OrderPlan:
-    """`plan_order` in the exercise's arrangement, situation, reforms and scenario standing orders."""
-    scenario = catalog.scenario_of(who.exercise.scenario)
-    standing = scenario.standing_orders if scenario is not None else frozenset()
-    return plan_order(who.arch, who.exercise.situation, who.exercise.reforms, action, unit, sender, checker,
-                      standing)
+def plan_for(act: Act, action: str, unit: str, checker: Checker) -> OrderPlan:
+    """`plan_order` for an order given in `act` (its arrangement, situation, reforms, the scenario's
+    standing orders, the organization it speaks as)."""
+    return plan_order(act.arch, act.situation, act.reforms, action, unit, act.sender, checker, act.standing_orders)
 
 
 def preview(who: Seated, action: str, unit: str, as_organization: str | None, checker: Checker) -> OrderPlan:
@@ -140,7 +176,15 @@ def preview(who: Seated, action: str, unit: str, as_organization: str | None, ch
     sender = as_organization if who.is_control and as_organization else who.seat.organization
     if sender not in who.arch.organizations:
         raise invalid("control previews an order as an organization: set as_organization")
-    return plan_for(who, action, unit, sender, checker)
+    standing = who.scenario.standing_orders if who.scenario is not None else frozenset()
+    return plan_order(who.arch, who.exercise.situation, who.exercise.reforms, action, unit, sender, checker,
+                      standing)
+
+
+def partner_unit(arch: Architecture, reference: str) -> str:
+    """The organization a partner's reference to a unit names (its id, a C2SIM UUID or a name); the
+    reference itself when none does (the law check then names the choices)."""
+    return organization_for(arch, reference) or reference
 
 
 def _delivery(chain: tuple[str, ...], sender: str, unit: str) -> tuple[str, ...]:
@@ -159,25 +203,30 @@ def issue_order(
 
     `unit` is an organization id, or a partner's reference to one (a C2SIM UUID or a name), as a C2SIM
     order names its performing entity."""
-    require_sender(who)
-    unit = organization_for(who.arch, unit) or unit
-    sender = sender_org(who, as_organization)
-    plan = plan_for(who, action, unit, sender, checker)
-    require_releasable(who.arch, (unit,), label)
-    parent = None if reply_to is None else visible_one(session, who, reply_to).id
-    status = "refused" if not plan.allowed else "awaiting-approval"
-    # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
-    order = new_message(session, who, "order", status, sender, [], label, subject, body, action=action, unit=unit,
-                        verdict=plan.to_dict(), parent_id=parent)
-    changes = [projection.message_created("order.issued", order)]
-    if plan.allowed:
-        order, routed = advance(session, who, order, [])
-        changes += routed
+    act = act_of(session, who, as_organization, reply_to)
+    order, changes = _issued(session, act, action, unit, subject, body, label, checker)
     store(session, who, changes)
     return order
 
 
-def advance(session: Session, who: Seated, order: MessageRecord,
+def _issued(session: Session, act: Act, action: str, unit: str, subject: str, body: str, label: Label,
+            checker: Checker) -> tuple[MessageRecord, list[Change]]:
+    """The order the law engine's verdict makes of the request, and the changes that store it and route it."""
+    unit = partner_unit(act.arch, unit)
+    plan = plan_for(act, action, unit, checker)
+    require_releasable(act.arch, (unit,), label)
+    status = "refused" if not plan.allowed else "awaiting-approval"
+    # addressed to nobody until delivered: a refused order, or one waiting for approvals, stays with its sender
+    order = new_message(session, act, "order", status, act.sender, [], label, subject, body, action=action, unit=unit,
+                        verdict=plan.record(), parent_id=act.parent_id)
+    changes = [projection.message_created("order.issued", order)]
+    if plan.allowed:
+        order, routed = advance(session, act, order, [])
+        changes += routed
+    return order, changes
+
+
+def advance(session: Session, act: Act, order: MessageRecord,
             tasks: Sequence[MessageRecord]) -> tuple[MessageRecord, list[Change]]:
     """Route the order's next outstanding approval, or deliver it when none is left: the order afterwards
     and the changes (nothing stored). `tasks`: its approval tasks so far, as they now stand."""
@@ -192,22 +241,22 @@ def advance(session: Session, who: Seated, order: MessageRecord,
             return order, changes
         if order.sender_org in step.holders or step.standing:
             note = SENDER_HOLDS if order.sender_org in step.holders else STANDING
-            changes.append(_task(session, who, order, step, "granted", note))
+            changes.append(_task(session, act, order, step, "granted", note))
             continue
-        changes.append(_task(session, who, order, step, "pending"))
+        changes.append(_task(session, act, order, step, "pending"))
         return order, changes
     label = label_of(order)
-    targets = [o for o in (order.verdict or {}).get("deliver_to", ()) if label.releasable_to(who.arch.organizations[o].nation)]
-    delivered = replace(order, status="delivered", decided_at_game=who.now, recipients=tuple(sorted(targets)))
+    targets = [o for o in (order.verdict or {}).get("deliver_to", ()) if label.releasable_to(act.arch.organizations[o].nation)]
+    delivered = replace(order, status="delivered", decided_at_game=act.now, recipients=tuple(sorted(targets)))
     changes.append(projection.message_changed("order.delivered", order, delivered, to=targets))
-    changes += [_task(session, who, order, step, "pending") for step in steps if step.phase == "after"]
+    changes += [_task(session, act, order, step, "pending") for step in steps if step.phase == "after"]
     return delivered, changes
 
 
-def _task(session: Session, who: Seated, order: MessageRecord, step: Step, status: str, note: str = "") -> Change:
+def _task(session: Session, act: Act, order: MessageRecord, step: Step, status: str, note: str = "") -> Change:
     subject = f"Approval {step.approval} for order #{order.id}: {order.action} by {order.unit}"
-    task = new_message(session, who, "approval", status, order.sender_org, step.holders, label_of(order),
+    task = new_message(session, act, "approval", status, order.sender_org, step.holders, label_of(order),
                        subject[:300], note, action=order.action, unit=order.unit, approval=step.approval,
-                       parent_id=order.id, decided_at_game=who.now if status == "granted" else None)
-    act = "approval.routed" if status == "pending" else "approval.granted"
-    return projection.message_created(act, task, order=order.id, approval=step.approval, phase=step.phase)
+                       parent_id=order.id, decided_at_game=act.now if status == "granted" else None)
+    act_name = "approval.routed" if status == "pending" else "approval.granted"
+    return projection.message_created(act_name, task, order=order.id, approval=step.approval, phase=step.phase)

@@ -32,7 +32,7 @@ from ..service.c2sim_sessions import C2simError, Creation, error
 from ..service.errors import ExerciseError
 from ..service.exercises import Seated
 from .c2sim_push import PushHub, Subscriber
-from .deps import Credentials, hints, seated_write, token_of
+from .deps import Credentials, guards_of, hints, live_login, seated_write, token_of
 from .schemas import Text
 
 PREFIX = "/api/c2sim"
@@ -124,8 +124,10 @@ def _credentials(request: Request) -> Credentials:
     return Credentials(token, via_cookie, unsafe, request.headers.get("x-csrf-token"))
 
 
-def _user(db: Database, creds: Credentials) -> UserRecord:
-    return creds.admit(logins.login_of(db, creds.token)).user
+def _user(request: Request) -> UserRecord:
+    """The caller's user, by its live login (idle and lifetime limits applied, a stale login's use recorded)."""
+    creds = _credentials(request)
+    return creds.admit(live_login(request, _db(request), creds.token)).user
 
 
 def _db(request: Request) -> Database:
@@ -160,7 +162,7 @@ async def _act(request: Request, name: str, creds: Credentials, work: Any) -> tu
     """Run `work(session, seated)` in the exercise's write, as the caller's seat; the exercise id and result."""
     db = _db(request)
     eid = await run_in_threadpool(_exercise_id, db, name)
-    result = await _writer(request).run(eid, seated_write(eid, creds, work), hints(creds))
+    result = await _writer(request).run(eid, seated_write(eid, creds, work, guards_of(request)), hints(creds))
     _hub(request).poke(eid)
     return eid, result
 
@@ -181,11 +183,11 @@ def _exercise_id(db: Database, name: str) -> int:
 async def create_session(session_id: str, request: Request) -> JSONResponse:
     """Create a session (a new exercise; control accounts) or update one's display name and description."""
     client_id(request)
-    creds = _credentials(request)
+    _credentials(request)  # 401 before the body is read
     c2sim_sessions.check_session_name(session_id)
     body: CreateIn = _body(CreateIn, await request.body())
     db = _db(request)
-    user = await run_in_threadpool(_user, db, creds)
+    user = await run_in_threadpool(_user, request)
     data = body.data
     creation = Creation(data.arrangement, data.scenario or None, data.situation or None, tuple(data.reforms))
 
@@ -262,7 +264,7 @@ def list_sessions(request: Request) -> JSONResponse:
     """The sessions in which the caller holds a seat."""
     client_id(request)
     db = _db(request)
-    user = _user(db, _credentials(request))
+    user = _user(request)
     with db.read() as session:
         return JSONResponse([s.to_dict() for s in c2sim_sessions.sessions_of(session, user)])
 
@@ -271,7 +273,7 @@ def list_sessions(request: Request) -> JSONResponse:
 def session_info(session_id: str, request: Request) -> JSONResponse:
     client_id(request)
     db = _db(request)
-    _, found = _reading(db, session_id, _user(db, _credentials(request)))
+    _, found = _reading(db, session_id, _user(request))
     return JSONResponse(found)
 
 
@@ -280,7 +282,7 @@ def session_initialization(session_id: str, request: Request) -> Response:
     """The initialization shared in the session's current run, while it executes (INITIALIZED or later)."""
     client_id(request)
     db = _db(request)
-    user = _user(db, _credentials(request))
+    user = _user(request)
     with db.read() as session:
         who = c2sim_sessions.in_session(session, session_id, user)
         state = who.exercise.c2sim_state
@@ -299,7 +301,7 @@ async def send(session_id: str, request: Request) -> JSONResponse:
     creds = _credentials(request)
     data = await _document(request)
     db = _db(request)
-    user = await run_in_threadpool(_user, db, creds)
+    user = await run_in_threadpool(_user, request)
     who, _ = await run_in_threadpool(_reading, db, session_id, user)
     try:
         message = await run_in_threadpool(read_server_message, data, who.exercise.c2sim_schema, "message.xml",
@@ -344,7 +346,7 @@ def stream_endpoints(session_id: str, request: Request) -> JSONResponse:
     """Where the client connects its WebSocket (with the same bearer token and clientId)."""
     cid = client_id(request)
     db = _db(request)
-    who, _ = _reading(db, session_id, _user(db, _credentials(request)))
+    who, _ = _reading(db, session_id, _user(request))
     scheme = "wss" if request.url.scheme == "https" else "ws"
     host = request.headers.get("host") or request.url.netloc
     name = c2sim_sessions.session_name(who.exercise)
@@ -371,10 +373,10 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         if scheme.lower() != "bearer" or not token.strip():
             raise error("Auth", "send 'Authorization: Bearer <token>' with the WebSocket handshake")
         db: Database = websocket.app.state.db
-        found = await run_in_threadpool(logins.login_of, db, token.strip())
+        found = await run_in_threadpool(logins.login_of, db, token.strip(), websocket.app.state.guards.sessions)
         if found is None:
             raise error("Auth", "the login token is unknown or expired")
-        user = found[0]
+        user = found.user
         who, _ = await run_in_threadpool(_reading, db, session_id, user)
         slot = websocket.app.state.streams.admit(user.id)
     except ExerciseError as exc:

@@ -34,7 +34,7 @@ from ..db.database import Database
 from ..db.rows import ExerciseRecord, MessageRecord, SeatRecord
 from ..db.tables import Message, table_of
 from ..service import c2sim_sessions, catalog
-from ..service.messages import label_of
+from ..service.drafts import label_of
 from ..service.releasability import may_see
 
 POLL_SECONDS = 0.25

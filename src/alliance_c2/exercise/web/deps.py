@@ -14,7 +14,8 @@ import ipaddress
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Path, Request
@@ -23,11 +24,14 @@ from sqlalchemy.orm import Session
 from ..db.database import Database
 from ..db.idempotency import RETRY_HINT
 from ..db.rows import UserRecord
-from ..db.users import TOKEN_HINT
+from ..db.users import TOKEN_HINT, Found, SessionPolicy
 from ..db.writer import Writer
 from ..service import exercises, idempotency, logins
 from ..service.errors import ExerciseError
 from ..service.exercises import Seated
+from ..service.idempotency import RETENTION_HOURS
+from ..service.limits import WriteLimit
+from ..service.watch import Watch
 
 T = TypeVar("T")
 
@@ -59,14 +63,30 @@ class Credentials:
     unsafe: bool
     csrf_given: str | None
 
-    def admit(self, found: tuple[UserRecord, str] | None) -> Caller:
-        """The caller behind a looked-up login; 401 when unknown or expired, 403 on a cookie without CSRF."""
+    def admit(self, found: Found | None) -> Caller:
+        """The caller behind a looked-up login; 401 when unknown, expired or idle too long, 403 on a cookie
+        without CSRF."""
         if found is None:
             raise ExerciseError(401, "the login token is unknown or expired; log in again")
-        user, csrf = found
-        if self.via_cookie and self.unsafe and not csrf_matches(csrf, self.csrf_given):
+        if self.via_cookie and self.unsafe and not csrf_matches(found.csrf, self.csrf_given):
             raise ExerciseError(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
-        return Caller(user, csrf, self.via_cookie)
+        return Caller(found.user, found.csrf, self.via_cookie)
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    """What every act passes: the record's watch (frozen exercises), the write limit, how long logins last,
+    and how long answers to retried requests are kept."""
+
+    watch: Watch
+    writes: WriteLimit = field(default_factory=WriteLimit)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    retention_hours: float = RETENTION_HOURS
+
+
+def guards_of(request: Request) -> Guards:
+    found: Guards = request.app.state.guards
+    return found
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:
@@ -106,7 +126,7 @@ async def credentials(request: Request, creds: Annotated[Credentials, Depends(pr
     """For writes: 401 for a token no login has, by a read before the write queue; the login is checked
     again, with the CSRF token, inside the write's transaction."""
     gate: LoginGate = request.app.state.login_gate
-    if not await gate.known(creds.token):
+    if not await gate.known(creds.token, guards_of(request).sessions):
         raise ExerciseError(401, "the login token is unknown or expired; log in again")
     return creds
 
@@ -125,11 +145,11 @@ class LoginGate:
         self._size = size
         self._seen: dict[str, float] = {}
 
-    async def known(self, token: str) -> bool:
+    async def known(self, token: str, policy: SessionPolicy) -> bool:
         now = time.monotonic()
         if self._seen.get(token, 0.0) > now:
             return True
-        if await asyncio.to_thread(logins.login_of, self._db, token) is None:
+        if await asyncio.to_thread(logins.login_of, self._db, token, policy) is None:
             return False
         if len(self._seen) >= self._size:
             self._seen = {t: until for t, until in self._seen.items() if until > now}
@@ -139,9 +159,20 @@ class LoginGate:
         return True
 
 
-def caller(creds: Annotated[Credentials, Depends(presented)], db: Annotated[Database, Depends(database)]) -> Caller:
-    """The logged-in user; 401 without a valid token, 403 when a cookie request lacks its CSRF token."""
-    return creds.admit(logins.login_of(db, creds.token))
+def caller(request: Request, creds: Annotated[Credentials, Depends(presented)],
+           db: Annotated[Database, Depends(database)]) -> Caller:
+    """The logged-in user; 401 without a live token, 403 when a cookie request lacks its CSRF token. A login
+    last used more than a minute ago has this use recorded (by the writer, not waited for)."""
+    return creds.admit(live_login(request, db, creds.token))
+
+
+def live_login(request: Request, db: Database, token: str) -> Found | None:
+    """The live login behind `token`, its use recorded when stale (for reads: pages and the API)."""
+    found = logins.login_of(db, token, guards_of(request).sessions)
+    if found is not None and found.stale:
+        writer: Writer = request.app.state.writer
+        writer.submit(logins.LOGINS, lambda session: logins.touch(session, [found.token_hash]))
+    return found
 
 
 Db = Annotated[Database, Depends(database)]
@@ -191,23 +222,26 @@ def client_address(request: Request) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Retry:
-    """A request's `Idempotency-Key`, with the digest of the request it came with."""
+    """A request's `Idempotency-Key`, with the digest of the request it came with and the oldest moment
+    whose stored answers count."""
 
     key: str
     digest: str
+    not_before: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class EarlierAnswer:
-    """The answer a retried request gets: the one its first attempt got, as stored."""
+    """The answer a retried request gets: what its first attempt made, as the seat sees it now."""
 
     body: dict[str, Any]
 
 
-def retry_of(key: str | None, route: str, exercise_id: int, body: Any) -> Retry | None:
+def retry_of(key: str | None, route: str, exercise_id: int, body: Any, guards: Guards) -> Retry | None:
     if key is None:
         return None
-    return Retry(key, idempotency.request_digest(route, exercise_id, body.model_dump(mode="json")))
+    return Retry(key, idempotency.request_digest(route, exercise_id, body.model_dump(mode="json")),
+                 idempotency.kept_since(guards.retention_hours))
 
 
 def hints(creds: Credentials, retry: Retry | None = None) -> dict[str, str]:
@@ -218,35 +252,58 @@ def hints(creds: Credentials, retry: Retry | None = None) -> dict[str, str]:
     return found
 
 
-def seated_write(eid: int, creds: Credentials, work: Callable[[Session, Seated], T]) -> Callable[[Session], T]:
-    """A write for the exercise writer: log-in check, the caller's seat (exercise row locked), then `work`.
+def seated_write(eid: int, creds: Credentials, work: Callable[[Session, Seated], T],
+                 guards: Guards) -> Callable[[Session], T]:
+    """A write for the exercise writer: log-in check, the write limit, the caller's seat (exercise row
+    locked, refused when the exercise is frozen), then `work`.
 
     The login is looked up inside the write's own transaction, so the request needs no other, and
     remembered for the other writes of that transaction (a logout is seen by the next one).
     """
 
     def job(session: Session) -> T:
-        return work(session, _seated(session, eid, creds))
+        user = _writer(session, eid, creds, guards)
+        return work(session, _seat(session, eid, user))
 
     return job
 
 
 def seated_write_once(eid: int, creds: Credentials, work: Callable[[Session, Seated], T], retry: Retry,
-                      answer: Callable[[T], dict[str, Any]]) -> Callable[[Session], T | EarlierAnswer]:
-    """`seated_write` for a request with an `Idempotency-Key`: a request seen before gets its earlier
-    answer; a new one's answer (`answer` of the result) is stored with its changes."""
+                      guards: Guards, made: Callable[[T], int],
+                      again: Callable[[Session, Seated, int], dict[str, Any]]) -> Callable[[Session], T | EarlierAnswer]:
+    """`seated_write` for a request with an `Idempotency-Key`: a request seen before gets what its first
+    attempt made (`again` of the message id stored, as the seat sees it now); a new one stores a reference
+    to what it makes (`made` of the result: the message id) with its changes."""
 
     def job(session: Session) -> T | EarlierAnswer:
-        who = _seated(session, eid, creds)
-        earlier = idempotency.earlier_answer(session, who.user.id, retry.key, retry.digest)
+        user = _writer(session, eid, creds, guards)
+        earlier = idempotency.earlier_answer(session, user.id, retry.key, retry.digest, retry.not_before)
+        who = _seat(session, eid, user)
         if earlier is not None:
-            return EarlierAnswer(json.loads(earlier))
+            return EarlierAnswer(_answered(session, who, json.loads(earlier), again))
         result = work(session, who)
-        idempotency.remember(session, who.user.id, retry.key, eid, retry.digest, json.dumps(answer(result)))
+        idempotency.remember(session, who.user.id, retry.key, eid, retry.digest,
+                             json.dumps({"message": made(result)}))
         return result
 
     return job
 
 
-def _seated(session: Session, eid: int, creds: Credentials) -> Seated:
-    return exercises.seated(session, eid, creds.admit(logins.login_in(session, creds.token)).user, lock=True)
+def _answered(session: Session, who: Seated, stored: Any, again: Callable[[Session, Seated, int], dict[str, Any]]
+              ) -> dict[str, Any]:
+    """The answer to a retry: the message a reference names, or a whole answer stored before references."""
+    if isinstance(stored, dict) and set(stored) == {"message"} and isinstance(stored["message"], int):
+        return again(session, who, stored["message"])
+    return stored if isinstance(stored, dict) else {}
+
+
+def _writer(session: Session, eid: int, creds: Credentials, guards: Guards) -> UserRecord:
+    """The user behind the write's login, within the write limit, for an exercise that is not frozen."""
+    user = creds.admit(logins.login_in(session, creds.token, guards.sessions)).user
+    guards.writes.take(session, user.id)
+    guards.watch.admit_write(eid)
+    return user
+
+
+def _seat(session: Session, eid: int, user: UserRecord) -> Seated:
+    return exercises.seated(session, eid, user, lock=True)

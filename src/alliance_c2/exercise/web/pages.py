@@ -31,7 +31,6 @@ from ..service import (
     logins,
     messages,
     orders,
-    record,
 )
 from ..service.errors import ExerciseError
 from ..service.exercises import Seated
@@ -45,11 +44,13 @@ from .deps import (
     client_address,
     csrf_matches,
     database,
+    guards_of,
     hints,
+    live_login,
     seated_write,
     token_of,
 )
-from .schemas import Text
+from .schemas import Prose, Text
 from .stream import start_cursor
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -83,7 +84,8 @@ def _secure(request: Request) -> bool:
 
 def _viewer(request: Request, db: Database) -> tuple[UserRecord, str] | None:
     token, _ = token_of(request)
-    return logins.login_of(db, token) if token else None
+    found = live_login(request, db, token) if token else None
+    return None if found is None else (found.user, found.csrf)
 
 
 def _to_login() -> RedirectResponse:
@@ -115,12 +117,13 @@ async def login_submit(
         return _login_page(request, db, status=403, error=i18n.translator(lang)("form_expired"))
     try:
         login, _user = await logins.log_in(db, request.app.state.writer, request.app.state.hashing,
-                                           request.app.state.login_limiter, name, password, client_address(request))
+                                           request.app.state.login_limiter, name, password, client_address(request),
+                                           guards_of(request).sessions)
     except ExerciseError as exc:
         return _login_page(request, db, status=exc.status, error=exc.message, csrf=csrf)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, login.token, httponly=True, samesite="lax", secure=_secure(request),
-                        max_age=logins.SESSION_HOURS * 3600)
+                        max_age=int(guards_of(request).sessions.hours * 3600))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -130,7 +133,7 @@ async def logout(request: Request, db: Db, csrf: Annotated[str, Form(max_length=
     viewer = _viewer(request, db)
     token, _ = token_of(request)
     if viewer and token and csrf_matches(viewer[1], csrf):
-        await request.app.state.writer.run(("logins",), lambda session: logins.log_out(session, token))
+        await request.app.state.writer.run(logins.LOGINS, lambda session: logins.log_out(session, token))
     response = _to_login()
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -182,6 +185,7 @@ def _seat_or_error(request: Request, session: Any, eid: int, user: UserRecord,
     """The user's seat in the exercise (with `control`, its control seat), or the error page to show."""
     try:
         who = exercises.seated(session, eid, user)
+        guards_of(request).watch.admit(who)
         if control:
             exercises.require_control(who)
     except ExerciseError as exc:
@@ -242,9 +246,9 @@ async def order_form(
     eid: ExerciseId, request: Request, db: Db,
     csrf: Annotated[str, Form(max_length=100)],
     action: Annotated[Text, Form(max_length=64)], unit: Annotated[Text, Form(max_length=100)],
-    subject: Annotated[Text, Form(min_length=1, max_length=300)],
+    subject: Annotated[Prose, Form(min_length=1, max_length=300)],
     classification: Annotated[Text, Form(max_length=20)], rel_to: Annotated[Text, Form(max_length=100)],
-    body: Annotated[Text, Form(max_length=20_000)] = "",
+    body: Annotated[Prose, Form(max_length=20_000)] = "",
 ) -> Response:
     """The order form without its script: the order is sent and the page shown again with the result."""
     viewer = _viewer(request, db)
@@ -263,7 +267,8 @@ async def order_form(
     token, _ = token_of(request)
     creds = Credentials(token or "", via_cookie=False, unsafe=True, csrf_given=None)  # CSRF checked above
     try:
-        notice = await request.app.state.writer.run(eid, seated_write(eid, creds, work), hints(creds))
+        notice = await request.app.state.writer.run(eid, seated_write(eid, creds, work, guards_of(request)),
+                                                    hints(creds))
     except ExerciseError as exc:
         notice = exc.message
     return RedirectResponse(f"/exercises/{eid}?notice={quote(str(notice)[:300], safe='')}", status_code=303)
@@ -294,7 +299,9 @@ def control_page(eid: ExerciseId, request: Request, db: Db) -> Response:
             "live": {**_live(session, who, lang, names), "seated": sorted(seated)},
             "cop": _map(session, who, lang, names), "c2sim": c2sim_sessions.session_name(who.exercise),
         }
-    return _page(request, "control.html", verify=record.verify(db, eid, request.app.state.notary.key_path), **page)
+    watch = guards_of(request).watch
+    verified = watch.check(eid)
+    return _page(request, "control.html", verify=verified, frozen=watch.frozen(eid), **page)
 
 
 @router.get("/exercises/{eid}/aar", response_class=HTMLResponse)
@@ -326,12 +333,13 @@ def render_aar(data: dict[str, Any], lang: str = "en", names: dict[str, dict[str
 def diagram(eid: ExerciseId, request: Request, db: Db) -> Response:
     """The arrangement's diagram in the exercise's current situation, the seat's organization outlined
     (the seat page reloads it when the situation changes)."""
-    viewer = _viewer(request, db)
-    if viewer is None:
+    seen = _viewer(request, db)
+    if seen is None:
         return Response(status_code=401)
     with db.read() as session:
         try:
-            who = exercises.seated(session, eid, viewer[0])
+            who = exercises.seated(session, eid, seen[0])
+            guards_of(request).watch.admit(who)
         except ExerciseError as exc:
             return Response(exc.message, status_code=exc.status, media_type="text/plain")
     return Response(_diagram(who, i18n.pick_lang(request)), media_type="image/svg+xml")

@@ -1,29 +1,59 @@
 """Pydantic models of the HTTP API: what requests may carry and what responses look like.
 
-Every text a request carries is `Text`: NUL and the other C0 control characters are refused (422)
-on every database alike, except tab, line feed and carriage return (a browser's line ends).
+Every text a request carries is `Text`, which shows what it is: NUL and the other C0 and C1 control
+characters are refused (422) on every database alike, except tab, line feed and carriage return (a
+browser's line ends), and so are the invisible format characters (Unicode category Cf: bidirectional
+embeddings, overrides and isolates, direction marks, zero-width characters, the byte-order mark, tag
+characters ...) and the line and paragraph separators U+2028 and U+2029, which could make a text
+render reversed or start a line where none shows. The subject, body and note of a message are
+`Prose`: beyond that, a line may not read as a classification marking (`SECRET //`, `REL TO JPN`,
+`【秘】` ...), which only the classification field gives.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode's format characters (Cf) and the line and paragraph separators (Zl, Zp)
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+_MARKING = re.compile(
+    r"^\s*(?:(?:TOP\s+)?SECRET|CONFIDENTIAL|UNCLASSIFIED|RESTRICTED)\s*(?://|/|REL\s*TO\b)"
+    r"|\bREL(?:EASABLE)?\s*TO\s*:?\s*[A-Z]{2,3}\b"
+    r"|^\s*[【\[(（〔]\s*(?:特定秘密|極秘|秘|取扱注意|注意)\s*[】\])）〕]",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def no_controls(value: str) -> str:
-    """`value` unless it holds a control character other than tab and line ends."""
-    found = _CONTROL.search(value)
+    """`value` unless it holds a control character other than tab and line ends, or an invisible format
+    character or line separator."""
+    found = _CONTROL.search(value) or _INVISIBLE.search(value)
     if found:
-        raise ValueError(f"control character U+{ord(found.group()):04X} at position {found.start()} is not allowed "
-                         "(tab and line breaks are)")
+        char = found.group()
+        name = unicodedata.name(char, "a control character")
+        raise ValueError(f"U+{ord(char):04X} ({name}) at position {found.start()} is not allowed: control, "
+                         "invisible and direction-changing characters are refused (tab and line breaks are allowed)")
+    return value
+
+
+def no_marking(value: str) -> str:
+    """`value` unless one of its lines reads as a classification marking."""
+    found = _MARKING.search(unicodedata.normalize("NFKC", value))
+    if found:
+        raise ValueError(f"{found.group().strip()!r} reads as a classification marking; markings come from the "
+                         "classification field alone")
     return value
 
 
 Text = Annotated[str, AfterValidator(no_controls)]
+Prose = Annotated[str, AfterValidator(no_controls), AfterValidator(no_marking)]
 
 
 class _In(BaseModel):
@@ -62,7 +92,7 @@ class SwitchIn(_In):
 
 
 class GrantUnseatedIn(_In):
-    note: Text = Field(default="", max_length=2000)
+    note: Prose = Field(default="", max_length=2000)
 
 
 class SeatIn(_In):
@@ -95,7 +125,7 @@ class ClockOut(BaseModel):
 class SituationIn(_In):
     situation: Text = Field(min_length=1, max_length=64)
     basis: Literal["cabinet-decision", "diet-approval"]
-    note: Text = Field(default="", max_length=2000)
+    note: Prose = Field(default="", max_length=2000)
 
 
 class ExerciseOut(BaseModel):
@@ -119,8 +149,8 @@ class LabelIn(_In):
 class OrderIn(LabelIn):
     action: Text = Field(min_length=1, max_length=64)
     unit: Text = Field(min_length=1, max_length=100)
-    subject: Text = Field(min_length=1, max_length=300)
-    body: Text = Field(default="", max_length=20_000)
+    subject: Prose = Field(min_length=1, max_length=300)
+    body: Prose = Field(default="", max_length=20_000)
     as_organization: Text | None = Field(default=None, max_length=100)
     reply_to: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -132,8 +162,8 @@ class PreviewIn(_In):
     action: Text = Field(min_length=1, max_length=64)
     unit: Text = Field(min_length=1, max_length=100)
     as_organization: Text | None = Field(default=None, max_length=100)
-    subject: Text | None = Field(default=None, max_length=300)
-    body: Text = Field(default="", max_length=20_000)
+    subject: Prose | None = Field(default=None, max_length=300)
+    body: Prose = Field(default="", max_length=20_000)
     classification: Classification | None = None
     rel_to: list[Text] = Field(default=[], max_length=16)
     reply_to: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -142,8 +172,8 @@ class PreviewIn(_In):
 class MessageIn(LabelIn):
     kind: Literal["request", "report"]
     recipients: list[Text] = Field(min_length=1, max_length=64)
-    subject: Text = Field(min_length=1, max_length=300)
-    body: Text = Field(default="", max_length=20_000)
+    subject: Prose = Field(min_length=1, max_length=300)
+    body: Prose = Field(default="", max_length=20_000)
     as_organization: Text | None = Field(default=None, max_length=100)
     reply_to: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -151,15 +181,15 @@ class MessageIn(LabelIn):
 class InjectIn(_In):
     inject_id: Text | None = Field(default=None, max_length=100)
     recipients: list[Text] = Field(default=[], max_length=64)
-    subject: Text | None = Field(default=None, max_length=300)
-    body: Text = Field(default="", max_length=20_000)
+    subject: Prose | None = Field(default=None, max_length=300)
+    body: Prose = Field(default="", max_length=20_000)
     classification: Classification | None = None
     rel_to: list[Text] = Field(default=[], max_length=16)
 
 
 class DecisionIn(_In):
     decision: Literal["grant", "deny"]
-    note: Text = Field(default="", max_length=2000)
+    note: Prose = Field(default="", max_length=2000)
 
 
 class PreviewOut(BaseModel):
@@ -189,6 +219,9 @@ class VerifyOut(BaseModel):
     reason: str
     problems: list[str]
     notes: list[str]
+    database_problems: list[str]
+    frozen: bool
+    frozen_since: str | None
 
 
 class Problem(BaseModel):

@@ -1,8 +1,10 @@
 """Live updates by server-sent events: `GET /api/exercises/{eid}/events`, one stream per seat.
 
-The stream polls the database (not process memory), so several server processes sharing one
-PostgreSQL serve the same updates. A cursor of two numbers, the highest message id sent and the
-audit-log entries seen, says where a client stands; it is each event's `id:`, and a reconnecting
+A stream reads the database (not process memory), so several server processes sharing one database
+serve the same updates; it reads only when the exercise's log has moved, which the process's `Hub`
+tells it (its own writes at once, other processes' by PostgreSQL's LISTEN/NOTIFY or, on SQLite, a poll
+of the entry counts), and at least every `KEEPALIVE_SECONDS` (the login is checked then too). A cursor
+of two numbers, the highest message id sent and the audit-log entries seen, says where a client stands; it is each event's `id:`, and a reconnecting
 browser sends it back as `Last-Event-ID`. New messages and messages whose status changed (found
 through the log) are both read through the one visibility rule, so a stream carries exactly what the
 seat may read.
@@ -15,7 +17,6 @@ process (a tab each), and a process `MAX_STREAMS` in all.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
@@ -33,9 +34,9 @@ from ..db.database import Database
 from ..service import clock, exercises, logins, messages
 from ..service.errors import ExerciseError, invalid
 from ..service.exercises import Seated
-from .deps import Caller, Db, ExerciseId, Who, token_of
+from .deps import Caller, ExerciseId, Guards, Who, guards_of, token_of
+from .hub import Hub
 
-POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
 MAX_BATCH = 200
 MAX_STREAMS_PER_USER = 4
@@ -143,49 +144,51 @@ def format_event(event: str, data: dict[str, Any], cursor: Cursor | None = None)
     return f"{head}event: {event}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
-def _require_seat(db: Database, eid: int, who: Caller) -> None:
+def _require_seat(db: Database, guards: Guards, eid: int, who: Caller) -> None:
     with db.read() as session:
-        exercises.seated(session, eid, who.user)
+        guards.watch.admit(exercises.seated(session, eid, who.user))
 
 
-def _step(db: Database, eid: int, token: str, cursor: Cursor | None) -> tuple[list[str], Cursor] | None:
-    """One poll in its own read transaction; None when the login is gone (logged out or expired)."""
-    found = logins.login_of(db, token)
+def _step(db: Database, guards: Guards, eid: int, token: str,
+          cursor: Cursor | None) -> tuple[list[str], Cursor, int] | None:
+    """One read in its own transaction: the frames, the cursor after them and the entry count seen; None
+    when the login is gone (logged out, expired, idle) or the seat may no longer read (a frozen exercise)."""
+    found = logins.login_of(db, token, guards.sessions)
     if found is None:
         return None
     with db.read() as session:
-        who = exercises.seated(session, eid, found[0])
+        who = exercises.seated(session, eid, found.user)
+        guards.watch.admit(who)
         if cursor is None:
             start = start_cursor(session, who)
-            return [format_event("exercise", exercise_state(who), start)], start
+            return [format_event("exercise", exercise_state(who), start)], start, who.exercise.log_count
         events, after = poll(session, who, cursor)
-        return [format_event(name, data, after) for name, data in events], after
+        return [format_event(name, data, after) for name, data in events], after, who.exercise.log_count
 
 
-async def _stream(request: Request, db: Database, eid: int, token: str, since: Cursor | None,
-                  max_seconds: float, slot: _Slot) -> AsyncIterator[str]:
+async def _stream(request: Request, eid: int, token: str, since: Cursor | None, max_seconds: float,
+                  slot: _Slot) -> AsyncIterator[str]:
+    db: Database = request.app.state.db
+    hub: Hub = request.app.state.hub
+    guards = guards_of(request)
     try:
         yield "retry: 2000\n\n"
         cursor = since
         deadline = time.monotonic() + max_seconds
-        quiet_since = time.monotonic()
         while time.monotonic() < deadline and not await request.is_disconnected():
             try:
-                step = await run_in_threadpool(_step, db, eid, token, cursor)
+                step = await run_in_threadpool(_step, db, guards, eid, token, cursor)
             except ExerciseError:
                 step = None
             if step is None:
-                yield format_event("end", {"reason": "login expired or seat gone; reload the page"})
+                yield format_event("end", {"reason": "login expired, seat gone or exercise frozen; reload the page"})
                 return
-            frames, cursor = step
+            frames, cursor, seen = step
             for frame in frames:
                 yield frame
-            if frames:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+            wait = min(KEEPALIVE_SECONDS, deadline - time.monotonic())
+            if wait > 0 and not await hub.wait(eid, seen, wait) and time.monotonic() < deadline:
                 yield ": keep-alive\n\n"
-                quiet_since = time.monotonic()
-            await asyncio.sleep(POLL_SECONDS)
         yield format_event("end", {"reason": "stream time is up; the browser reconnects"})
     finally:
         slot.release()
@@ -193,7 +196,7 @@ async def _stream(request: Request, db: Database, eid: int, token: str, since: C
 
 @router.get("/exercises/{eid}/events", tags=["messages"], include_in_schema=False)
 async def exercise_events(
-    eid: ExerciseId, request: Request, who: Who, db: Db,
+    eid: ExerciseId, request: Request, who: Who,
     since: Annotated[str | None, Query(max_length=24, description="cursor `message.seq` to resume from")] = None,
     max_seconds: Annotated[float, Query(ge=0.5, le=3600)] = 300,
 ) -> StreamingResponse:
@@ -206,11 +209,11 @@ async def exercise_events(
     if since is not None and resume is None:
         raise invalid(f"since: {since!r} is not a cursor: two numbers `message.seq` (0 to {_LARGEST})")
     token, _ = token_of(request)
-    await run_in_threadpool(_require_seat, db, eid, who)  # 404 before the stream starts
+    await run_in_threadpool(_require_seat, request.app.state.db, guards_of(request), eid, who)  # 404 before it starts
     slot = request.app.state.streams.admit(who.user.id)
     cursor = Cursor.parse(request.headers.get("last-event-id")) or resume
     return StreamingResponse(
-        _stream(request, db, eid, token or "", cursor, max_seconds, slot),
+        _stream(request, eid, token or "", cursor, max_seconds, slot),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         background=BackgroundTask(slot.release),

@@ -469,7 +469,13 @@
       node.textContent = (v.ok ? S.log_ok : S.log_bad) + " · " + v.entries + " " + S.entries;
       node.className = v.ok ? "ok" : "bad";
       const list = document.getElementById("log-problems");
-      if (list) list.replaceChildren(...v.problems.map((p) => el("li", null, p)));
+      const all = v.problems.concat(v.database_problems.map((p) => S.database_problem + ": " + p));
+      if (list) list.replaceChildren(...all.map((p) => el("li", null, p)));
+      const frozen = document.getElementById("frozen");
+      if (frozen) {
+        frozen.hidden = !v.frozen;
+        frozen.textContent = v.frozen ? S.frozen + " (" + v.frozen_since + "): " + v.reason : "";
+      }
     } catch (error) {
       node.textContent = error.message;
     }

@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from alliance_c2.law import check, clear_cache, default_catalog
-from alliance_c2.model import load_architecture
 from alliance_c2.law.order import reform_answer
+from alliance_c2.model import load_architecture
 
 ARCHS = ["2015-guidelines", "2024-proposal", "us-rok-future-cfc"]
 

@@ -1,6 +1,6 @@
 """Time the main job as `make demo` runs it: `alliance-c2 evaluate` with the default runs.
 
-Run: .venv/bin/python benchmarks/bench_evaluate.py   (last line: evaluate_seconds: S; goal: 10 or less on an idle 2-core machine)
+Run: .venv/bin/python benchmarks/bench_evaluate.py   (last line: evaluate_seconds: S; issue 23 asks 6 or less, median of 3, idle 2-core machine)
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def check_relations(o: Order, rec: Record, path: tuple[Relation, ...]) -> None:
             sub = orgs[rel.to_id]
             sup_nation = commander_nation(o.arch, rel.from_id)
             if rel.kind in rule.transfer_needs_law:
-                if not any(rel.kind in o.law.reforms[r].allows_cross_national for r in o.reforms):
+                if not o.transfer_allowed(rel.kind):
                     _transfer_law_missing(o, rec, rel, rule, nation)
             elif rel.kind in rule.keeps:
                 _kept(o, rec, rel, rule, sup_nation)

@@ -153,17 +153,16 @@ def apply_laws(o: Order, rec: Record, f: Facts) -> Applied:
     between nations of the arrangement, in that order."""
     out = Applied([], [], [], [])
     law = o.law
-    lifted = frozenset().union(*(law.reforms[r].lifts_rules for r in o.reforms)) if o.reforms else frozenset()
     roles = [(f.unit_nation, "unit"), *((n, "staff") for n in sorted(f.directing))]
     for nation, role in roles:
         found = law.nations.get(nation)
         if found is None:
             continue
         hostile = o.action.id in found.hostility_actions or o.situation.id in found.hostility_situations
-        _apply(o, rec, f, _rules_on(law, nation, o.day), nation, role, hostile, frozenset(), out, found, lifted)
+        _apply(o, rec, f, _rules_on(law, nation, o.day), nation, role, hostile, frozenset(), out, found)
     for treaty in _treaties(law, f.nations_present, o.day):
         _apply(o, rec, f, _rules_on(law, treaty.id, o.day), f.unit_nation, "unit", False, treaty.article_v_situations,
-               out, None, lifted)
+               out, None)
     return out
 
 
@@ -182,12 +181,11 @@ def _rules_on(law: LawCatalog, law_id: str, day: date) -> tuple[tuple[Rule, str]
 
 
 def _apply(o: Order, rec: Record, f: Facts, rules: tuple[tuple[Rule, str], ...], nation: str, role: str,
-           hostile: bool, article_v: frozenset[str], out: Applied, law: NationalLaw | None,
-           lifted_rules: frozenset[str]) -> None:
+           hostile: bool, article_v: frozenset[str], out: Applied, law: NationalLaw | None) -> None:
     for rule, article in rules:
         if not _holds(rule.when, o, f, role, hostile, article_v):  # type: ignore[arg-type]
             continue
-        lifted = rule.id in lifted_rules
+        lifted = o.lifts_rule(rule.id)
         if rule.law not in out.laws:
             out.laws.append(rule.law)
         if rule.approval is not None and not lifted:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from ..model import Architecture, Organization
 from ..model.vocabulary import term_name, vocabulary
@@ -26,6 +28,27 @@ class Order:
     reforms: frozenset[str]
     route: Route | None  # the rule for the action in the situation on `day`, if any
     force: bool  # the action uses force on that route
+    # Every question the check asked about the active reforms, with its answer (see `reform_answer`): the verdict
+    # depends on the reforms only through these, so another set of reforms that answers them alike gets it too.
+    asked: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def lifts_rule(self, rule_id: str) -> bool:
+        """Whether an active reform lifts the rule of a nation's law or treaty."""
+        return self._ask(("rule", rule_id))  # type: ignore[no-any-return]
+
+    def reform_effects(self, constraint: str) -> tuple[bool, bool]:
+        """Whether an active reform lifts the constraint, and whether one eases it."""
+        return self._ask(("constraint", constraint))  # type: ignore[no-any-return]
+
+    def transfer_allowed(self, kind: str) -> bool:
+        """Whether an active reform lets command authority of this kind pass between nations."""
+        return self._ask(("transfer", kind))  # type: ignore[no-any-return]
+
+    def _ask(self, question: tuple[str, str]) -> Any:
+        answer = self.asked.get(question)
+        if answer is None:
+            answer = self.asked[question] = reform_answer(self.law, self.reforms, question)
+        return answer
 
     @classmethod
     def of(cls, arch: Architecture, law: LawCatalog, situation: str, action: str, unit: str, ordered_by: str | None,
@@ -37,6 +60,27 @@ class Order:
         return cls(arch, law, day, defined if defined is not None else law.situations[situation], defined is not None,
                    act, arch.organizations[unit], ordered_by, reforms, route,
                    route.use_of_force if route is not None else act.use_of_force)
+
+
+def reform_answer(law: LawCatalog, reforms: frozenset[str], question: tuple[str, str]) -> Any:
+    """The answer of the reform set to one of `Order`'s questions (a pure function of the catalog and the set)."""
+    if not reforms:
+        return False if question[0] != "constraint" else (False, False)
+    return _answer(law, reforms, question)
+
+
+@lru_cache(maxsize=16_384)
+def _answer(law: LawCatalog, reforms: frozenset[str], question: tuple[str, str]) -> Any:
+    kind, about = question
+    found = [law.reforms[r] for r in reforms]
+    if kind == "rule":
+        return any(about in r.lifts_rules for r in found)
+    if kind == "constraint":
+        effects = {r.lifts.get(about) for r in found}
+        return ("lifts" in effects, "eases" in effects)
+    if kind == "transfer":
+        return any(about in r.allows_cross_national for r in found)
+    raise ValueError(f"unknown question about reforms: {question!r}")
 
 
 @dataclass(slots=True)
@@ -90,15 +134,14 @@ class Record:
     def findings_after_reforms(self) -> tuple[Finding, ...]:
         """Active reforms drop the non-blocking findings they lift and soften those they ease."""
         out: list[Finding] = []
-        law, reforms = self.order.law, self.order.reforms
         for f in self.findings:
-            if f.rule is not None:  # a rule's finding is dropped where it applies: when its reform lifts the rule
+            if f.rule is not None or f.blocking:  # a rule's finding is dropped where it applies: when its reform lifts the rule
                 out.append(f)
                 continue
-            effects = {law.reforms[r].lifts.get(f.constraint) for r in reforms}
-            if "lifts" in effects and not f.blocking:
+            lifts, eases = self.order.reform_effects(f.constraint)
+            if lifts:
                 continue
-            if "eases" in effects and not f.blocking:
+            if eases:
                 f = Finding(f.constraint, "info", f.message_en + " (eased by an active reform)",
                             f.message_ja + "（改革により緩和）", f.resolved_by, f.eased_by, f.source)
             out.append(f)
@@ -113,3 +156,8 @@ class Record:
     def nation_ja(code: str) -> str:
         """A nation's Japanese name."""
         return term_name(vocabulary().nations, code, "ja")
+
+
+def clear_cache() -> None:
+    """Forget the reform sets' answers (after editing a catalog)."""
+    _answer.cache_clear()

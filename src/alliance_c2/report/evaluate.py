@@ -7,6 +7,7 @@ law does not change (a reform an arrangement does not need) are run once.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import json
@@ -14,8 +15,8 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -193,17 +194,30 @@ def run_sequentially(
     Returns the cases' results (each with the runs its scenario made) and the results of `extra` in order.
     """
     first = [replace(r, runs=min(r.runs, at[0])) for _, r in cases]
-    done = simulate_many(first + extra, workers=workers, progress=progress)
-    results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
-    for previous, look in itertools.pairwise(at):
-        open_ = {k[0] for k in results if not settled(k[0], results, baseline, main)}
-        more = [(k, replace(r, runs=look, start=previous)) for k, r in cases if k[0] in open_]
-        if not more:
-            break
-        for (key, _), extension in zip(more, simulate_many([r for _, r in more], workers=workers, progress=progress),
-                                       strict=True):
-            results[key] = extended(results[key], extension)
+    # One pool for every look: its workers keep the models they compiled, so a later look compiles nothing again.
+    with _pool(workers) as pool:
+        done = simulate_many(first + extra, workers=workers, progress=progress, pool=pool)
+        results = dict(zip((k for k, _ in cases), done[: len(cases)], strict=True))
+        for previous, look in itertools.pairwise(at):
+            open_ = {k[0] for k in results if not settled(k[0], results, baseline, main)}
+            more = [(k, replace(r, runs=look, start=previous)) for k, r in cases if k[0] in open_]
+            if not more:
+                break
+            extensions = simulate_many([r for _, r in more], workers=workers, progress=progress, pool=pool)
+            for (key, _), extension in zip(more, extensions, strict=True):
+                results[key] = extended(results[key], extension)
     return results, done[len(cases):]
+
+
+@contextlib.contextmanager
+def _pool(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """The evaluation's worker processes (none for one worker: the runs are made in this process)."""
+    count = workers or os.cpu_count() or 1
+    if count == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        yield pool
 
 
 def extended(result: SimulationResult, more: SimulationResult) -> SimulationResult:

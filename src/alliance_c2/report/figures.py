@@ -46,7 +46,7 @@ def collect_figures(evaluation: Evaluation) -> dict[str, Any]:
     rules = {c["rule"] for found in legal.c6.values() for c in found}
     for arch in legal.matrix:
         orders = {c["rule"]: c["orders"] for c in legal.c6.get(arch, [])}
-        for rule in rules:
+        for rule in sorted(rules):
             figures[f"legal-c6/{arch}/{rule}"] = orders.get(rule, 0)
     for scen, variants in evaluation.simulation.cases.items():
         for variant, archs in variants.items():

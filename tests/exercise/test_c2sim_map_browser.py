@@ -9,9 +9,6 @@ test-artifacts/seat-maps-jpn-usa.png (and each seat's page beside it).
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_exercise_browser import ARGS, ARTIFACTS, CHROMIUM, WAIT_MS, _free_port, _login, _wait_until_up
+from test_exercise_browser import ARGS, ARTIFACTS, CHROMIUM, WAIT_MS, _login, served
 
 from alliance_c2.interop import organization_uuid
 from conftest import PASSWORD
@@ -30,25 +27,8 @@ USERS = {"control": None, "jjoc": "jpn-jjoc", "ussim": "usa-7th-fleet"}
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    from alliance_c2.exercise.db.database import open_database
-    from alliance_c2.exercise.service.accounts import add_user
-
-    url = f"sqlite:///{tmp_path / 'exercise.db'}"
-    db = open_database(url)
-    for name in USERS:
-        add_user(db, name, PASSWORD, control=name == "control")
-    db.dispose()
-    port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app",
-           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env={**os.environ, "ALLIANCE_C2_DB": url})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, proc)
+    with served(tmp_path, USERS) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _document(body: str) -> bytes:

@@ -9,13 +9,14 @@ Debian's chromium driven by Playwright (one browser context per seat); a uvicorn
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def served(directory: Path, users: Iterable[str]) -> Iterator[str]:
+    """`uvicorn` serving the exercise app on a fresh SQLite file with these accounts ("control" is control), its
+    base URL while the block runs."""
     from alliance_c2.exercise.db.database import open_database
     from alliance_c2.exercise.service.accounts import add_user
 
-    url = f"sqlite:///{tmp_path / 'exercise.db'}"
+    url = f"sqlite:///{directory / 'exercise.db'}"
     db = open_database(url)
-    for name in ("control", *SEATS):
+    for name in users:
         add_user(db, name, PASSWORD, control=name == "control")
     db.dispose()
     port = _free_port()
@@ -62,6 +65,12 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with served(tmp_path, ("control", *SEATS)) as base:
+        yield base
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:

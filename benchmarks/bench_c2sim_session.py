@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,10 +42,10 @@ from pgschema import scratch_schema
 from alliance_c2 import check
 from alliance_c2.exercise.service import catalog, orders
 from alliance_c2.interop import OrderRecord, entity_uuid, order_message
+from served import start_server
 
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "bench-password-123"
-HOST = "127.0.0.1"
 ARCH = "2024-proposal"
 NS = "http://www.sisostds.org/schemas/C2SIM/2.0.0-cwix2026"
 # C2 systems (they send orders) and the units they order; simulations (they report to their commander).
@@ -76,12 +75,6 @@ class Client:
     arrived: dict[str, float] = field(default_factory=dict)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 def _prepare(url: str, clients: list[Client]) -> None:
     from argon2 import PasswordHasher
 
@@ -97,21 +90,7 @@ def _prepare(url: str, clients: list[Client]) -> None:
 
 
 def _start(url: str, key: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "ALLIANCE_C2_DB": url, "ALLIANCE_C2_KEY": str(key)}
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app", "--host", HOST,
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=env)
-    base = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not come up within 60 s")
+    return start_server({"ALLIANCE_C2_DB": url, "ALLIANCE_C2_KEY": str(key)})
 
 
 def _system(kind: str) -> str:

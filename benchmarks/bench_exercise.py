@@ -28,7 +28,6 @@ import json
 import multiprocessing
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,9 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "exercise
 
 from pgschema import scratch_schema
 
+from served import start_server
+
 PG_ENV = "ALLIANCE_C2_TEST_PG_URL"
 PASSWORD = "bench-password-123"
-HOST = "127.0.0.1"
 # (user, organization): the seats that issue orders; every order is checked by the law engine and stored.
 SEATS = (("jjoc", "jpn-jjoc"), ("dm", "jpn-defense-minister"), ("fleet", "jpn-sdf-fleet"), ("pm", "jpn-pm"),
          ("indopacom", "usa-indopacom"))
@@ -79,12 +79,6 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 def _seed(url: str) -> None:
     """Users (real Argon2 cost) and nothing else; the exercise is created over HTTP."""
     from alliance_c2.exercise.db.database import open_database
@@ -97,25 +91,11 @@ def _seed(url: str) -> None:
 
 
 def _start_server(url: str, workers: int, key: Path, write_rate: float) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
     # Five player logins carry the whole load, far beyond a person's write limit (10 a second): the limit is
     # raised (it is still kept, in the database, for every write) unless --write-rate says otherwise.
-    env = {**os.environ, "ALLIANCE_C2_DB": url, "ALLIANCE_C2_KEY": str(key),
+    env = {"ALLIANCE_C2_DB": url, "ALLIANCE_C2_KEY": str(key),
            "ALLIANCE_C2_WRITE_RATE": repr(write_rate), "ALLIANCE_C2_WRITE_BURST": repr(max(write_rate, 1.0))}
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "alliance_c2.exercise.web.app:create_app", "--host", HOST,
-           "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-           "--no-proxy-headers"]
-    proc = subprocess.Popen(cmd, env=env)
-    base = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not come up within 60 s")
+    return start_server(env, ["--workers", str(workers), "--no-proxy-headers"])
 
 
 def _setup_exercise(base: str) -> tuple[int, list[str], str]:

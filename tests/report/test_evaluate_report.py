@@ -303,6 +303,8 @@ def test_bottom_line_follows_its_rule(report: tuple[str, Path, Any]) -> None:
     sentence = answer["bottom_line_en"]
     assert sentence.startswith("Is the proposal (combined command) better than today? " + word)
     assert sentence.index("the proposal") < sentence.index("Is the integrated alternative")
+    # The lawful variants' orders are never refused, so no sentence says they are.
+    assert all(not r["metrics"]["refused"]["mean"] for r in answer["rows"]) and "refused" not in sentence
     assert answer["bottom_line_rule_en"] and answer["bottom_line_rule_ja"]
     doc = lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8"))
     first = doc.xpath("//section[@id='answer']//p")[0].text_content()

@@ -73,8 +73,12 @@ def test_edit_changes_level_and_says_orders_are_refused_without_the_law(client: 
     assert after["outcome"]["refused_and_reissued"] and after["outcome"]["reforms_that_would_lift"] == ["opcon-transfer-act"]
     assert after["outcome"]["bottom_line_en"].startswith("Is ") and "better than today?" in after["outcome"]["bottom_line_en"]
     assert "現行より優れているか" in after["outcome"]["bottom_line_ja"]
+    # The sentence itself says the orders as drawn are refused (not only "needs no new law").
+    assert "its orders are refused and re-issued through the national chains in " in after["outcome"]["bottom_line_en"]
+    assert "その命令が拒否され、各国の指揮系統で出し直される" in after["outcome"]["bottom_line_ja"]
     undone = client.post(f"/studio/api/drafts/{key}/undo").json()
     assert undone["position"] == 0 and undone["can_redo"]
+    assert "refused" not in undone["outcome"]["bottom_line_en"]
     assert next(x for x in undone["outcome"]["levels"] if x["situation"] == "armed-attack")["level"] == "coordinated"
     redone = client.post(f"/studio/api/drafts/{key}/redo").json()
     assert redone["position"] == 1

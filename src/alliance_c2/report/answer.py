@@ -406,22 +406,20 @@ BOTTOM_LINE_RULE = (
     "faster, slower (response time longer at 95%), or meets fewer deadlines (share within the deadline lower at 95% "
     "while the time interval overlaps today's). Answer \"yes\" when it is faster somewhere and never slower nor "
     "short of deadlines; \"no\" when it is never faster but slower or short somewhere; \"no difference\" when no "
-    "verdict differs from today; otherwise \"not clearly\". Then the scenarios of each kind, those where its orders "
-    "are refused and re-issued through the national chains (the runs then follow today's chains there), the reforms its lawful "
-    "form presupposes (\"needs no new law\" when none), and how it stands against the other main arrangement: "
+    "verdict differs from today; otherwise \"not clearly\". Then the scenarios of each kind, those where its "
+    "orders are refused and re-issued through the national chains (the runs then follow today's chains there), the "
+    "reforms its lawful form presupposes (\"needs no new law\" when none), and how it stands against the other main arrangement: "
     "better when it is faster in more scenarios minus those where it is slower or short of deadlines. The proposal's "
     "sentence comes first, then the others'.",
     "この一文は上の判定だけから機械的に導く。体制ごとに、現行より速い（応答時間が95%で短い）、遅い（95%で長い）、"
     "期限内対処率が低い（応答時間の区間は現行と重なるが、期限内に対処できる割合が95%で低い）シナリオを数える。"
     "どこかで速く、遅い・期限内対処率が低いシナリオがなければ「はい」、速いシナリオがなく遅い又は期限内対処率が低い"
     "シナリオがあれば「いいえ」、現行と異なる判定がなければ「差はない」、それ以外は「明確ではない」とする。続けて"
-    "各区分のシナリオ、命令が拒否され各国の指揮系統で出し直されるシナリオ（その場合は現行の系統で動く）、適法な形が前提とする法整備（なければ「新たな法律を要しない」）、もう一方の主要な体制との比較"
+    "各区分のシナリオ、命令が拒否され各国の指揮系統で出し直されるシナリオ（その場合は現行の系統で動く）、"
+    "適法な形が前提とする法整備（なければ「新たな法律を要しない」）、もう一方の主要な体制との比較"
     "（速いシナリオの数から遅い・期限内対処率が低いシナリオの数を引いた値が大きいほうを優れているとする）を記す。"
     "提案の一文を先に、その他の体制の一文を後に示す。",
 )
-
-
-_NONE = Stat(None, None, None)
 
 
 def _tally(rows: list[AnswerRow]) -> dict[str, list[AnswerRow]]:
@@ -486,7 +484,7 @@ def _sentence(arch: str, rows: list[AnswerRow], tallies: dict[str, dict[str, lis
     if not parts:
         parts.append(f"{n}つのシナリオのいずれでも現行と有意な差がない" if ja
                      else f"no different from today at 95% in any of {n} scenarios")
-    refused = [r for r in rows if (r.metrics.get("refused") or _NONE).mean]
+    refused = [r for r in rows if r.metrics["refused"].mean]  # "refused" is one of ANSWER_METRICS
     if refused:  # its orders as drawn are unlawful there: the runs carry them through the national chains instead
         parts.append(f"{scen(refused)}ではその命令が拒否され、各国の指揮系統で出し直される" if ja
                      else f"its orders are refused and re-issued through the national chains in {scen(refused)}")
